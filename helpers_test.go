@@ -1,0 +1,148 @@
+package websocket_test
+
+import (
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hybridws/websocket"
+)
+
+// wsURL returns the test server's URL for path (such as "/echo?x=1").
+func wsURL(path string) string { return "ws://" + testServerAddr + path }
+
+// recorder is a Callback that records every event and checks, as they
+// come, that callbacks never overlap and that conn is the one Connect
+// returned.
+type recorder struct {
+	t       testing.TB
+	mu      sync.Mutex
+	conn    *websocket.Connection
+	events  []*websocket.Data
+	inCall  bool
+	changed chan struct{}
+	// onEvent, if set, runs inside the callback after recording.
+	onEvent func(c *websocket.Connection, d *websocket.Data)
+}
+
+func newRecorder(t testing.TB) *recorder {
+	return &recorder{t: t, changed: make(chan struct{}, 1)}
+}
+
+func (r *recorder) callback(c *websocket.Connection, d *websocket.Data) {
+	r.mu.Lock()
+	if r.inCall {
+		r.t.Errorf("callbacks of one connection overlap")
+	}
+	r.inCall = true
+	if r.conn != nil && c != r.conn {
+		r.t.Errorf("callback got conn %p, Connect returned %p", c, r.conn)
+	}
+	if n := len(r.events); n > 0 && r.events[n-1].Event == websocket.EventDisconnected {
+		r.t.Errorf("event %v after DISCONNECTED", d.Event)
+	}
+	r.events = append(r.events, d)
+	r.mu.Unlock()
+	if r.onEvent != nil {
+		r.onEvent(c, d)
+	}
+	r.mu.Lock()
+	r.inCall = false
+	r.mu.Unlock()
+	select {
+	case r.changed <- struct{}{}:
+	default:
+	}
+}
+
+// connect calls Connect with the recorder as callback and fails the test
+// on a synchronous error.
+func (r *recorder) connect(url string, p *websocket.Params) *websocket.Connection {
+	r.t.Helper()
+	r.mu.Lock() // so the first callback sees r.conn set
+	c, err := websocket.Connect(url, p, r.callback)
+	r.conn = c
+	r.mu.Unlock()
+	if err != nil {
+		r.t.Fatalf("Connect(%q): %v", url, err)
+	}
+	return c
+}
+
+// waitFor waits until pred holds for the recorded events, or fails after
+// a generous timeout.
+func (r *recorder) waitFor(what string, pred func([]*websocket.Data) bool) []*websocket.Data {
+	r.t.Helper()
+	deadline := time.After(20 * time.Second)
+	for {
+		r.mu.Lock()
+		evs := append([]*websocket.Data(nil), r.events...)
+		r.mu.Unlock()
+		if pred(evs) {
+			return evs
+		}
+		select {
+		case <-r.changed:
+		case <-time.After(10 * time.Millisecond):
+		case <-deadline:
+			r.t.Fatalf("timed out waiting for %s; events: %s", what, describe(evs))
+			return nil
+		}
+	}
+}
+
+// waitEvent waits for the first event of kind e and returns it.
+func (r *recorder) waitEvent(e websocket.Event) *websocket.Data {
+	r.t.Helper()
+	evs := r.waitFor(e.String(), func(evs []*websocket.Data) bool { return find(evs, e) != nil })
+	return find(evs, e)
+}
+
+// waitDone waits for DISCONNECTED and returns every event.
+func (r *recorder) waitDone() []*websocket.Data {
+	r.t.Helper()
+	return r.waitFor("DISCONNECTED", func(evs []*websocket.Data) bool { return find(evs, websocket.EventDisconnected) != nil })
+}
+
+func find(evs []*websocket.Data, e websocket.Event) *websocket.Data {
+	for _, d := range evs {
+		if d.Event == e {
+			return d
+		}
+	}
+	return nil
+}
+
+// kinds returns the sequence of events as names, such as "CONNECTED MESSAGE DISCONNECTED".
+func kinds(evs []*websocket.Data) string {
+	s := ""
+	for i, d := range evs {
+		if i > 0 {
+			s += " "
+		}
+		s += d.Event.String()
+	}
+	return s
+}
+
+func describe(evs []*websocket.Data) string {
+	s := "["
+	for i, d := range evs {
+		if i > 0 {
+			s += ", "
+		}
+		s += d.Event.String()
+		switch d.Event {
+		case websocket.EventError:
+			s += "(" + string(d.Message) + ")"
+		case websocket.EventDisconnected:
+			s += "(" + itoa(d.Code) + " " + d.Reason + ")"
+		case websocket.EventMessage:
+			s += "(" + itoa(len(d.Message)) + "B)"
+		}
+	}
+	return s + "]"
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

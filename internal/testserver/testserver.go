@@ -1,0 +1,211 @@
+//go:build !js
+
+// Package testserver holds the WebSocket servers that the tests, the wasm
+// test run and the dev server share. Every endpoint accepts any origin.
+//
+//	/echo                 echoes text as text and binary as binary, up to 64 MiB; accepts subprotocol "chat"
+//	/close?code=N&reason=R  closes at once with code N and reason R; code=none sends a close frame without a code
+//	/send?n=N&size=S&type=text|binary&then=close|drop|wait
+//	                      sends N messages numbered from 0 ("0", "1", ...; padded with '.' to S bytes), then closes with 1000, drops TCP, or waits
+//	/refuse?status=N      refuses the upgrade with status N (default 403), a header X-Refused: yes and the body "refused: go away"
+//	/drop                 upgrades, then drops TCP without a close frame
+//	/silent               upgrades, then never sends nor reads
+//	/noread               upgrades, then never reads (a client's writes back up)
+//	/noproto              upgrades ignoring any requested subprotocol
+//	/badtext              sends a text message that is not valid UTF-8
+//	/headers              sends one text message: the request headers as JSON, Host included
+package testserver
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+// Handler returns the test endpoints, mounted at their paths.
+func Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/echo", echo)
+	mux.HandleFunc("/close", closeWith)
+	mux.HandleFunc("/send", send)
+	mux.HandleFunc("/refuse", refuse)
+	mux.HandleFunc("/drop", drop)
+	mux.HandleFunc("/silent", silent)
+	mux.HandleFunc("/noread", noread)
+	mux.HandleFunc("/noproto", noproto)
+	mux.HandleFunc("/badtext", badtext)
+	mux.HandleFunc("/headers", headers)
+	return mux
+}
+
+func accept(w http.ResponseWriter, r *http.Request, protos ...string) (*websocket.Conn, bool) {
+	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{
+		InsecureSkipVerify: true, // any origin: the demo page and the wasm tests come from other ports
+		Subprotocols:       protos,
+	})
+	if err != nil {
+		return nil, false
+	}
+	return c, true
+}
+
+func echo(w http.ResponseWriter, r *http.Request) {
+	c, ok := accept(w, r, "chat")
+	if !ok {
+		return
+	}
+	defer c.CloseNow()
+	c.SetReadLimit(64 << 20)
+	ctx := r.Context()
+	for {
+		typ, p, err := c.Read(ctx)
+		if err != nil {
+			return
+		}
+		if err := c.Write(ctx, typ, p); err != nil {
+			return
+		}
+	}
+}
+
+func closeWith(w http.ResponseWriter, r *http.Request) {
+	c, ok := accept(w, r)
+	if !ok {
+		return
+	}
+	defer c.CloseNow()
+	q := r.URL.Query()
+	if q.Get("code") == "none" {
+		c.Close(websocket.StatusNoStatusRcvd, "")
+		return
+	}
+	code, err := strconv.Atoi(q.Get("code"))
+	if err != nil {
+		code = 1000
+	}
+	c.Close(websocket.StatusCode(code), q.Get("reason"))
+}
+
+// Payload returns message i of /send: its number, padded with '.' to size bytes.
+func Payload(i, size int) []byte {
+	s := strconv.Itoa(i)
+	if len(s) < size {
+		s += strings.Repeat(".", size-len(s))
+	}
+	return []byte(s)
+}
+
+func send(w http.ResponseWriter, r *http.Request) {
+	c, ok := accept(w, r)
+	if !ok {
+		return
+	}
+	defer c.CloseNow()
+	q := r.URL.Query()
+	n, _ := strconv.Atoi(q.Get("n"))
+	size, _ := strconv.Atoi(q.Get("size"))
+	typ := websocket.MessageBinary
+	if q.Get("type") == "text" {
+		typ = websocket.MessageText
+	}
+	ctx := r.Context()
+	for i := 0; i < n; i++ {
+		if err := c.Write(ctx, typ, Payload(i, size)); err != nil {
+			return
+		}
+	}
+	switch q.Get("then") {
+	case "drop":
+		return
+	case "wait":
+		c.CloseRead(ctx)
+		<-ctx.Done()
+		return
+	}
+	c.Close(websocket.StatusNormalClosure, "done")
+}
+
+func refuse(w http.ResponseWriter, r *http.Request) {
+	status, err := strconv.Atoi(r.URL.Query().Get("status"))
+	if err != nil {
+		status = http.StatusForbidden
+	}
+	w.Header().Set("X-Refused", "yes")
+	w.WriteHeader(status)
+	fmt.Fprint(w, "refused: go away")
+}
+
+func drop(w http.ResponseWriter, r *http.Request) {
+	c, ok := accept(w, r)
+	if !ok {
+		return
+	}
+	time.Sleep(50 * time.Millisecond)
+	c.CloseNow()
+}
+
+func silent(w http.ResponseWriter, r *http.Request) {
+	c, ok := accept(w, r)
+	if !ok {
+		return
+	}
+	defer c.CloseNow()
+	ctx := c.CloseRead(r.Context())
+	<-ctx.Done()
+}
+
+func noread(w http.ResponseWriter, r *http.Request) {
+	c, ok := accept(w, r)
+	if !ok {
+		return
+	}
+	defer c.CloseNow()
+	select {
+	case <-r.Context().Done():
+	case <-time.After(time.Minute):
+	}
+}
+
+func noproto(w http.ResponseWriter, r *http.Request) {
+	// Answer without Sec-WebSocket-Protocol, whatever the client asked for.
+	r.Header.Del("Sec-WebSocket-Protocol")
+	c, ok := accept(w, r)
+	if !ok {
+		return
+	}
+	defer c.CloseNow()
+	ctx := c.CloseRead(r.Context())
+	<-ctx.Done()
+}
+
+func badtext(w http.ResponseWriter, r *http.Request) {
+	c, ok := accept(w, r)
+	if !ok {
+		return
+	}
+	defer c.CloseNow()
+	ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
+	defer cancel()
+	c.Write(ctx, websocket.MessageText, []byte{'o', 'k', 0xff, 0xfe})
+	c.Read(ctx) // until the client closes
+}
+
+func headers(w http.ResponseWriter, r *http.Request) {
+	h := r.Header.Clone()
+	h.Set("Host", r.Host)
+	c, ok := accept(w, r, "chat")
+	if !ok {
+		return
+	}
+	defer c.CloseNow()
+	b, _ := json.Marshal(h)
+	ctx := c.CloseRead(r.Context())
+	c.Write(ctx, websocket.MessageText, b)
+	<-ctx.Done()
+}

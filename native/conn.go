@@ -1,0 +1,88 @@
+//go:build !js
+
+package native
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+
+	"github.com/coder/websocket"
+)
+
+// Conn is one open connection. Read must be called from one goroutine;
+// Write, Close and Abort may run concurrently with it.
+type Conn struct {
+	ws *websocket.Conn
+
+	mu       sync.Mutex
+	sentCode int // the close code we sent, 0 if none
+}
+
+func newConn(ws *websocket.Conn) *Conn { return &Conn{ws: ws} }
+
+// Read blocks until a whole message arrives and returns its opcode
+// (1 text, 2 binary) and payload.
+func (c *Conn) Read() (int, []byte, error) {
+	typ, p, err := c.ws.Read(context.Background())
+	if err != nil {
+		return 0, nil, err
+	}
+	return int(typ), p, nil
+}
+
+// Write sends one message.
+func (c *Conn) Write(typ int, p []byte) error {
+	return c.ws.Write(context.Background(), websocket.MessageType(typ), p)
+}
+
+// Close sends a close frame and waits (at most a few seconds) for the
+// peer's answer.
+func (c *Conn) Close(code int, reason string) error {
+	c.mu.Lock()
+	if c.sentCode == 0 {
+		c.sentCode = code
+	}
+	c.mu.Unlock()
+	return c.ws.Close(websocket.StatusCode(code), reason)
+}
+
+// Abort closes the TCP connection at once.
+func (c *Conn) Abort() { c.ws.CloseNow() }
+
+// Buffered returns -1: Write blocks until the message is written.
+func (c *Conn) Buffered() int64 { return -1 }
+
+// CloseStatus explains the error that ended Read.
+func (c *Conn) CloseStatus(readErr error) (code int, reason string, clean bool) {
+	var ce websocket.CloseError
+	if errors.As(readErr, &ce) {
+		return int(ce.Code), ce.Reason, true
+	}
+	switch {
+	case errors.Is(readErr, websocket.ErrMessageTooBig):
+		return 1009, "", false
+	case isProtocolError(readErr):
+		return 1002, "", false
+	}
+	c.mu.Lock()
+	sent := c.sentCode
+	c.mu.Unlock()
+	if sent != 0 {
+		return sent, "", false
+	}
+	return 1006, "", false
+}
+
+// isProtocolError recognises the protocol violations after which
+// coder/websocket has sent close code 1002. It reports them only as error
+// texts, all of which start with "received".
+func isProtocolError(err error) bool {
+	for ; err != nil; err = errors.Unwrap(err) {
+		if strings.HasPrefix(err.Error(), "received ") {
+			return true
+		}
+	}
+	return false
+}

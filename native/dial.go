@@ -1,0 +1,66 @@
+//go:build !js
+
+// Package native is the native transport of hybridws, over
+// github.com/coder/websocket. It only moves bytes: it knows nothing of
+// events or callbacks. Use the root package instead.
+package native
+
+import (
+	"context"
+	"crypto/tls"
+	"io"
+	"net/http"
+
+	"github.com/coder/websocket"
+)
+
+// Options says what to dial.
+type Options struct {
+	URL            string
+	Header         http.Header
+	Host           string
+	Subprotocols   []string
+	TLSConfig      *tls.Config
+	MaxMessageSize int64 // negative: no limit
+}
+
+// Handshake is what the server answered to the upgrade request. Status is 0
+// when no answer came.
+type Handshake struct {
+	Status   int
+	Header   http.Header
+	Body     []byte // at most the first 1 KiB, on a refused upgrade
+	Protocol string
+}
+
+// Dial connects and performs the upgrade. ctx bounds the whole sequence.
+// On a refused upgrade the Handshake is filled together with the error.
+func Dial(ctx context.Context, o Options) (*Conn, Handshake, error) {
+	opts := &websocket.DialOptions{
+		HTTPHeader:   o.Header,
+		Host:         o.Host,
+		Subprotocols: o.Subprotocols,
+	}
+	if o.TLSConfig != nil {
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.TLSClientConfig = o.TLSConfig
+		defer tr.CloseIdleConnections()
+		opts.HTTPClient = &http.Client{Transport: tr}
+	}
+	ws, resp, err := websocket.Dial(ctx, o.URL, opts)
+	var hs Handshake
+	if resp != nil {
+		hs.Status = resp.StatusCode
+		hs.Header = resp.Header
+		hs.Protocol = resp.Header.Get("Sec-WebSocket-Protocol")
+		if err != nil && resp.Body != nil {
+			hs.Body, _ = io.ReadAll(io.LimitReader(resp.Body, 1024))
+			resp.Body.Close()
+		}
+	}
+	if err != nil {
+		return nil, hs, err
+	}
+	ws.SetReadLimit(o.MaxMessageSize)
+	return newConn(ws), hs, nil
+}

@@ -1,0 +1,158 @@
+package websocket
+
+import (
+	"strconv"
+	"unicode/utf8"
+)
+
+// msgOverhead is what one queued outgoing message costs besides its payload.
+const msgOverhead = 16
+
+type outMsg struct {
+	typ DataType
+	p   []byte
+}
+
+// Send queues message for sending and returns at once; it never blocks on
+// the network. options may be nil (binary). Messages queued by one
+// goroutine go out in that order. Send copies nothing: the caller must not
+// change message after Send returns.
+//
+// Send returns an error and sends nothing when conn is nil, not open yet
+// (ErrNotConnected), closing or closed (ErrClosed), when a text message is
+// not valid UTF-8 (ErrInvalidUTF8), when options are invalid
+// (ErrInvalidOptions), or when the send queue is full (ErrSendQueueFull).
+func Send(conn *Connection, message []byte, options *SendOptions) error {
+	if conn == nil {
+		return newError("send", "", ErrNilConnection, "connection is nil", nil)
+	}
+	typ := DataTypeBinary
+	if options != nil && options.Type != 0 {
+		typ = options.Type
+	}
+	if typ != DataTypeText && typ != DataTypeBinary {
+		return newError("send", conn.url, ErrInvalidOptions, "SendOptions.Type is "+strconv.Itoa(int(typ))+": want DataTypeText (1) or DataTypeBinary (2)", nil)
+	}
+	if typ == DataTypeText && !utf8.Valid(message) {
+		return newError("send", conn.url, ErrInvalidUTF8, "text message is not valid UTF-8", nil)
+	}
+	c := conn
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch c.state {
+	case stateConnecting:
+		return newError("send", c.url, ErrNotConnected, "the connection is not open yet: wait for EventConnected", nil)
+	case stateClosing, stateClosed:
+		return newError("send", c.url, ErrClosed, "the connection is closing or closed", nil)
+	}
+	cost := int64(len(message)) + msgOverhead
+	if buf := c.t.Buffered(); buf >= 0 {
+		// The transport queues for us (the browser): bound what it holds.
+		if buf+cost > c.sendLimit {
+			return c.queueFull(buf, len(message))
+		}
+		if err := c.t.Write(int(typ), message); err != nil {
+			return newError("send", c.url, ErrClosed, "the connection is closing or closed", err)
+		}
+		return nil
+	}
+	if c.outBytes+cost > c.sendLimit {
+		return c.queueFull(c.outBytes, len(message))
+	}
+	c.out = append(c.out, outMsg{typ, message})
+	c.outBytes += cost
+	c.startWriter()
+	return nil
+}
+
+func (c *Connection) queueFull(queued int64, n int) error {
+	return newError("send", c.url, ErrSendQueueFull,
+		strconv.FormatInt(queued, 10)+" bytes wait to be sent and "+strconv.Itoa(n)+
+			" more would pass SendQueueSize "+strconv.FormatInt(c.sendLimit, 10)+"; the server is not reading fast enough", nil)
+}
+
+// startWriter starts the writer goroutine if none runs. c.mu is held.
+func (c *Connection) startWriter() {
+	if c.writing {
+		return
+	}
+	c.writing = true
+	c.writers.Add(1)
+	go c.write()
+}
+
+// write sends queued messages in order, then the close frame if one was
+// asked for. It exits when the queue is empty, so an idle connection has
+// no writer goroutine.
+func (c *Connection) write() {
+	defer c.writers.Done()
+	for {
+		c.mu.Lock()
+		batch := c.out
+		c.out = nil
+		sendClose := len(batch) == 0 && c.closeReq
+		if sendClose {
+			c.closeReq = false
+		}
+		if len(batch) == 0 && !sendClose {
+			c.writing = false
+			c.mu.Unlock()
+			return
+		}
+		t := c.t
+		c.mu.Unlock()
+
+		if sendClose {
+			t.Close(1000, "")
+			continue
+		}
+		for i, m := range batch {
+			err := t.Write(int(m.typ), m.p)
+			c.mu.Lock()
+			c.outBytes -= int64(len(m.p)) + msgOverhead
+			if err != nil && c.writeErr == nil && c.state == stateOpen {
+				c.writeErr = err
+			}
+			c.mu.Unlock()
+			if err != nil {
+				c.mu.Lock()
+				for _, m := range batch[i+1:] {
+					c.outBytes -= int64(len(m.p)) + msgOverhead
+				}
+				c.out, c.closeReq, c.writing = nil, false, false
+				c.mu.Unlock()
+				t.Abort()
+				return
+			}
+		}
+	}
+}
+
+// Disconnect closes conn with code 1000 and returns without waiting. While
+// connecting it aborts the dial; messages already queued by Send go out
+// before the close frame. It is safe to call more than once, from any
+// goroutine, in any state, and from inside the callback; calls after the
+// first return nil. The callback still gets its one EventDisconnected.
+func Disconnect(conn *Connection) error {
+	if conn == nil {
+		return newError("disconnect", "", ErrNilConnection, "connection is nil", nil)
+	}
+	c := conn
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.userClosed {
+		return nil
+	}
+	c.userClosed = true
+	switch c.state {
+	case stateConnecting:
+		c.state = stateClosing
+		c.cancelDial()
+	case stateOpen:
+		c.state = stateClosing
+		c.closeReq = true
+		c.startWriter()
+	}
+	c.wake()
+	return nil
+}

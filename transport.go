@@ -1,0 +1,42 @@
+package websocket
+
+import (
+	"context"
+	"time"
+)
+
+// transport is the seam between the API and a backend: one open WebSocket
+// that only moves bytes. native.Conn and wasm.Conn satisfy it without
+// importing this package. Read is called from one goroutine only; Write,
+// Close and Abort may be called from another, concurrently with Read.
+type transport interface {
+	// Read blocks until one whole message arrives and returns its opcode
+	// (1 text, 2 binary) and a fresh payload.
+	Read() (typ int, p []byte, err error)
+	// Write sends one message. It may block on the network.
+	Write(typ int, p []byte) error
+	// Close starts the closing handshake with code and reason.
+	Close(code int, reason string) error
+	// Abort tears the connection down at once; it never blocks for long.
+	Abort()
+	// CloseStatus explains the error that ended Read: the close code that
+	// ended the connection (the peer's, or the one we sent when we failed
+	// it, or 1006), its reason, and whether the peer closed cleanly.
+	CloseStatus(readErr error) (code int, reason string, clean bool)
+	// Buffered returns the bytes accepted by Write but not yet sent, for
+	// backends whose Write never blocks (the browser's bufferedAmount).
+	// Backends whose Write blocks return -1.
+	Buffered() int64
+}
+
+// dialConfig is what a backend needs to dial, after validation.
+type dialConfig struct {
+	*request
+	params  *Params
+	timeout time.Duration // 0 in browsers: the timeout is ignored there
+}
+
+// dialFunc dials one connection. On a refused upgrade it returns the
+// response together with the error. dial is set by the build-tagged
+// backend file.
+type dialFunc func(ctx context.Context, cfg *dialConfig) (transport, *HandshakeResponse, error)

@@ -1,0 +1,218 @@
+package websocket
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// request is a validated Connect call: what the backends need to dial.
+type request struct {
+	url          string      // normalised to ws:// or wss://
+	header       http.Header // extra request headers, without Host and Sec-WebSocket-Protocol
+	host         string      // a Host line from Params.Headers, native only
+	subprotocols []string
+}
+
+// parseURL checks a Connect URL and maps http(s) to ws(s).
+func parseURL(raw string) (string, error) {
+	bad := func(msg string) error {
+		return newError("connect", raw, ErrInvalidURL, msg, nil)
+	}
+	if raw == "" {
+		return "", bad("empty URL")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", newError("connect", raw, ErrInvalidURL, "cannot parse URL", unwrapURLError(err))
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "ws", "http":
+		u.Scheme = "ws"
+	case "wss", "https":
+		u.Scheme = "wss"
+	case "":
+		return "", bad("missing scheme: want ws://, wss://, http:// or https://")
+	default:
+		return "", bad("unsupported scheme " + strconv.Quote(u.Scheme) + ": want ws://, wss://, http:// or https://")
+	}
+	if u.Opaque != "" {
+		return "", bad("missing // after the scheme")
+	}
+	if u.Hostname() == "" {
+		return "", bad("missing host")
+	}
+	if port := u.Port(); port != "" {
+		n, err := strconv.Atoi(port)
+		if err != nil || n < 1 || n > 65535 {
+			return "", bad("port " + strconv.Quote(port) + " is not in 1-65535")
+		}
+	} else if strings.HasSuffix(u.Host, ":") {
+		return "", bad("empty port after ':'")
+	}
+	if u.Fragment != "" || strings.Contains(raw, "#") {
+		return "", bad("a WebSocket URL cannot have a #fragment")
+	}
+	return u.String(), nil
+}
+
+// unwrapURLError drops url.Error's repetition of the URL, which our own
+// error text already carries.
+func unwrapURLError(err error) error {
+	if ue, ok := err.(*url.Error); ok {
+		return ue.Err
+	}
+	return err
+}
+
+// handshakeOwned lists the request headers the WebSocket handshake sets itself.
+var handshakeOwned = map[string]bool{
+	"Sec-Websocket-Key":        true,
+	"Sec-Websocket-Version":    true,
+	"Sec-Websocket-Extensions": true,
+	"Upgrade":                  true,
+	"Connection":               true,
+}
+
+// parseHeaders parses Params.Headers: "Name: value" lines separated by
+// "\r\n", an optional trailing "\r\n". It returns the headers, a Host line's
+// value, and the subprotocols of any Sec-WebSocket-Protocol lines.
+func parseHeaders(s string) (http.Header, string, []string, error) {
+	bad := func(line int, msg string) error {
+		return newError("connect", "", ErrInvalidHeaders, "Headers line "+strconv.Itoa(line)+": "+msg, nil)
+	}
+	h := http.Header{}
+	var host string
+	var protos []string
+	if s == "" {
+		return h, "", nil, nil
+	}
+	s = strings.TrimSuffix(s, "\r\n")
+	for i, line := range strings.Split(s, "\r\n") {
+		n := i + 1
+		if line == "" {
+			return nil, "", nil, bad(n, "empty line; lines are separated by \\r\\n and only one trailing \\r\\n is allowed")
+		}
+		name, value, ok := strings.Cut(line, ":")
+		if !ok {
+			return nil, "", nil, bad(n, strconv.Quote(line)+" has no ':' between name and value")
+		}
+		if !isToken(name) {
+			return nil, "", nil, bad(n, "invalid header name "+strconv.Quote(name))
+		}
+		for _, c := range []byte(value) {
+			if c == '\r' || c == '\n' {
+				return nil, "", nil, bad(n, "the value of "+name+" contains a bare CR or LF; separate lines with \\r\\n")
+			}
+			if (c < 0x20 && c != '\t') || c == 0x7f {
+				return nil, "", nil, bad(n, "the value of "+name+" contains control character "+strconv.QuoteRune(rune(c)))
+			}
+		}
+		value = strings.Trim(value, " \t")
+		key := http.CanonicalHeaderKey(name)
+		switch {
+		case handshakeOwned[key]:
+			return nil, "", nil, bad(n, name+" is set by the WebSocket handshake itself and cannot be given")
+		case key == "Sec-Websocket-Protocol":
+			p, err := parseProtocol(value)
+			if err != nil {
+				return nil, "", nil, bad(n, "Sec-WebSocket-Protocol: "+err.(*Error).Msg)
+			}
+			protos = append(protos, p...)
+		case key == "Host":
+			if host != "" {
+				return nil, "", nil, bad(n, "a second Host line")
+			}
+			if value == "" {
+				return nil, "", nil, bad(n, "empty Host")
+			}
+			host = value
+		default:
+			h.Add(key, value)
+		}
+	}
+	return h, host, protos, nil
+}
+
+// parseProtocol splits a comma-separated subprotocol list. Spaces around
+// commas are allowed; empty elements, duplicates and non-token characters
+// are not.
+func parseProtocol(s string) ([]string, error) {
+	bad := func(msg string) error {
+		return newError("connect", "", ErrInvalidProtocol, msg, nil)
+	}
+	if s == "" {
+		return nil, nil
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, p := range strings.Split(s, ",") {
+		p = strings.Trim(p, " \t")
+		if p == "" {
+			return nil, bad("empty subprotocol in " + strconv.Quote(s))
+		}
+		if !isToken(p) {
+			return nil, bad("subprotocol " + strconv.Quote(p) + " is not a valid token")
+		}
+		if seen[p] {
+			return nil, bad("subprotocol " + strconv.Quote(p) + " is listed twice")
+		}
+		seen[p] = true
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// isToken reports whether s is a non-empty RFC 7230 token.
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// validate checks every argument of Connect and returns what the backend needs.
+func validate(rawURL string, p *Params, cb Callback) (*request, error) {
+	if cb == nil {
+		return nil, newError("connect", rawURL, ErrNilCallback, "callback is nil", nil)
+	}
+	if p.Timeout < 0 {
+		return nil, newError("connect", rawURL, ErrInvalidOptions, "Params.Timeout is negative", nil)
+	}
+	if p.SendQueueSize < 0 {
+		return nil, newError("connect", rawURL, ErrInvalidOptions, "Params.SendQueueSize is negative", nil)
+	}
+	u, err := parseURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	withURL := func(err error) error {
+		err.(*Error).URL = rawURL
+		return err
+	}
+	protos, err := parseProtocol(p.Protocol)
+	if err != nil {
+		return nil, withURL(err)
+	}
+	h, host, hp, err := parseHeaders(p.Headers)
+	if err != nil {
+		return nil, withURL(err)
+	}
+	if len(hp) > 0 && len(protos) > 0 {
+		return nil, withURL(newError("connect", "", ErrInvalidHeaders, "Sec-WebSocket-Protocol in Headers and Protocol together: give the subprotocols in Protocol only", nil))
+	}
+	if len(hp) > 0 && !inBrowser {
+		protos = hp // natively the seed's Headers line is the subprotocol request
+	}
+	return &request{url: u, header: h, host: host, subprotocols: protos}, nil
+}

@@ -1,0 +1,147 @@
+// Package websocket is one WebSocket client API that compiles unchanged for
+// native targets and for GOOS=js GOARCH=wasm in a browser.
+//
+// The API has three calls, Connect, Send and Disconnect, and reports
+// everything else through a Callback that receives four events:
+// EventConnected, EventMessage, EventError and EventDisconnected. None of the
+// three calls ever blocks on the network, so they are safe to use from a
+// game loop.
+//
+// Natively the transport is github.com/coder/websocket; in a browser it is
+// the page's WebSocket object. In a browser Params.Timeout, Params.Headers,
+// and Params.TLSConfig are ignored (they are still
+// validated), as browsers give scripts no control over them.
+//
+// By default callbacks run on a goroutine owned by the connection. With
+// Params.Queue set, events wait in the Queue until the program calls
+// Queue.Dispatch, so a game can run every callback on its own loop.
+package websocket
+
+import (
+	"crypto/tls"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// Event says what happened on a connection.
+type Event int
+
+// The four events a Callback receives.
+const (
+	EventConnected    Event = 0
+	EventDisconnected Event = 1
+	EventMessage      Event = 2
+	EventError        Event = 3
+)
+
+// String returns the event's name, such as "CONNECTED".
+func (e Event) String() string {
+	switch e {
+	case EventConnected:
+		return "CONNECTED"
+	case EventDisconnected:
+		return "DISCONNECTED"
+	case EventMessage:
+		return "MESSAGE"
+	case EventError:
+		return "ERROR"
+	}
+	return "Event(" + strconv.Itoa(int(e)) + ")"
+}
+
+// DataType is the type of a message: text or binary. The values are the
+// WebSocket opcodes.
+type DataType int
+
+// The two data types.
+const (
+	DataTypeText   DataType = 1 // the WebSocket opcodes, on every backend
+	DataTypeBinary DataType = 2 // the default for Send
+)
+
+// String returns "TEXT" or "BINARY".
+func (t DataType) String() string {
+	switch t {
+	case DataTypeText:
+		return "TEXT"
+	case DataTypeBinary:
+		return "BINARY"
+	}
+	return "DataType(" + strconv.Itoa(int(t)) + ")"
+}
+
+// Defaults used when the matching Params field is zero.
+const (
+	DefaultTimeout        = 3 * time.Second
+	DefaultMaxMessageSize = 64 << 20
+	DefaultSendQueueSize  = 64 << 20
+)
+
+// Params holds the optional parameters of Connect. A nil *Params and the
+// zero Params both mean every default.
+type Params struct {
+	// Timeout bounds the whole connection sequence (DNS, TCP, TLS and the
+	// upgrade). 0 means DefaultTimeout (3s). Ignored in browsers.
+	Timeout time.Duration
+
+	// Protocol is the requested subprotocol, or a comma-separated list of
+	// them. "" sends no Sec-WebSocket-Protocol header. When it is set, a
+	// server that chooses none of them fails the connection.
+	Protocol string
+
+	// Headers holds extra request headers as "Name: value" lines separated
+	// by "\r\n". A Sec-WebSocket-Protocol line is treated as Protocol.
+	// Validated everywhere, ignored in browsers.
+	Headers string
+
+	// Queue, when set, holds this connection's events until Queue.Dispatch
+	// runs them. When nil, callbacks run on the connection's own goroutine.
+	Queue *Queue
+
+	// MaxMessageSize is the largest message accepted, inclusive. 0 means
+	// DefaultMaxMessageSize (64 MiB); negative means no limit. A larger
+	// message fails the connection with close code 1009. Browsers enforce
+	// their own limit.
+	MaxMessageSize int64
+
+	// SendQueueSize bounds the bytes that Send may have waiting to go out
+	// (each message counts its length plus 16). 0 means
+	// DefaultSendQueueSize (64 MiB). Past it, Send returns ErrSendQueueFull.
+	// In a browser the bound applies to the socket's bufferedAmount.
+	SendQueueSize int64
+
+	// TLSConfig configures wss:// connections. nil uses the system
+	// defaults. Ignored in browsers.
+	TLSConfig *tls.Config
+}
+
+// SendOptions holds the options of one Send. nil or a zero Type means
+// DataTypeBinary.
+type SendOptions struct {
+	Type DataType
+}
+
+// HandshakeResponse describes the server's answer to the upgrade request.
+type HandshakeResponse struct {
+	Status   int         // HTTP status of the upgrade response (101 on success)
+	Headers  http.Header // response headers (native); browsers expose none
+	Response []byte      // body bytes that came with a failed upgrade response, at most 1 KiB
+	Protocol string      // the subprotocol the server chose, "" if none
+}
+
+// Data is the payload of one event. It belongs to the callback: the library
+// never reuses or changes it afterwards.
+type Data struct {
+	Event             Event
+	Message           []byte             // EventMessage: the payload; EventError: the error text
+	Type              DataType           // EventMessage: the type of the received message
+	HandshakeResponse *HandshakeResponse // EventConnected; EventError after a refused upgrade
+	Code              int                // EventDisconnected: close code (1005 none sent, 1006 no close frame)
+	Reason            string             // EventDisconnected: close reason
+	Err               error              // EventError: the error value, for errors.Is / errors.As
+}
+
+// Callback receives every event of a connection. conn is the pointer that
+// Connect returned. Callbacks of one connection never run concurrently.
+type Callback func(conn *Connection, data *Data)
