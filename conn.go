@@ -25,13 +25,13 @@ type Connection struct {
 
 	mu         sync.Mutex
 	state      state
-	userClosed bool          // Disconnect was called
-	cancelDial func()        // aborts the dial while connecting
-	t          transport     // set once open
-	out        []outMsg      // messages waiting for the writer
-	outBytes   int64         // their cost, bounded by sendLimit
-	closeReq   bool          // a close frame (1000) waits behind out
-	writing    bool          // a writer goroutine is running
+	userClosed bool      // Disconnect was called
+	cancelDial func()    // aborts the dial while connecting
+	t          transport // set once open
+	out        []outMsg  // messages waiting for the writer
+	outBytes   int64     // their cost, bounded by sendLimit
+	closeReq   bool      // a close frame (1000) waits behind out
+	writing    bool      // a writer goroutine is running
 	writers    sync.WaitGroup
 	writeErr   error         // the first write failure
 	pending    int64         // cost of this connection's undispatched Queue events
