@@ -43,7 +43,8 @@ func (q *Queue) push(c *Connection, d *Data, cost int64) {
 // caller's goroutine, in the order the events happened, and returns how
 // many it ran. It never waits for the network. Events that arrive while it
 // runs wait for the next call. Dispatch is safe to call from several
-// goroutines; the calls are serialized.
+// goroutines; the calls are serialized. If a callback panics, the panic
+// goes on up and the events after it stay queued for the next call.
 func (q *Queue) Dispatch() int {
 	q.dispatch.Lock()
 	defer q.dispatch.Unlock()
@@ -51,8 +52,17 @@ func (q *Queue) Dispatch() int {
 	evs := q.events
 	q.events = nil
 	q.mu.Unlock()
-	for i, e := range evs {
-		evs[i] = queued{}
+	done := 0
+	defer func() {
+		if done < len(evs) { // a callback panicked: keep the rest for the next call
+			q.mu.Lock()
+			q.events = append(evs[done+1:len(evs):len(evs)], q.events...)
+			q.mu.Unlock()
+			evs[done].c.dispatched(evs[done].cost)
+		}
+	}()
+	for ; done < len(evs); done++ {
+		e := evs[done]
 		e.c.cb(e.c, e.d)
 		e.c.dispatched(e.cost)
 	}
