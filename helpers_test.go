@@ -1,7 +1,9 @@
 package websocket_test
 
 import (
+	"errors"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -146,3 +148,88 @@ func describe(evs []*websocket.Data) string {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// skipInBrowser skips the test in the browser run only, for a check that
+// cannot apply there (custom headers, Timeout, in-process servers, ...).
+// Natively it does nothing: no native test is ever skipped.
+func skipInBrowser(t testing.TB, reason string) {
+	t.Helper()
+	if inBrowserTest {
+		t.Skip("not in a browser: " + reason)
+	}
+}
+
+// checkError checks an EventError: Message equals Err.Error(), Err
+// matches every sentinel, and the text contains every substring.
+func checkError(t testing.TB, d *websocket.Data, sentinels []error, substrings ...string) {
+	t.Helper()
+	if d == nil || d.Event != websocket.EventError {
+		t.Fatalf("want an ERROR event, got %v", d)
+	}
+	if d.Err == nil {
+		t.Fatalf("ERROR without Err; Message %q", d.Message)
+	}
+	if string(d.Message) != d.Err.Error() {
+		t.Errorf("ERROR Message %q != Err.Error() %q", d.Message, d.Err.Error())
+	}
+	for _, s := range sentinels {
+		if !errors.Is(d.Err, s) {
+			t.Errorf("ERROR %q: errors.Is(Err, %q) is false", d.Message, s)
+		}
+	}
+	for _, s := range substrings {
+		if !strings.Contains(string(d.Message), s) {
+			t.Errorf("ERROR %q does not mention %q", d.Message, s)
+		}
+	}
+}
+
+// checkSeq fails unless the events are exactly the sequence want (such as
+// "CONNECTED DISCONNECTED"); a trailing "MESSAGE*" in want is not used, use
+// countKind for that.
+func checkSeq(t testing.TB, evs []*websocket.Data, want string) {
+	t.Helper()
+	if got := kinds(evs); got != want {
+		t.Fatalf("events %s, want %s", describe(evs), want)
+	}
+}
+
+// checkDisconnected checks the last event is DISCONNECTED with code (and reason, unless "*").
+func checkDisconnected(t testing.TB, evs []*websocket.Data, code int, reason string) {
+	t.Helper()
+	if len(evs) == 0 {
+		t.Fatalf("no events")
+	}
+	d := evs[len(evs)-1]
+	if d.Event != websocket.EventDisconnected || d.Code != code || (reason != "*" && d.Reason != reason) {
+		t.Fatalf("last event of %s: want DISCONNECTED(%d %s)", describe(evs), code, reason)
+	}
+}
+
+// messages returns the MESSAGE events.
+func messages(evs []*websocket.Data) []*websocket.Data {
+	var out []*websocket.Data
+	for _, d := range evs {
+		if d.Event == websocket.EventMessage {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// settle waits a little and checks that no further event arrived after
+// the ones in evs (nothing follows DISCONNECTED, no late ERROR, ...).
+func (r *recorder) settle(evs []*websocket.Data) {
+	r.t.Helper()
+	time.Sleep(150 * time.Millisecond)
+	r.mu.Lock()
+	n := len(r.events)
+	all := append([]*websocket.Data(nil), r.events...)
+	r.mu.Unlock()
+	if n != len(evs) {
+		r.t.Errorf("events after the expected end: %s", describe(all))
+	}
+}
+
+// text is SendOptions for a text message.
+var text = &websocket.SendOptions{Type: websocket.DataTypeText}

@@ -20,3 +20,6 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(m.Run())
 }
+
+// inBrowserTest is true in the browser run, where skipInBrowser skips.
+const inBrowserTest = true

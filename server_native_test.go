@@ -22,3 +22,6 @@ func TestMain(m *testing.M) {
 	srv.Close()
 	os.Exit(code)
 }
+
+// inBrowserTest is true in the browser run, where skipInBrowser skips.
+const inBrowserTest = false

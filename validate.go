@@ -24,6 +24,11 @@ func parseURL(raw string) (string, error) {
 		return "", bad("empty URL")
 	}
 	u, err := url.Parse(raw)
+	if err != nil && !strings.Contains(raw, "://") {
+		// Such as "127.0.0.1:8080/echo": say what is missing, not how
+		// net/url tripped over it.
+		return "", newError("connect", raw, ErrInvalidURL, "missing scheme: want ws://, wss://, http:// or https://", unwrapURLError(err))
+	}
 	if err != nil {
 		return "", newError("connect", raw, ErrInvalidURL, "cannot parse URL", unwrapURLError(err))
 	}
