@@ -233,3 +233,14 @@ func (r *recorder) settle(evs []*websocket.Data) {
 
 // text is SendOptions for a text message.
 var text = &websocket.SendOptions{Type: websocket.DataTypeText}
+
+// payload is message i of the test server's /send endpoint: its number,
+// padded with '.' to size bytes (testserver.Payload, which the browser
+// build cannot import).
+func payload(i, size int) []byte {
+	s := strconv.Itoa(i)
+	if len(s) < size {
+		s += strings.Repeat(".", size-len(s))
+	}
+	return []byte(s)
+}
