@@ -5,7 +5,12 @@
 // and exits with the command's status. `make test` uses it to run the
 // browser tests against the same endpoints as the native tests.
 //
-//	go run ./internal/cmd/withserver -- go test ...
+//	go run ./internal/cmd/withserver [-minenv] -- go test ...
+//
+// With -minenv the command gets only the variables Go, the browser and the
+// tests need (see keepEnv), not the whole environment: wasmbrowsertest hands
+// every variable to the wasm test, whose command line plus environment must
+// stay under about 8 KB.
 package main
 
 import (
@@ -15,12 +20,17 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"strings"
 
 	"github.com/hybridws/websocket/internal/testserver"
 )
 
 func main() {
 	args := os.Args[1:]
+	minEnv := false
+	if len(args) > 0 && args[0] == "-minenv" {
+		minEnv, args = true, args[1:]
+	}
 	if len(args) > 0 && args[0] == "--" {
 		args = args[1:]
 	}
@@ -39,7 +49,11 @@ func main() {
 
 	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	cmd.Env = append(os.Environ(), "HYBRIDWS_TEST_SERVER="+ln.Addr().String())
+	env := os.Environ()
+	if minEnv {
+		env = trimEnv(env)
+	}
+	cmd.Env = append(env, "HYBRIDWS_TEST_SERVER="+ln.Addr().String())
 	err = cmd.Run()
 	var exit *exec.ExitError
 	switch {
@@ -51,4 +65,24 @@ func main() {
 		srv.Close()
 		os.Exit(1)
 	}
+}
+
+// keepEnv lists the variables -minenv keeps, besides every GO* and CGO_*
+// one: what the go command, the browser and the tests need.
+var keepEnv = map[string]bool{
+	"PATH": true, "HOME": true, "USER": true, "TMPDIR": true, "LANG": true, "LC_ALL": true,
+	"TERM": true, "XDG_CACHE_HOME": true, "XDG_CONFIG_HOME": true, "CC": true, "CXX": true,
+	"HTTP_PROXY": true, "HTTPS_PROXY": true, "NO_PROXY": true, "SSL_CERT_FILE": true, "SSL_CERT_DIR": true,
+	"WASM_HEADLESS": true,
+}
+
+func trimEnv(env []string) []string {
+	var out []string
+	for _, kv := range env {
+		k, _, _ := strings.Cut(kv, "=")
+		if keepEnv[k] || strings.HasPrefix(k, "GO") || strings.HasPrefix(k, "CGO_") || strings.HasPrefix(k, "HYBRIDWS_") {
+			out = append(out, kv)
+		}
+	}
+	return out
 }

@@ -1,0 +1,343 @@
+//go:build js && wasm
+
+// Package wasm is the browser transport of hybridws: one page WebSocket
+// object driven through syscall/js. It only moves bytes: it knows nothing
+// of events or callbacks. Use the root package instead.
+//
+// The browser calls four handlers (open, message, error, close). Each one
+// only records what happened under a short mutex and pokes a channel
+// without waiting, so no handler ever blocks the page; Dial and Read wait
+// for those pokes on their own goroutines.
+package wasm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"syscall/js"
+	"unicode/utf8"
+)
+
+var (
+	webSocket  = js.Global().Get("WebSocket")
+	arrayBuf   = js.Global().Get("ArrayBuffer")
+	uint8Array = js.Global().Get("Uint8Array")
+)
+
+// liveFuncs counts the js.Funcs made and not yet released, by every Conn.
+var liveFuncs atomic.Int64
+
+// LiveFuncs returns how many js.Funcs this package holds right now. It is
+// 0 once every connection has ended; tests use it to find leaks.
+func LiveFuncs() int { return int(liveFuncs.Load()) }
+
+// Conn is one browser WebSocket. Read must be called from one goroutine;
+// Write, Close and Abort may be called from others.
+type Conn struct {
+	ws     js.Value
+	url    string
+	funcs  []js.Func
+	notify chan struct{} // cap 1: "something changed", sent without waiting
+
+	mu       sync.Mutex // guards the fields below; never held across a wait or a JS call
+	opened   bool
+	msgs     []message // received, not yet read, in order
+	closed   bool      // the close event came, or Abort stood in for it
+	code     int
+	reason   string
+	clean    bool
+	released bool
+}
+
+type message struct {
+	typ int
+	p   []byte
+}
+
+// CloseError ends Read once the connection has closed: the close event's
+// code, reason and wasClean.
+type CloseError struct {
+	Code   int
+	Reason string
+	Clean  bool
+}
+
+func (e *CloseError) Error() string {
+	s := "connection closed with code " + strconv.Itoa(e.Code)
+	if e.Reason != "" {
+		s += " (" + strconv.Quote(e.Reason) + ")"
+	}
+	if !e.Clean {
+		s += ", not cleanly"
+	}
+	return s
+}
+
+// DialError is a connection the browser failed before it opened. Browsers
+// say nothing about why (refused, DNS, TLS, refused upgrade, origin or
+// subprotocol mismatch all look alike to a page); Code is the close
+// event's code, usually 1006.
+type DialError struct {
+	URL    string
+	Code   int
+	Reason string
+	Detail string // an exception the WebSocket constructor threw, if any
+}
+
+func (e *DialError) Error() string {
+	if e.Detail != "" {
+		return "the browser refused to open a WebSocket to " + e.URL + ": " + e.Detail
+	}
+	return "the browser refused or failed the connection to " + e.URL +
+		" and gives no reason (close code " + strconv.Itoa(e.Code) + "; the browser console may say more)"
+}
+
+// CloseCode returns the close event's code.
+func (e *DialError) CloseCode() int { return e.Code }
+
+// Dial opens a WebSocket to url, asking for protocols, and waits until it
+// opens or fails, or ctx ends (then it closes the socket and returns
+// ctx.Err()). On success it returns the subprotocol the server chose.
+func Dial(ctx context.Context, url string, protocols []string) (c *Conn, protocol string, err error) {
+	c = &Conn{url: url, notify: make(chan struct{}, 1)}
+	if err := c.open(protocols); err != nil {
+		return nil, "", err
+	}
+	for {
+		c.mu.Lock()
+		opened, closed, code, reason := c.opened, c.closed, c.code, c.reason
+		c.mu.Unlock()
+		switch {
+		case opened:
+			return c, c.ws.Get("protocol").String(), nil
+		case closed:
+			c.release()
+			return nil, "", &DialError{URL: url, Code: code, Reason: reason}
+		}
+		select {
+		case <-c.notify:
+		case <-ctx.Done():
+			c.Abort()
+			return nil, "", ctx.Err()
+		}
+	}
+}
+
+// open creates the WebSocket and installs the handlers.
+func (c *Conn) open(protocols []string) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &DialError{URL: c.url, Code: 1006, Detail: jsText(r)}
+			if len(c.funcs) > 0 {
+				c.release()
+			}
+		}
+	}()
+	ps := make([]any, len(protocols))
+	for i, p := range protocols {
+		ps[i] = p
+	}
+	c.ws = webSocket.New(c.url, ps)
+	c.ws.Set("binaryType", "arraybuffer")
+	c.handle("onopen", func(js.Value) {
+		c.mu.Lock()
+		c.opened = true
+		c.mu.Unlock()
+	})
+	c.handle("onmessage", func(ev js.Value) {
+		m := decode(ev.Get("data"))
+		c.mu.Lock()
+		c.msgs = append(c.msgs, m)
+		c.mu.Unlock()
+	})
+	c.handle("onerror", func(js.Value) {}) // a close event always follows; it says more
+	c.handle("onclose", func(ev js.Value) {
+		code, reason, clean := ev.Get("code").Int(), ev.Get("reason").String(), ev.Get("wasClean").Bool()
+		c.mu.Lock()
+		if !c.closed {
+			c.closed, c.code, c.reason, c.clean = true, code, reason, clean
+		}
+		c.mu.Unlock()
+	})
+	return nil
+}
+
+// handle installs fn as the socket's handler prop. The handler records and
+// pokes notify; it never waits.
+func (c *Conn) handle(prop string, fn func(ev js.Value)) {
+	f := js.FuncOf(func(this js.Value, args []js.Value) any {
+		fn(args[0])
+		c.wake()
+		return nil
+	})
+	liveFuncs.Add(1)
+	c.funcs = append(c.funcs, f)
+	c.ws.Set(prop, f)
+}
+
+func (c *Conn) wake() {
+	select {
+	case c.notify <- struct{}{}:
+	default:
+	}
+}
+
+// decode copies a message event's data into Go: a string is a text
+// message, an ArrayBuffer a binary one.
+func decode(data js.Value) message {
+	if data.Type() == js.TypeString {
+		return message{1, []byte(data.String())}
+	}
+	if !data.InstanceOf(arrayBuf) {
+		// binaryType is "arraybuffer", so this cannot happen; keep the bytes we can.
+		return message{2, []byte(data.String())}
+	}
+	arr := uint8Array.New(data)
+	p := make([]byte, arr.Length())
+	js.CopyBytesToGo(p, arr)
+	return message{2, p}
+}
+
+// release detaches the handlers, so the browser never calls them again,
+// and then releases them. Safe at any time, and more than once.
+func (c *Conn) release() {
+	c.mu.Lock()
+	done := c.released
+	c.released = true
+	c.mu.Unlock()
+	if done {
+		return
+	}
+	for _, prop := range []string{"onopen", "onmessage", "onerror", "onclose"} {
+		c.ws.Set(prop, js.Null())
+	}
+	for _, f := range c.funcs {
+		f.Release()
+		liveFuncs.Add(-1)
+	}
+	c.funcs = nil
+}
+
+// Read waits for the next message and returns its opcode (1 text, 2
+// binary) and payload. Every message received before the close event comes
+// first; then Read returns a *CloseError, every time.
+func (c *Conn) Read() (int, []byte, error) {
+	for {
+		c.mu.Lock()
+		if len(c.msgs) > 0 {
+			m := c.msgs[0]
+			c.msgs[0] = message{}
+			c.msgs = c.msgs[1:]
+			c.mu.Unlock()
+			return m.typ, m.p, nil
+		}
+		closed, err := c.closed, &CloseError{c.code, c.reason, c.clean}
+		c.mu.Unlock()
+		if closed {
+			c.release()
+			return 0, nil, err
+		}
+		<-c.notify
+	}
+}
+
+// Write queues one message in the browser (ws.send); it never blocks.
+// typ 1 sends p as text, anything else as binary.
+func (c *Conn) Write(typ int, p []byte) (err error) {
+	defer catch(&err)
+	if rs := c.ws.Get("readyState").Int(); rs != 1 {
+		return errors.New("the WebSocket is not open (readyState " + strconv.Itoa(rs) + ")")
+	}
+	if typ == 1 {
+		c.ws.Call("send", string(p))
+		return nil
+	}
+	arr := uint8Array.New(len(p))
+	js.CopyBytesToJS(arr, p)
+	c.ws.Call("send", arr)
+	return nil
+}
+
+// CheckClose reports whether a browser accepts code and reason in
+// WebSocket.close: code 1000 or 3000-4999, a UTF-8 reason of at most 123
+// bytes.
+func CheckClose(code int, reason string) error {
+	if code != 1000 && (code < 3000 || code > 4999) {
+		return fmt.Errorf("close code %d is not allowed in a browser: use 1000 or 3000-4999", code)
+	}
+	if !utf8.ValidString(reason) {
+		return errors.New("close reason is not valid UTF-8")
+	}
+	if len(reason) > 123 {
+		return fmt.Errorf("close reason is %d bytes long: at most 123 are allowed", len(reason))
+	}
+	return nil
+}
+
+// Close starts the closing handshake with code and reason, checked with
+// CheckClose first. Closing a closed socket does nothing.
+func (c *Conn) Close(code int, reason string) (err error) {
+	if err := CheckClose(code, reason); err != nil {
+		return err
+	}
+	defer catch(&err)
+	c.ws.Call("close", code, reason)
+	return nil
+}
+
+// Abort closes the socket without waiting and releases the handlers. A
+// Read that waits returns at once (code 1006 unless the close event came
+// first).
+func (c *Conn) Abort() {
+	c.mu.Lock()
+	wasClosed := c.closed
+	if !c.closed {
+		c.closed, c.code = true, 1006
+	}
+	c.mu.Unlock()
+	if !wasClosed {
+		func() {
+			defer catch(new(error))
+			c.ws.Call("close")
+		}()
+	}
+	c.release()
+	c.wake()
+}
+
+// Buffered returns the socket's bufferedAmount: bytes passed to send and
+// not yet on the network.
+func (c *Conn) Buffered() int64 {
+	return int64(c.ws.Get("bufferedAmount").Float())
+}
+
+// CloseStatus returns the close event's code, reason and wasClean (1006
+// and not clean if Abort came first).
+func (c *Conn) CloseStatus(error) (code int, reason string, clean bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.closed {
+		return 1006, "", false
+	}
+	return c.code, c.reason, c.clean
+}
+
+// catch turns a JS exception thrown by a call into *err.
+func catch(err *error) {
+	if r := recover(); r != nil {
+		*err = errors.New("the browser threw: " + jsText(r))
+	}
+}
+
+func jsText(r any) string {
+	switch v := r.(type) {
+	case js.Error:
+		return v.Error()
+	case error:
+		return v.Error()
+	}
+	return fmt.Sprint(r)
+}
