@@ -1,0 +1,291 @@
+//go:build !js
+
+// Package rawserver is a deliberately broken WebSocket server for tests.
+// It does the HTTP upgrade by hand, so a test can answer with a wrong
+// Sec-WebSocket-Accept or an unrequested subprotocol, and then it writes
+// whatever raw frames the test asks for: masked, with RSV bits, reserved
+// opcodes, oversized control frames and so on. It listens on 127.0.0.1
+// only.
+package rawserver
+
+import (
+	"bufio"
+	"crypto/sha1"
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Frame is one raw WebSocket frame. Nothing is checked: a Frame can break
+// every rule of RFC 6455.
+type Frame struct {
+	Fin     bool
+	RSV     byte // the three RSV bits as they sit in the first byte: 0x40, 0x20, 0x10
+	Opcode  byte // 4 bits
+	Masked  bool // servers must never mask; a test may
+	Payload []byte
+}
+
+// Opcodes.
+const (
+	OpContinuation = 0x0
+	OpText         = 0x1
+	OpBinary       = 0x2
+	OpClose        = 0x8
+	OpPing         = 0x9
+	OpPong         = 0xA
+)
+
+// Bytes encodes f, with the shortest length encoding.
+func (f Frame) Bytes() []byte {
+	b0 := f.Opcode&0x0f | f.RSV&0x70
+	if f.Fin {
+		b0 |= 0x80
+	}
+	out := []byte{b0}
+	var mbit byte
+	if f.Masked {
+		mbit = 0x80
+	}
+	n := len(f.Payload)
+	switch {
+	case n < 126:
+		out = append(out, mbit|byte(n))
+	case n <= 0xffff:
+		out = append(out, mbit|126)
+		out = binary.BigEndian.AppendUint16(out, uint16(n))
+	default:
+		out = append(out, mbit|127)
+		out = binary.BigEndian.AppendUint64(out, uint64(n))
+	}
+	p := append([]byte(nil), f.Payload...)
+	if f.Masked {
+		key := [4]byte{0x12, 0x34, 0x56, 0x78}
+		out = append(out, key[:]...)
+		for i := range p {
+			p[i] ^= key[i%4]
+		}
+	}
+	return append(out, p...)
+}
+
+// ClosePayload returns the payload of a close frame with code and reason.
+func ClosePayload(code int, reason string) []byte {
+	return append(binary.BigEndian.AppendUint16(nil, uint16(code)), reason...)
+}
+
+// Upgrade says how to answer the upgrade request.
+type Upgrade struct {
+	// Accept is the Sec-WebSocket-Accept to send; "" sends the right one.
+	Accept string
+	// Protocol, when set, is sent as Sec-WebSocket-Protocol whatever the
+	// client asked for. "" echoes the first requested subprotocol.
+	Protocol string
+	// NoUpgrade: accept the TCP connection, read the request and never answer.
+	NoUpgrade bool
+}
+
+// Conn is one upgraded connection, handed to a Script.
+type Conn struct {
+	net.Conn
+	br  *bufio.Reader
+	Req *http.Request
+}
+
+// Write writes frames, in order, in one write.
+func (c *Conn) WriteFrames(fs ...Frame) error {
+	var b []byte
+	for _, f := range fs {
+		b = append(b, f.Bytes()...)
+	}
+	_, err := c.Write(b)
+	return err
+}
+
+// ReadFrame reads one frame from the client and unmasks it.
+func (c *Conn) ReadFrame() (Frame, error) {
+	var h [2]byte
+	if _, err := io.ReadFull(c.br, h[:]); err != nil {
+		return Frame{}, err
+	}
+	f := Frame{Fin: h[0]&0x80 != 0, RSV: h[0] & 0x70, Opcode: h[0] & 0x0f, Masked: h[1]&0x80 != 0}
+	n := uint64(h[1] & 0x7f)
+	switch n {
+	case 126:
+		var b [2]byte
+		if _, err := io.ReadFull(c.br, b[:]); err != nil {
+			return Frame{}, err
+		}
+		n = uint64(binary.BigEndian.Uint16(b[:]))
+	case 127:
+		var b [8]byte
+		if _, err := io.ReadFull(c.br, b[:]); err != nil {
+			return Frame{}, err
+		}
+		n = binary.BigEndian.Uint64(b[:])
+	}
+	if n > 64<<20 {
+		return Frame{}, errors.New("rawserver: client frame too large: " + strconv.FormatUint(n, 10))
+	}
+	var key [4]byte
+	if f.Masked {
+		if _, err := io.ReadFull(c.br, key[:]); err != nil {
+			return Frame{}, err
+		}
+	}
+	f.Payload = make([]byte, n)
+	if _, err := io.ReadFull(c.br, f.Payload); err != nil {
+		return Frame{}, err
+	}
+	if f.Masked {
+		for i := range f.Payload {
+			f.Payload[i] ^= key[i%4]
+		}
+	}
+	return f, nil
+}
+
+// AwaitClose reads client frames until a close frame arrives (it answers
+// it with the same code and returns the code, 1005 when the frame had
+// none), the connection ends (-1) or timeout passes (-2). It answers pings.
+func (c *Conn) AwaitClose(timeout time.Duration) int {
+	c.SetReadDeadline(time.Now().Add(timeout))
+	defer c.SetReadDeadline(time.Time{})
+	for {
+		f, err := c.ReadFrame()
+		if err != nil {
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				return -2
+			}
+			return -1
+		}
+		switch f.Opcode {
+		case OpPing:
+			c.WriteFrames(Frame{Fin: true, Opcode: OpPong, Payload: f.Payload})
+		case OpClose:
+			code := 1005
+			if len(f.Payload) >= 2 {
+				code = int(binary.BigEndian.Uint16(f.Payload))
+			}
+			c.WriteFrames(Frame{Fin: true, Opcode: OpClose, Payload: f.Payload})
+			return code
+		}
+	}
+}
+
+// Script runs on each upgraded connection; the connection is closed when
+// it returns.
+type Script func(c *Conn)
+
+// Server accepts connections on 127.0.0.1 and runs a Script on each.
+type Server struct {
+	ln     net.Listener
+	up     Upgrade
+	script Script
+
+	mu    sync.Mutex
+	conns map[net.Conn]bool
+	wg    sync.WaitGroup
+}
+
+// Start listens on a free loopback port and serves until Close.
+func Start(up Upgrade, script Script) *Server {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic("rawserver: " + err.Error())
+	}
+	s := &Server{ln: ln, up: up, script: script, conns: map[net.Conn]bool{}}
+	s.wg.Add(1)
+	go s.serve()
+	return s
+}
+
+// Addr returns the host:port the server listens on.
+func (s *Server) Addr() string { return s.ln.Addr().String() }
+
+// URL returns ws://host:port/.
+func (s *Server) URL() string { return "ws://" + s.Addr() + "/" }
+
+// Close stops listening, closes every connection and waits for the scripts.
+func (s *Server) Close() {
+	s.ln.Close()
+	s.mu.Lock()
+	for c := range s.conns {
+		c.Close()
+	}
+	s.mu.Unlock()
+	s.wg.Wait()
+}
+
+func (s *Server) serve() {
+	defer s.wg.Done()
+	for {
+		nc, err := s.ln.Accept()
+		if err != nil {
+			return
+		}
+		s.mu.Lock()
+		s.conns[nc] = true
+		s.mu.Unlock()
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			defer func() {
+				nc.Close()
+				s.mu.Lock()
+				delete(s.conns, nc)
+				s.mu.Unlock()
+			}()
+			s.handle(nc)
+		}()
+	}
+}
+
+func (s *Server) handle(nc net.Conn) {
+	br := bufio.NewReader(nc)
+	nc.SetReadDeadline(time.Now().Add(10 * time.Second))
+	req, err := http.ReadRequest(br)
+	if err != nil {
+		return
+	}
+	nc.SetReadDeadline(time.Time{})
+	if s.up.NoUpgrade {
+		io.Copy(io.Discard, br) // until the client gives up
+		return
+	}
+	accept := s.up.Accept
+	if accept == "" {
+		accept = AcceptKey(req.Header.Get("Sec-WebSocket-Key"))
+	}
+	resp := "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+		"Sec-WebSocket-Accept: " + accept + "\r\n"
+	proto := s.up.Protocol
+	if proto == "" {
+		if p := req.Header.Get("Sec-WebSocket-Protocol"); p != "" {
+			proto, _, _ = strings.Cut(p, ",")
+			proto = strings.TrimSpace(proto)
+		}
+	}
+	if proto != "" {
+		resp += "Sec-WebSocket-Protocol: " + proto + "\r\n"
+	}
+	if _, err := io.WriteString(nc, resp+"\r\n"); err != nil {
+		return
+	}
+	s.script(&Conn{Conn: nc, br: br, Req: req})
+}
+
+// AcceptKey computes Sec-WebSocket-Accept for a Sec-WebSocket-Key (RFC 6455 section 4.2.2).
+func AcceptKey(key string) string {
+	h := sha1.New()
+	h.Write([]byte(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"))
+	return base64.StdEncoding.EncodeToString(h.Sum(nil))
+}
