@@ -28,6 +28,8 @@ func describeDialError(rawURL string, timeout time.Duration, hs *HandshakeRespon
 	switch {
 	case errors.Is(ctxErr, context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
 		return newError("connect", rawURL, ErrTimeout, "timed out after "+timeout.String(), context.DeadlineExceeded)
+	case isProtocolViolation(err):
+		return newError("connect", rawURL, ErrProtocol, "the server's upgrade response broke the WebSocket protocol", err)
 	case hs != nil && hs.Status != 0 && hs.Status != http.StatusSwitchingProtocols:
 		msg := "upgrade refused with status " + strconv.Itoa(hs.Status)
 		if t := http.StatusText(hs.Status); t != "" {
@@ -60,6 +62,13 @@ func describeReadError(rawURL string, code int, writeErr, readErr error) error {
 		return newError("read", rawURL, ErrInvalidUTF8, "the server sent invalid data", readErr)
 	}
 	return newError("read", rawURL, ErrConnectionLost, "connection lost without a close frame", readErr)
+}
+
+// isProtocolViolation reports a backend error that says the server broke
+// the protocol (natively: a 101 answer with a bad handshake).
+func isProtocolViolation(err error) bool {
+	var pe interface{ ProtocolError() bool }
+	return errors.As(err, &pe) && pe.ProtocolError()
 }
 
 func isTimeout(err error) bool {

@@ -27,6 +27,9 @@ func newConn(ws *websocket.Conn) *Conn { return &Conn{ws: ws} }
 func (c *Conn) Read() (int, []byte, error) {
 	typ, p, err := c.ws.Read(context.Background())
 	if err != nil {
+		if errors.Is(err, errMaskedFrame) {
+			c.Close(1002, "masked frame from server")
+		}
 		return 0, nil, err
 	}
 	return int(typ), p, nil
@@ -63,7 +66,7 @@ func (c *Conn) CloseStatus(readErr error) (code int, reason string, clean bool) 
 	switch {
 	case errors.Is(readErr, websocket.ErrMessageTooBig):
 		return 1009, "", false
-	case isProtocolError(readErr):
+	case isProtocolError(readErr), errors.Is(readErr, errMaskedFrame):
 		return 1002, "", false
 	}
 	c.mu.Lock()

@@ -41,12 +41,14 @@ func Dial(ctx context.Context, o Options) (*Conn, Handshake, error) {
 		Host:         o.Host,
 		Subprotocols: o.Subprotocols,
 	}
+	ut := &upgradeTransport{base: http.DefaultTransport}
 	if o.TLSConfig != nil {
 		tr := http.DefaultTransport.(*http.Transport).Clone()
 		tr.TLSClientConfig = o.TLSConfig
 		defer tr.CloseIdleConnections()
-		opts.HTTPClient = &http.Client{Transport: tr}
+		ut.base = tr
 	}
+	opts.HTTPClient = &http.Client{Transport: ut}
 	ws, resp, err := websocket.Dial(ctx, o.URL, opts)
 	var hs Handshake
 	if resp != nil {
@@ -59,8 +61,24 @@ func Dial(ctx context.Context, o Options) (*Conn, Handshake, error) {
 		}
 	}
 	if err != nil {
+		if hs.Status == http.StatusSwitchingProtocols {
+			err = handshakeError{err}
+		}
 		return nil, hs, err
+	}
+	if ut.body != nil {
+		ut.body.arm()
 	}
 	ws.SetReadLimit(o.MaxMessageSize)
 	return newConn(ws), hs, nil
 }
+
+// handshakeError: the server answered 101 but broke the handshake (a bad
+// Sec-WebSocket-Accept, a subprotocol we did not offer, ...).
+type handshakeError struct{ err error }
+
+func (e handshakeError) Error() string { return e.err.Error() }
+func (e handshakeError) Unwrap() error { return e.err }
+
+// ProtocolError tells the root package that the server broke the protocol.
+func (e handshakeError) ProtocolError() bool { return true }
