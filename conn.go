@@ -3,6 +3,7 @@ package websocket
 import (
 	"context"
 	"sync"
+	"time"
 	"unicode/utf8"
 )
 
@@ -25,13 +26,14 @@ type Connection struct {
 
 	mu         sync.Mutex
 	state      state
-	userClosed bool      // Disconnect was called
-	cancelDial func()    // aborts the dial while connecting
-	t          transport // set once open
-	out        []outMsg  // messages waiting for the writer
-	outBytes   int64     // their cost, bounded by sendLimit
-	closeReq   bool      // a close frame (1000) waits behind out
-	writing    bool      // a writer goroutine is running
+	userClosed bool        // Disconnect was called
+	cancelDial func()      // aborts the dial while connecting
+	closeTimer *time.Timer // aborts a Disconnect that cannot finish
+	t          transport   // set once open
+	out        []outMsg    // messages waiting for the writer
+	outBytes   int64       // their cost, bounded by sendLimit
+	closeReq   bool        // a close frame (1000) waits behind out
+	writing    bool        // a writer goroutine is running
 	writers    sync.WaitGroup
 	writeErr   error         // the first write failure
 	pending    int64         // cost of this connection's undispatched Queue events
@@ -140,6 +142,9 @@ func (c *Connection) run(ctx context.Context, cfg *dialConfig) {
 	c.state = stateClosed
 	user = c.userClosed
 	werr := c.writeErr
+	if c.closeTimer != nil {
+		c.closeTimer.Stop()
+	}
 	c.mu.Unlock()
 	t.Abort()
 	c.writers.Wait()

@@ -2,11 +2,16 @@ package websocket
 
 import (
 	"strconv"
+	"time"
 	"unicode/utf8"
 )
 
 // msgOverhead is what one queued outgoing message costs besides its payload.
 const msgOverhead = 16
+
+// closeTimeout bounds how long Disconnect lets an open connection flush
+// its queue and finish the closing handshake before tearing it down.
+const closeTimeout = 5 * time.Second
 
 type outMsg struct {
 	typ DataType
@@ -152,6 +157,11 @@ func Disconnect(conn *Connection) error {
 		c.state = stateClosing
 		c.closeReq = true
 		c.startWriter()
+		// The close frame waits behind queued messages, and the server may
+		// never answer it: a stuck socket must not keep the connection
+		// (and its DISCONNECTED) alive for ever.
+		t := c.t
+		c.closeTimer = time.AfterFunc(closeTimeout, t.Abort)
 	}
 	c.wake()
 	return nil

@@ -1,0 +1,218 @@
+package websocket_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hybridws/websocket"
+)
+
+func wantErr(t testing.TB, err error, sentinels ...error) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("got nil error, want %v", sentinels)
+	}
+	for _, s := range sentinels {
+		if !errors.Is(err, s) {
+			t.Errorf("error %q: errors.Is(err, %q) is false", err, s)
+		}
+	}
+}
+
+// connectOpen connects r to url and waits for CONNECTED.
+func connectOpen(t testing.TB, r *recorder, url string, p *websocket.Params) *websocket.Connection {
+	t.Helper()
+	c := r.connect(url, p)
+	r.waitEvent(websocket.EventConnected)
+	return c
+}
+
+// Guarantee 4: Send before CONNECTED is ErrNotConnected, and sends nothing.
+func TestSendBeforeConnected(t *testing.T) {
+	r := newRecorder(t)
+	c := r.connect(connectingURL(t), nil)
+	err := websocket.Send(c, []byte("early"), nil)
+	wantErr(t, err, websocket.ErrNotConnected)
+	if errors.Is(err, websocket.ErrInvalidArgument) {
+		t.Errorf("a state error wraps ErrInvalidArgument: %v", err)
+	}
+	websocket.Disconnect(c)
+	r.waitDone()
+}
+
+// Send after DISCONNECTED (server closed) and after our own Disconnect is ErrClosed.
+func TestSendAfterClose(t *testing.T) {
+	r := newRecorder(t)
+	c := r.connect(wsURL("/close?code=1000"), nil)
+	r.waitDone()
+	wantErr(t, websocket.Send(c, []byte("late"), nil), websocket.ErrClosed)
+
+	r = newRecorder(t)
+	c = connectOpen(t, r, wsURL("/echo"), nil)
+	if err := websocket.Disconnect(c); err != nil {
+		t.Fatal(err)
+	}
+	wantErr(t, websocket.Send(c, []byte("closing"), nil), websocket.ErrClosed) // closing
+	evs := r.waitDone()
+	wantErr(t, websocket.Send(c, []byte("closed"), nil), websocket.ErrClosed) // closed
+	checkSeq(t, evs, "CONNECTED DISCONNECTED")
+}
+
+// Invalid UTF-8 as text and bad Types are errors and send nothing.
+func TestSendBadInput(t *testing.T) {
+	r := newRecorder(t)
+	c := connectOpen(t, r, wsURL("/echo"), nil)
+	wantErr(t, websocket.Send(c, []byte{'o', 'k', 0xff}, text), websocket.ErrInvalidUTF8, websocket.ErrInvalidArgument)
+	wantErr(t, websocket.Send(c, []byte("\xed\xa0\x80"), text), websocket.ErrInvalidUTF8) // a surrogate
+	for _, typ := range []websocket.DataType{3, -1, 8, 9} {
+		err := websocket.Send(c, []byte("x"), &websocket.SendOptions{Type: typ})
+		wantErr(t, err, websocket.ErrInvalidOptions, websocket.ErrInvalidArgument)
+		if !strings.Contains(err.Error(), "Type") || !strings.Contains(err.Error(), itoa(int(typ))) {
+			t.Errorf("error %q does not name the Type %d", err, typ)
+		}
+	}
+	// The same bytes as binary are fine, and only they were sent.
+	if err := websocket.Send(c, []byte{'o', 'k', 0xff}, nil); err != nil {
+		t.Fatal(err)
+	}
+	d := r.waitEvent(websocket.EventMessage)
+	if string(d.Message) != "ok\xff" || d.Type != websocket.DataTypeBinary {
+		t.Errorf("first echo %v %q: something else was sent", d.Type, d.Message)
+	}
+	websocket.Disconnect(c)
+	evs := r.waitDone()
+	checkSeq(t, evs, "CONNECTED MESSAGE DISCONNECTED")
+}
+
+// Send and Disconnect with a nil connection return ErrNilConnection.
+func TestNilConnection(t *testing.T) {
+	wantErr(t, websocket.Send(nil, []byte("x"), nil), websocket.ErrNilConnection, websocket.ErrInvalidArgument)
+	wantErr(t, websocket.Send(nil, []byte("x"), text), websocket.ErrNilConnection)
+	wantErr(t, websocket.Disconnect(nil), websocket.ErrNilConnection)
+}
+
+// Send from many goroutines at once: every message arrives, and each
+// goroutine's messages keep their order.
+func TestSendConcurrent(t *testing.T) {
+	const goroutines, each = 8, 200
+	r := newRecorder(t)
+	c := connectOpen(t, r, wsURL("/echo"), nil)
+	var wg sync.WaitGroup
+	for g := 0; g < goroutines; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				if err := websocket.Send(c, fmt.Appendf(nil, "%d:%d", g, i), text); err != nil {
+					t.Errorf("Send: %v", err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	r.waitFor("every echo", func(evs []*websocket.Data) bool { return len(messages(evs)) == goroutines*each })
+	websocket.Disconnect(c)
+	evs := r.waitDone()
+	next := make([]int, goroutines)
+	for _, d := range messages(evs) {
+		var g, i int
+		if _, err := fmt.Sscanf(string(d.Message), "%d:%d", &g, &i); err != nil || g < 0 || g >= goroutines {
+			t.Fatalf("bad echo %q", d.Message)
+		}
+		if i != next[g] {
+			t.Fatalf("goroutine %d: message %d arrived when %d was due", g, i, next[g])
+		}
+		next[g]++
+	}
+	checkDisconnected(t, evs, 1000, "")
+}
+
+// Past SendQueueSize, Send returns ErrSendQueueFull; it never blocks and
+// the queue never grows past the bound.
+func TestSendQueueFull(t *testing.T) {
+	t.Parallel() // its Disconnect waits out the close timeout
+	const limit = 64 << 10
+	r := newRecorder(t)
+	c := connectOpen(t, r, wsURL("/noread"), &websocket.Params{SendQueueSize: limit})
+	msg := make([]byte, 4<<10)
+	var err error
+	for i := 0; ; i++ {
+		if i*len(msg) > 256<<20 {
+			t.Fatalf("256 MiB sent to a server that never reads, and the queue is not full yet")
+		}
+		start := time.Now()
+		err = websocket.Send(c, msg, nil)
+		if d := time.Since(start); d > 5*time.Second {
+			t.Fatalf("Send blocked for %v", d)
+		}
+		if q := websocket.SendQueued(c); q > limit {
+			t.Fatalf("send queue holds %d bytes, bound %d", q, limit)
+		}
+		if err != nil {
+			break
+		}
+	}
+	wantErr(t, err, websocket.ErrSendQueueFull)
+	if errors.Is(err, websocket.ErrInvalidArgument) {
+		t.Errorf("ErrSendQueueFull wraps ErrInvalidArgument: %v", err)
+	}
+	if !strings.Contains(err.Error(), "SendQueueSize") {
+		t.Errorf("error %q does not say which bound", err)
+	}
+	// Still full on the next try; a message that fits nowhere is refused too.
+	wantErr(t, websocket.Send(c, msg, nil), websocket.ErrSendQueueFull)
+	wantErr(t, websocket.Send(c, make([]byte, limit+1), nil), websocket.ErrSendQueueFull)
+
+	// Disconnect still ends the connection although the socket is stuck.
+	websocket.Disconnect(c)
+	evs := r.waitDone()
+	checkDisconnected(t, evs, 1000, "*")
+	if find(evs, websocket.EventError) != nil {
+		t.Errorf("ERROR after our own Disconnect: %s", describe(evs))
+	}
+}
+
+// Disconnect ends a connection whose socket is stuck (the server never
+// reads, the send queue is full and the writer cannot write): the close
+// cannot be sent, yet DISCONNECTED comes within a bounded time.
+func TestDisconnectStuckSocket(t *testing.T) {
+	skipInBrowser(t, "the browser owns its send buffer")
+	t.Parallel() // waits out the close timeout
+	const limit = 256 << 10
+	r := newRecorder(t)
+	c := connectOpen(t, r, wsURL("/noread"), &websocket.Params{SendQueueSize: limit})
+	msg := make([]byte, 32<<10)
+	stuckSince := time.Time{}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if time.Now().After(deadline) {
+			t.Fatalf("the socket never got stuck")
+		}
+		err := websocket.Send(c, msg, nil)
+		if err != nil && !errors.Is(err, websocket.ErrSendQueueFull) {
+			t.Fatal(err)
+		}
+		if err == nil {
+			stuckSince = time.Time{}
+			continue
+		}
+		if stuckSince.IsZero() {
+			stuckSince = time.Now()
+		}
+		if time.Since(stuckSince) > 300*time.Millisecond {
+			break // full and not draining
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	websocket.Disconnect(c)
+	evs := r.waitDone()
+	checkDisconnected(t, evs, 1000, "*")
+	if find(evs, websocket.EventError) != nil {
+		t.Errorf("ERROR after our own Disconnect: %s", describe(evs))
+	}
+}
