@@ -49,6 +49,7 @@ type Conn struct {
 	code     int
 	reason   string
 	clean    bool
+	sentCode int // the code Close sent, 0 if none
 	released bool
 }
 
@@ -278,24 +279,37 @@ func CheckClose(code int, reason string) error {
 }
 
 // Close starts the closing handshake with code and reason, checked with
-// CheckClose first. Closing a closed socket does nothing.
+// CheckClose first, and returns without waiting: the close event ends
+// Read. A server that never answers keeps the socket closing until the
+// browser gives up; the caller bounds that with Abort. Closing a closed
+// socket does nothing.
 func (c *Conn) Close(code int, reason string) (err error) {
 	if err := CheckClose(code, reason); err != nil {
 		return err
 	}
+	c.mu.Lock()
+	if c.closed || c.sentCode != 0 {
+		c.mu.Unlock()
+		return nil
+	}
+	c.sentCode = code
+	c.mu.Unlock()
 	defer catch(&err)
 	c.ws.Call("close", code, reason)
 	return nil
 }
 
 // Abort closes the socket without waiting and releases the handlers. A
-// Read that waits returns at once (code 1006 unless the close event came
-// first).
+// Read that waits returns at once. Unless the close event came first, the
+// close status is then the code Close sent, or 1006, and not clean.
 func (c *Conn) Abort() {
 	c.mu.Lock()
 	wasClosed := c.closed
 	if !c.closed {
 		c.closed, c.code = true, 1006
+		if c.sentCode != 0 {
+			c.code = c.sentCode
+		}
 	}
 	c.mu.Unlock()
 	if !wasClosed {

@@ -14,6 +14,9 @@
 //	/noproto              upgrades ignoring any requested subprotocol
 //	/badtext              sends a text message that is not valid UTF-8
 //	/headers              sends one text message: the request headers as JSON, Host included
+//	/record?id=ID         reads messages until the connection ends and keeps them, and the close code, under ID
+//	/recorded?id=ID       sends one text message, the Record that /record kept under ID (waiting up to 10 s for it), then closes
+//	/slow?ms=N            waits N ms (at most 10 s) before the upgrade, then echoes like /echo
 package testserver
 
 import (
@@ -23,6 +26,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/coder/websocket"
@@ -41,6 +45,9 @@ func Handler() http.Handler {
 	mux.HandleFunc("/noproto", noproto)
 	mux.HandleFunc("/badtext", badtext)
 	mux.HandleFunc("/headers", headers)
+	mux.HandleFunc("/record", record)
+	mux.HandleFunc("/recorded", recorded)
+	mux.HandleFunc("/slow", slow)
 	return mux
 }
 
@@ -208,4 +215,85 @@ func headers(w http.ResponseWriter, r *http.Request) {
 	ctx := c.CloseRead(r.Context())
 	c.Write(ctx, websocket.MessageText, b)
 	<-ctx.Done()
+}
+
+// slow keeps the client connecting for a while: a browser test cannot hold
+// a socket in CONNECTING any other way.
+func slow(w http.ResponseWriter, r *http.Request) {
+	ms, _ := strconv.Atoi(r.URL.Query().Get("ms"))
+	select {
+	case <-time.After(min(time.Duration(ms)*time.Millisecond, 10*time.Second)):
+	case <-r.Context().Done():
+		return
+	}
+	echo(w, r)
+}
+
+// Record is what /record received on one connection, as /recorded sends it.
+type Record struct {
+	Messages []string `json:"messages"` // the payloads, in order
+	Code     int      `json:"code"`     // the close code the client sent; -1 if none came
+}
+
+var records struct {
+	sync.Mutex
+	m map[string]chan Record
+}
+
+func recordChan(id string) chan Record {
+	records.Lock()
+	defer records.Unlock()
+	if records.m == nil {
+		records.m = map[string]chan Record{}
+	}
+	ch, ok := records.m[id]
+	if !ok {
+		ch = make(chan Record, 1)
+		records.m[id] = ch
+	}
+	return ch
+}
+
+func record(w http.ResponseWriter, r *http.Request) {
+	id := r.URL.Query().Get("id")
+	c, ok := accept(w, r)
+	if !ok {
+		return
+	}
+	defer c.CloseNow()
+	c.SetReadLimit(64 << 20)
+	rec := Record{Messages: []string{}}
+	for {
+		_, p, err := c.Read(r.Context())
+		if err != nil {
+			rec.Code = int(websocket.CloseStatus(err))
+			break
+		}
+		rec.Messages = append(rec.Messages, string(p))
+	}
+	select {
+	case recordChan(id) <- rec:
+	default:
+	}
+}
+
+func recorded(w http.ResponseWriter, r *http.Request) {
+	id := r.URL.Query().Get("id")
+	c, ok := accept(w, r)
+	if !ok {
+		return
+	}
+	defer c.CloseNow()
+	rec := Record{Code: -2, Messages: []string{}} // -2: /record never ended
+	select {
+	case rec = <-recordChan(id):
+	case <-time.After(10 * time.Second):
+	}
+	records.Lock()
+	delete(records.m, id)
+	records.Unlock()
+	b, _ := json.Marshal(rec)
+	ctx := c.CloseRead(r.Context())
+	c.Write(ctx, websocket.MessageText, b)
+	c.Close(websocket.StatusNormalClosure, "")
 }
