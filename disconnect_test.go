@@ -1,0 +1,227 @@
+package websocket_test
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hybridws/websocket"
+)
+
+// Guarantee 5: Disconnect while connecting aborts the dial: a lone
+// DISCONNECTED 1000, no ERROR.
+func TestDisconnectWhileConnecting(t *testing.T) {
+	r := newRecorder(t)
+	c := r.connect(connectingURL(t), nil)
+	if err := websocket.Disconnect(c); err != nil {
+		t.Fatal(err)
+	}
+	if err := websocket.Disconnect(c); err != nil {
+		t.Errorf("second Disconnect: %v", err)
+	}
+	evs := r.waitDone()
+	checkSeq(t, evs, "DISCONNECTED")
+	checkDisconnected(t, evs, 1000, "")
+	r.settle(evs)
+	wantErr(t, websocket.Send(c, []byte("x"), nil), websocket.ErrClosed)
+}
+
+// Disconnect on an open connection: DISCONNECTED 1000; a second call, while
+// closing and once closed, returns nil and changes nothing.
+func TestDisconnectOpen(t *testing.T) {
+	r := newRecorder(t)
+	c := connectOpen(t, r, wsURL("/echo"), nil)
+	if err := websocket.Disconnect(c); err != nil {
+		t.Fatal(err)
+	}
+	if err := websocket.Disconnect(c); err != nil { // closing
+		t.Errorf("second Disconnect: %v", err)
+	}
+	evs := r.waitDone()
+	if err := websocket.Disconnect(c); err != nil { // closed
+		t.Errorf("Disconnect once closed: %v", err)
+	}
+	checkSeq(t, evs, "CONNECTED DISCONNECTED")
+	checkDisconnected(t, evs, 1000, "")
+	r.settle(evs)
+}
+
+// Disconnect after the server closed the connection returns nil and adds no event.
+func TestDisconnectAfterServerClose(t *testing.T) {
+	r := newRecorder(t)
+	c := r.connect(wsURL("/close?code=4001&reason=bye"), nil)
+	evs := r.waitDone()
+	if err := websocket.Disconnect(c); err != nil {
+		t.Errorf("Disconnect once closed: %v", err)
+	}
+	if err := websocket.Disconnect(c); err != nil {
+		t.Errorf("second Disconnect once closed: %v", err)
+	}
+	checkSeq(t, evs, "CONNECTED DISCONNECTED")
+	checkDisconnected(t, evs, 4001, "bye")
+	r.settle(evs)
+}
+
+// Disconnect after a failed dial returns nil and adds no event.
+func TestDisconnectAfterFailure(t *testing.T) {
+	r := newRecorder(t)
+	c := r.connect("ws://"+closedAddr(t)+"/", nil)
+	evs := r.waitDone()
+	if err := websocket.Disconnect(c); err != nil {
+		t.Errorf("Disconnect after a failed dial: %v", err)
+	}
+	checkSeq(t, evs, "ERROR DISCONNECTED")
+	r.settle(evs)
+}
+
+// Disconnect from other goroutines while several goroutines Send: every
+// Send returns nil or ErrClosed, and the connection ends with one
+// DISCONNECTED 1000 and no ERROR.
+func TestDisconnectConcurrentWithSend(t *testing.T) {
+	r := newRecorder(t)
+	c := connectOpen(t, r, wsURL("/echo"), nil)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			for i := 0; ; i++ {
+				err := websocket.Send(c, []byte("spam"), text)
+				if errors.Is(err, websocket.ErrClosed) {
+					return
+				}
+				if err != nil && !errors.Is(err, websocket.ErrSendQueueFull) {
+					t.Errorf("Send: %v", err)
+					return
+				}
+				if i > 1e6 {
+					t.Errorf("Send still succeeds long after Disconnect")
+					return
+				}
+			}
+		}()
+	}
+	for g := 0; g < 3; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			time.Sleep(20 * time.Millisecond)
+			if err := websocket.Disconnect(c); err != nil {
+				t.Errorf("Disconnect: %v", err)
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	evs := r.waitDone()
+	checkSeq(t, evs[:1], "CONNECTED")
+	checkDisconnected(t, evs, 1000, "")
+	if find(evs, websocket.EventError) != nil {
+		t.Errorf("ERROR in %s", describe(evs))
+	}
+	r.settle(evs)
+}
+
+// Disconnect from inside the CONNECTED callback.
+func TestDisconnectInConnectedCallback(t *testing.T) {
+	r := newRecorder(t)
+	r.onEvent = func(c *websocket.Connection, d *websocket.Data) {
+		if d.Event == websocket.EventConnected {
+			if err := websocket.Disconnect(c); err != nil {
+				t.Errorf("Disconnect: %v", err)
+			}
+			wantErr(t, websocket.Send(c, []byte("x"), nil), websocket.ErrClosed)
+		}
+	}
+	r.connect(wsURL("/echo"), nil)
+	evs := r.waitDone()
+	checkSeq(t, evs, "CONNECTED DISCONNECTED")
+	checkDisconnected(t, evs, 1000, "")
+	r.settle(evs)
+}
+
+// Disconnect from inside a MESSAGE callback while the server keeps sending.
+func TestDisconnectInMessageCallback(t *testing.T) {
+	r := newRecorder(t)
+	r.onEvent = func(c *websocket.Connection, d *websocket.Data) {
+		if d.Event == websocket.EventMessage {
+			if err := websocket.Disconnect(c); err != nil {
+				t.Errorf("Disconnect: %v", err)
+			}
+		}
+	}
+	r.connect(wsURL("/send?n=100&size=10&then=wait"), nil)
+	evs := r.waitDone()
+	checkSeq(t, evs[:2], "CONNECTED MESSAGE")
+	checkDisconnected(t, evs, 1000, "")
+	if find(evs, websocket.EventError) != nil {
+		t.Errorf("ERROR in %s", describe(evs))
+	}
+	for i, d := range messages(evs) {
+		if string(d.Message) != string(payload(i, 10)) {
+			t.Fatalf("message %d is %q", i, d.Message)
+		}
+	}
+	r.settle(evs)
+}
+
+// Messages queued by Send before Disconnect reach the server before the
+// close frame, in order: the recording server saw every one of them, then
+// close code 1000.
+func TestDisconnectFlushesQueue(t *testing.T) {
+	const n = 500
+	id := fmt.Sprintf("%s-%d", t.Name(), time.Now().UnixNano())
+	r := newRecorder(t)
+	c := connectOpen(t, r, wsURL("/record?id="+id), nil)
+	for i := 0; i < n; i++ {
+		if err := websocket.Send(c, payload(i, 1000), text); err != nil {
+			t.Fatal(err)
+		}
+	}
+	websocket.Disconnect(c)
+	evs := r.waitDone()
+	checkSeq(t, evs, "CONNECTED DISCONNECTED")
+	checkDisconnected(t, evs, 1000, "")
+
+	rec := fetchRecord(t, id)
+	if rec.Code != 1000 {
+		t.Errorf("the server saw close code %d, want 1000", rec.Code)
+	}
+	if len(rec.Messages) != n {
+		t.Fatalf("the server got %d of %d messages before the close", len(rec.Messages), n)
+	}
+	for i, m := range rec.Messages {
+		if m != string(payload(i, 1000)) {
+			t.Fatalf("message %d is %.20q", i, m)
+		}
+	}
+}
+
+// record is what the test server's /record endpoint received.
+type record struct {
+	Messages []string `json:"messages"`
+	Code     int      `json:"code"`
+}
+
+// fetchRecord asks /recorded what /record?id=id received.
+func fetchRecord(t testing.TB, id string) record {
+	t.Helper()
+	r := newRecorder(t)
+	r.connect(wsURL("/recorded?id="+id), nil)
+	evs := r.waitDone()
+	ms := messages(evs)
+	if len(ms) != 1 {
+		t.Fatalf("/recorded: events %s", describe(evs))
+	}
+	var rec record
+	if err := json.Unmarshal(ms[0].Message, &rec); err != nil {
+		t.Fatalf("/recorded sent %q: %v", ms[0].Message, err)
+	}
+	return rec
+}
