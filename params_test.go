@@ -1,0 +1,119 @@
+package websocket_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/hybridws/websocket"
+)
+
+// Protocol may be a list: the server picks one of them.
+func TestProtocolList(t *testing.T) {
+	r := newRecorder(t)
+	c := connectOpen(t, r, wsURL("/echo"), &websocket.Params{Protocol: "foo, chat"})
+	websocket.Disconnect(c)
+	evs := r.waitDone()
+	checkSeq(t, evs, "CONNECTED DISCONNECTED")
+	if hs := evs[0].HandshakeResponse; hs == nil || hs.Protocol != "chat" {
+		t.Errorf("HandshakeResponse %+v, want Protocol chat", hs)
+	}
+}
+
+// A requested subprotocol the server does not choose fails the connection:
+// ERROR (ErrSubprotocol), DISCONNECTED 1006, and no CONNECTED.
+func TestSubprotocolNotChosen(t *testing.T) {
+	r := newRecorder(t)
+	r.connect(wsURL("/noproto"), &websocket.Params{Protocol: "chat"})
+	evs := r.waitDone()
+	checkSeq(t, evs, "ERROR DISCONNECTED")
+	checkError(t, evs[0], []error{websocket.ErrSubprotocol}, "chat")
+	checkDisconnected(t, evs, 1006, "")
+	r.settle(evs)
+}
+
+// Without Protocol no subprotocol is negotiated, and /noproto is fine.
+func TestNoProtocolRequested(t *testing.T) {
+	r := newRecorder(t)
+	c := connectOpen(t, r, wsURL("/noproto"), nil)
+	websocket.Disconnect(c)
+	evs := r.waitDone()
+	checkSeq(t, evs, "CONNECTED DISCONNECTED")
+	if hs := evs[0].HandshakeResponse; hs == nil || hs.Protocol != "" {
+		t.Errorf("HandshakeResponse %+v, want no protocol", hs)
+	}
+}
+
+// The default MaxMessageSize is not coder/websocket's 32 KiB: 100 KiB and
+// 1 MiB messages pass with nil Params.
+func TestDefaultMaxMessageSize(t *testing.T) {
+	sizes := []int{100 << 10, 1 << 20}
+	r := newRecorder(t)
+	c := connectOpen(t, r, wsURL("/echo"), nil)
+	for _, n := range sizes {
+		if err := websocket.Send(c, bytes.Repeat([]byte{'a'}, n), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.waitFor("the echoes", func(evs []*websocket.Data) bool {
+		return len(messages(evs)) == len(sizes) || find(evs, websocket.EventDisconnected) != nil
+	})
+	websocket.Disconnect(c)
+	evs := r.waitDone()
+	checkSeq(t, evs, "CONNECTED MESSAGE MESSAGE DISCONNECTED")
+	for i, d := range messages(evs) {
+		if len(d.Message) != sizes[i] {
+			t.Errorf("echo %d has %d bytes, want %d", i, len(d.Message), sizes[i])
+		}
+	}
+	if websocket.DefaultMaxMessageSize != 64<<20 {
+		t.Errorf("DefaultMaxMessageSize %d", websocket.DefaultMaxMessageSize)
+	}
+}
+
+// MaxMessageSize is inclusive; one byte more is ERROR (ErrMessageTooBig),
+// then DISCONNECTED 1009.
+func TestMaxMessageSize(t *testing.T) {
+	skipInBrowser(t, "browsers enforce their own limit")
+	const max = 1000
+	r := newRecorder(t)
+	c := connectOpen(t, r, wsURL("/echo"), &websocket.Params{MaxMessageSize: max})
+	if err := websocket.Send(c, bytes.Repeat([]byte{'a'}, max), nil); err != nil {
+		t.Fatal(err)
+	}
+	r.waitEvent(websocket.EventMessage)
+	if err := websocket.Send(c, bytes.Repeat([]byte{'b'}, max+1), nil); err != nil {
+		t.Fatal(err)
+	}
+	evs := r.waitDone()
+	checkSeq(t, evs, "CONNECTED MESSAGE ERROR DISCONNECTED")
+	if len(evs[1].Message) != max {
+		t.Errorf("message of %d bytes", len(evs[1].Message))
+	}
+	checkError(t, evs[2], []error{websocket.ErrMessageTooBig}, "MaxMessageSize")
+	checkDisconnected(t, evs, 1009, "*")
+	r.settle(evs)
+
+	// No limit: a message past the default would pass; 2 MiB shows the
+	// limit is gone without using much memory.
+	r = newRecorder(t)
+	c = connectOpen(t, r, wsURL("/echo"), &websocket.Params{MaxMessageSize: -1})
+	websocket.Send(c, make([]byte, 2<<20), nil)
+	r.waitEvent(websocket.EventMessage)
+	websocket.Disconnect(c)
+	checkSeq(t, r.waitDone(), "CONNECTED MESSAGE DISCONNECTED")
+}
+
+// Invalid UTF-8 in a text message from the server: ERROR, DISCONNECTED 1007.
+func TestServerInvalidUTF8(t *testing.T) {
+	r := newRecorder(t)
+	r.connect(wsURL("/badtext"), nil)
+	evs := r.waitDone()
+	checkSeq(t, evs, "CONNECTED ERROR DISCONNECTED")
+	checkError(t, evs[1], []error{websocket.ErrInvalidUTF8}, "UTF-8")
+	checkDisconnected(t, evs, 1007, "*")
+	if strings.Contains(string(evs[1].Message), "\xff") {
+		t.Errorf("the error text carries the invalid bytes: %q", evs[1].Message)
+	}
+	r.settle(evs)
+}
