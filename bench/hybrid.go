@@ -1,0 +1,360 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"sync/atomic"
+	"time"
+
+	websocket "github.com/hybridws/websocket"
+)
+
+// This library, through its public API only, the way a user writes it:
+// everything happens in the callback. In callback mode it runs on the
+// connection's goroutine; in Queue mode the main goroutine calls
+// Queue.Dispatch in a loop (a game loop that never sleeps, so that the
+// queue adds no frame latency), yielding the processor when nothing waits.
+
+type hyb struct {
+	q   *websocket.Queue // nil: callback mode
+	cfg config
+	fe  *firstErr
+}
+
+func newHyb(queue bool, cfg config) *hyb {
+	h := &hyb{cfg: cfg, fe: newFirstErr()}
+	if queue {
+		h.q = websocket.NewQueue()
+	}
+	return h
+}
+
+var text = &websocket.SendOptions{Type: websocket.DataTypeText}
+
+// wait returns when done is closed or the run failed, dispatching events
+// in Queue mode meanwhile.
+func (h *hyb) wait(done <-chan struct{}) error {
+	timeout := time.After(2*h.cfg.dur + 60*time.Second)
+	if h.q == nil {
+		select {
+		case <-done:
+		case <-h.fe.done:
+		case <-timeout:
+			return errTimeout
+		}
+		return h.fe.err
+	}
+	for i := 0; ; i++ {
+		select {
+		case <-done:
+			return h.fe.err
+		case <-h.fe.done:
+			return h.fe.err
+		default:
+		}
+		if h.q.Dispatch() == 0 {
+			runtime.Gosched()
+		}
+		if i%4096 == 0 {
+			select {
+			case <-timeout:
+				return errTimeout
+			default:
+			}
+		}
+	}
+}
+
+// connect opens one connection whose messages go to onMsg, and calls
+// onOpen once it is open. Any ERROR, or a DISCONNECTED we did not ask for,
+// fails the run.
+func (h *hyb) connect(onOpen func(*websocket.Connection), onMsg func(*websocket.Connection, *websocket.Data)) (*websocket.Connection, error) {
+	return websocket.Connect(h.cfg.url, &websocket.Params{Queue: h.q, Timeout: 30 * time.Second}, func(c *websocket.Connection, d *websocket.Data) {
+		switch d.Event {
+		case websocket.EventConnected:
+			onOpen(c)
+		case websocket.EventMessage:
+			onMsg(c, d)
+		case websocket.EventError:
+			h.fe.set(d.Err)
+		case websocket.EventDisconnected:
+			h.fe.set(fmt.Errorf("disconnected: %d %s", d.Code, d.Reason))
+		}
+	})
+}
+
+func (h *hyb) open1() (*websocket.Connection, func(func(*websocket.Connection, *websocket.Data)), error) {
+	// The message handler is set after the connection opened.
+	var handler func(*websocket.Connection, *websocket.Data)
+	opened := make(chan struct{})
+	c, err := h.connect(func(*websocket.Connection) { close(opened) }, func(c *websocket.Connection, d *websocket.Data) { handler(c, d) })
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := h.wait(opened); err != nil {
+		return nil, nil, err
+	}
+	return c, func(f func(*websocket.Connection, *websocket.Data)) { handler = f }, nil
+}
+
+func (h *hyb) rtt() (int64, time.Duration, error) {
+	c, setHandler, err := h.open1()
+	if err != nil {
+		return 0, 0, err
+	}
+	defer websocket.Disconnect(c)
+	done := make(chan struct{})
+	p := make([]byte, rttSize)
+	var seq uint64
+	var start time.Time
+	var el time.Duration
+	setHandler(func(c *websocket.Connection, d *websocket.Data) {
+		if d.Type != websocket.DataTypeText {
+			h.fe.set(fmt.Errorf("echo has type %v, want text", d.Type))
+			return
+		}
+		if err := check(d.Message, seq, rttSize, nil); err != nil {
+			h.fe.set(err)
+			return
+		}
+		seq++
+		if seq%16 == 0 && time.Since(start) >= h.cfg.dur {
+			el = time.Since(start)
+			close(done)
+			return
+		}
+		fill(p, seq, true)
+		if err := websocket.Send(c, p, text); err != nil {
+			h.fe.set(err)
+		}
+	})
+	start = time.Now()
+	fill(p, 0, true)
+	if err := websocket.Send(c, p, text); err != nil {
+		return 0, 0, err
+	}
+	if err := h.wait(done); err != nil {
+		return 0, 0, err
+	}
+	return int64(seq), el, nil
+}
+
+func (h *hyb) big() (int64, time.Duration, error) {
+	c, setHandler, err := h.open1()
+	if err != nil {
+		return 0, 0, err
+	}
+	defer websocket.Disconnect(c)
+	done := make(chan struct{})
+	p := newBig(bigSize)
+	var seq uint64
+	var start time.Time
+	var el time.Duration
+	setHandler(func(c *websocket.Connection, d *websocket.Data) {
+		if d.Type != websocket.DataTypeBinary {
+			h.fe.set(fmt.Errorf("echo has type %v, want binary", d.Type))
+			return
+		}
+		if err := check(d.Message, seq, bigSize, p); err != nil {
+			h.fe.set(err)
+			return
+		}
+		seq++
+		if seq >= 5 && time.Since(start) >= h.cfg.dur {
+			el = time.Since(start)
+			close(done)
+			return
+		}
+		// The echo came back whole, so Send is done with p: reuse it.
+		putSeq(p, seq)
+		if err := websocket.Send(c, p, nil); err != nil {
+			h.fe.set(err)
+		}
+	})
+	start = time.Now()
+	putSeq(p, 0)
+	if err := websocket.Send(c, p, nil); err != nil {
+		return 0, 0, err
+	}
+	if err := h.wait(done); err != nil {
+		return 0, 0, err
+	}
+	return int64(seq), el, nil
+}
+
+// pipe: Send does not block and does not copy, so the sender keeps a ring
+// of window buffers and reuses one only after its echo came back.
+func (h *hyb) pipe() (int64, time.Duration, error) {
+	c, setHandler, err := h.open1()
+	if err != nil {
+		return 0, 0, err
+	}
+	defer websocket.Disconnect(c)
+	tmpl := newBig(pipeSize)
+	ring := make([][]byte, window)
+	for i := range ring {
+		ring[i] = append([]byte(nil), tmpl...)
+	}
+	free := make(chan struct{}, window)
+	for range window {
+		free <- struct{}{}
+	}
+	var total atomic.Uint64
+	done := make(chan struct{})
+	var next uint64
+	var start time.Time
+	var el time.Duration
+	setHandler(func(c *websocket.Connection, d *websocket.Data) {
+		if d.Type != websocket.DataTypeBinary {
+			h.fe.set(fmt.Errorf("echo has type %v, want binary", d.Type))
+			return
+		}
+		if err := check(d.Message, next, pipeSize, tmpl); err != nil {
+			h.fe.set(err)
+			return
+		}
+		next++
+		free <- struct{}{}
+		if t := total.Load(); t != 0 && next == t {
+			el = time.Since(start)
+			close(done)
+		}
+	})
+	start = time.Now()
+	go func() {
+		for seq := uint64(0); ; seq++ {
+			select {
+			case <-free:
+			case <-h.fe.done:
+				return
+			}
+			last := time.Since(start) >= h.cfg.dur
+			if last {
+				total.Store(seq + 1)
+			}
+			p := ring[seq%window]
+			putSeq(p, seq)
+			if err := websocket.Send(c, p, nil); err != nil {
+				h.fe.set(err)
+				return
+			}
+			if last {
+				return
+			}
+		}
+	}()
+	if err := h.wait(done); err != nil {
+		return 0, 0, err
+	}
+	return int64(next), el, nil
+}
+
+// openAll opens cfg.conns connections, at most 32 dialling at once.
+func (h *hyb) openAll(onMsg func(i int, c *websocket.Connection, d *websocket.Data)) ([]*websocket.Connection, error) {
+	conns := make([]*websocket.Connection, h.cfg.conns)
+	slots := make(chan struct{}, 32)
+	var opened atomic.Int64
+	all := make(chan struct{})
+	for i := range conns {
+		// Wait for a dial slot, dispatching meanwhile in Queue mode.
+		for placed := false; !placed; {
+			select {
+			case slots <- struct{}{}:
+				placed = true
+			case <-h.fe.done:
+				return nil, h.fe.err
+			default:
+				if h.q != nil {
+					if h.q.Dispatch() == 0 {
+						runtime.Gosched()
+					}
+				} else {
+					select {
+					case slots <- struct{}{}:
+						placed = true
+					case <-h.fe.done:
+						return nil, h.fe.err
+					}
+				}
+			}
+		}
+		c, err := h.connect(func(*websocket.Connection) {
+			<-slots
+			if opened.Add(1) == int64(len(conns)) {
+				close(all)
+			}
+		}, func(c *websocket.Connection, d *websocket.Data) { onMsg(i, c, d) })
+		if err != nil {
+			return nil, err
+		}
+		conns[i] = c
+	}
+	if err := h.wait(all); err != nil {
+		return nil, err
+	}
+	return conns, nil
+}
+
+func (h *hyb) idle() (float64, error) {
+	before := memNow()
+	conns, err := h.openAll(func(int, *websocket.Connection, *websocket.Data) {
+		h.fe.set(errors.New("unexpected message"))
+	})
+	if err != nil {
+		return 0, err
+	}
+	if h.q != nil {
+		h.q.Dispatch()
+	}
+	time.Sleep(200 * time.Millisecond)
+	after := memNow()
+	runtime.KeepAlive(conns)
+	return float64(after-before) / float64(len(conns)) / 1024, nil
+}
+
+func (h *hyb) many() (int64, time.Duration, error) {
+	seqs := make([]uint64, h.cfg.conns)
+	bufs := make([][]byte, h.cfg.conns)
+	var left atomic.Int64
+	left.Store(int64(h.cfg.conns))
+	done := make(chan struct{})
+	trips := uint64(h.cfg.trips)
+	conns, err := h.openAll(func(i int, c *websocket.Connection, d *websocket.Data) {
+		if err := check(d.Message, seqs[i], rttSize, nil); err != nil {
+			h.fe.set(err)
+			return
+		}
+		seqs[i]++
+		if seqs[i] == trips {
+			if left.Add(-1) == 0 {
+				close(done)
+			}
+			return
+		}
+		fill(bufs[i], seqs[i], true)
+		if err := websocket.Send(c, bufs[i], text); err != nil {
+			h.fe.set(err)
+		}
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	defer func() {
+		for _, c := range conns {
+			websocket.Disconnect(c)
+		}
+	}()
+	start := time.Now()
+	for i, c := range conns {
+		bufs[i] = make([]byte, rttSize)
+		fill(bufs[i], 0, true)
+		if err := websocket.Send(c, bufs[i], text); err != nil {
+			return 0, 0, err
+		}
+	}
+	if err := h.wait(done); err != nil {
+		return 0, 0, err
+	}
+	return int64(len(conns)) * int64(trips), time.Since(start), nil
+}

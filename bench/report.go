@@ -1,0 +1,363 @@
+package main
+
+import (
+	"fmt"
+	"image/color"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"time"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+)
+
+type stat struct {
+	med, min, max float64
+	ok, failed    int
+	errs          []string
+}
+
+func stats(rs []result) map[[2]string]*stat {
+	vals := map[[2]string][]float64{}
+	out := map[[2]string]*stat{}
+	for _, r := range rs {
+		k := [2]string{r.Lib, r.Work}
+		s := out[k]
+		if s == nil {
+			s = &stat{}
+			out[k] = s
+		}
+		if r.Err != "" {
+			s.failed++
+			s.errs = append(s.errs, r.Err)
+			continue
+		}
+		s.ok++
+		vals[k] = append(vals[k], r.Value)
+	}
+	for k, v := range vals {
+		sort.Float64s(v)
+		s := out[k]
+		s.min, s.max = v[0], v[len(v)-1]
+		if n := len(v); n%2 == 1 {
+			s.med = v[n/2]
+		} else {
+			s.med = (v[n/2-1] + v[n/2]) / 2
+		}
+	}
+	return out
+}
+
+// ratio is how a client compares with the reference: >1 is better, for
+// memory too (reference memory / client memory).
+func ratio(st map[[2]string]*stat, lib, ref, work string) (float64, bool) {
+	a, b := st[[2]string{lib, work}], st[[2]string{ref, work}]
+	if a == nil || b == nil || a.failed > 0 || b.failed > 0 || a.ok == 0 || b.ok == 0 || a.med == 0 || b.med == 0 {
+		return 0, false
+	}
+	if higherIsBetter(work) {
+		return a.med / b.med, true
+	}
+	return b.med / a.med, true
+}
+
+type target struct {
+	what string
+	met  bool
+	got  string
+}
+
+func writeReport(o runOpts, nat, br []result) error {
+	var b strings.Builder
+	wall := time.Since(o.start)
+	nst := stats(nat)
+	bst := stats(br)
+	fmt.Fprintf(&b, "# Benchmarks\n\n")
+	fmt.Fprintf(&b, "Written by `make bench` (`%s`) on %s. Do not edit: run `make bench` again.\n\n",
+		"cd bench && go run . run "+strings.Join(os.Args[2:], " "), o.start.UTC().Format("2006-01-02 15:04 MST"))
+	fmt.Fprintf(&b, "![chart](%s)\n\n", o.chart)
+	fmt.Fprintf(&b, "## Machine and run\n\n")
+	fmt.Fprintf(&b, "- CPU: %s, %d cores (`GOMAXPROCS` %d); memory %s; %s\n", cpuModel(), runtime.NumCPU(), runtime.GOMAXPROCS(0), memTotal(), kernel())
+	fmt.Fprintf(&b, "- Go: %s; Chromium: %s\n", runtime.Version(), chromiumVersion())
+	fmt.Fprintf(&b, "- Runs: %d per client and workload, clients alternating run by run; rtt, pipe and big send for %v per run; idle and many use %d connections, many does %d round trips on each\n",
+		o.runs, o.dur, o.conns, o.trips)
+	fmt.Fprintf(&b, "- Wall time of the whole `make bench`: %s (this program: %s)\n", "see the Makefile's output", wall.Round(time.Second))
+	fmt.Fprintf(&b, "- Load average (1, 5, 15 min) at the start: %s; at the end: %s. %s\n\n", o.loadFrom, loadAvg(), noiseNote(nst, bst))
+
+	fmt.Fprintf(&b, "## Native\n\n")
+	fmt.Fprintf(&b, "One loopback echo server process (coder/websocket, streaming each message back through a 32 KiB buffer); every client run is its own process. ")
+	fmt.Fprintf(&b, "`hybrid` is this library in callback mode, `hybrid-queue` in Queue mode (the main goroutine calls `Dispatch` in a loop and yields when nothing waits), both through the public API only; ")
+	fmt.Fprintf(&b, "`coder` is raw github.com/coder/websocket v1.8.15 (`Read`/`Write`), `gorilla` github.com/gorilla/websocket v1.5.3 (`ReadMessage`/`WriteMessage`), `gobwas` github.com/gobwas/ws v1.4.0 (`wsutil.ReadServerData`/`WriteClientMessage`). ")
+	fmt.Fprintf(&b, "Every echo is checked: length, sequence number, content; a run that lost or reordered a message counts as failed, not as a number.\n\n")
+	fmt.Fprintf(&b, "- rtt: sequential round trips of a 32-byte text message\n- pipe: 1 KiB binary messages, a sender and a receiver running at once (figure: MiB/s one way)\n- big: sequential round trips of a 1 MiB binary message (MiB/s of echoes)\n- idle: Go heap plus stacks per open idle connection, after GC, at %d connections (lower is better; each peer has one goroutine blocked in a read per connection)\n- many: %d connections, each doing %d sequential round trips of 32 bytes, all at once\n\n", o.conns, o.conns, o.trips)
+	table(&b, nst, o.works, o.libs, "coder", "× coder")
+
+	if len(br) > 0 {
+		fmt.Fprintf(&b, "## Browser\n\n")
+		fmt.Fprintf(&b, "%s\n\n", browserBlurb)
+		table(&b, bst, o.bworks, browserLibs, "js", "× plain JS", "coder-wasm", "× coder wasm")
+	}
+
+	ts := targets(nst, bst, o, len(br) > 0)
+	fmt.Fprintf(&b, "## Targets\n\n| target | result | |\n| --- | --- | --- |\n")
+	for _, t := range ts {
+		mark := "missed"
+		if t.met {
+			mark = "**met**"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", t.what, t.got, mark)
+	}
+	b.WriteString("\n")
+	if notes != "" {
+		b.WriteString(notes)
+	}
+	if err := os.WriteFile(o.out, []byte(b.String()), 0o644); err != nil {
+		return err
+	}
+	chartPath := filepath.Join(filepath.Dir(o.out), o.chart)
+	if err := drawChart(chartPath, nst, bst, o); err != nil {
+		return fmt.Errorf("chart: %v", err)
+	}
+	fmt.Fprintf(os.Stderr, "wrote %s and %s in %s\n", o.out, chartPath, wall.Round(time.Second))
+	return nil
+}
+
+// notes is hand-written analysis appended to the report (notes.go).
+var notes string
+
+func fmtVal(v float64) string {
+	switch {
+	case v >= 1000:
+		return fmt.Sprintf("%.0f", v)
+	case v >= 100:
+		return fmt.Sprintf("%.1f", v)
+	default:
+		return fmt.Sprintf("%.2f", v)
+	}
+}
+
+func table(b *strings.Builder, st map[[2]string]*stat, works, libs []string, refs ...string) {
+	fmt.Fprintf(b, "| workload | client | median | min | max | unit |")
+	for i := 1; i < len(refs); i += 2 {
+		fmt.Fprintf(b, " %s |", refs[i])
+	}
+	b.WriteString("\n| --- | --- | ---: | ---: | ---: | --- |")
+	for i := 1; i < len(refs); i += 2 {
+		b.WriteString(" ---: |")
+	}
+	b.WriteString("\n")
+	var failures []string
+	for _, w := range works {
+		for _, l := range libs {
+			s := st[[2]string{l, w}]
+			if s == nil {
+				continue
+			}
+			if s.failed > 0 {
+				fmt.Fprintf(b, "| %s | %s | FAILED %d of %d runs | | | %s |", w, l, s.failed, s.failed+s.ok, units[w])
+				for _, e := range s.errs {
+					failures = append(failures, fmt.Sprintf("%s %s: %s", w, l, e))
+				}
+			} else {
+				fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s |", w, l, fmtVal(s.med), fmtVal(s.min), fmtVal(s.max), units[w])
+			}
+			for i := 0; i < len(refs); i += 2 {
+				if r, ok := ratio(st, l, refs[i], w); ok {
+					fmt.Fprintf(b, " %.2f |", r)
+				} else {
+					b.WriteString(" |")
+				}
+			}
+			b.WriteString("\n")
+		}
+	}
+	b.WriteString("\n")
+	if len(failures) > 0 {
+		b.WriteString("Failed runs:\n\n")
+		for _, f := range failures {
+			fmt.Fprintf(b, "- %s\n", strings.ReplaceAll(f, "\n", " "))
+		}
+		b.WriteString("\n")
+	}
+}
+
+func targets(nst, bst map[[2]string]*stat, o runOpts, browser bool) []target {
+	var ts []target
+	for _, lib := range []string{"hybrid", "hybrid-queue"} {
+		for _, w := range []string{"rtt", "pipe", "big"} {
+			r, ok := ratio(nst, lib, "coder", w)
+			ts = append(ts, target{fmt.Sprintf("native %s, %s ≥ 1.0× coder", w, lib), ok && r >= 1.0, fmtRatio(r, ok)})
+		}
+		if s := nst[[2]string{lib, "idle"}]; s != nil {
+			ts = append(ts, target{fmt.Sprintf("native idle, %s ≤ 16 KiB per connection", lib), s.failed == 0 && s.ok > 0 && s.med <= 16, fmt.Sprintf("%.1f KiB", s.med)})
+		}
+	}
+	if !browser {
+		ts = append(ts, target{"browser targets", false, "not measured"})
+		return ts
+	}
+	for _, w := range []string{"rtt", "pipe", "big"} {
+		want := 0.8
+		if w == "big" {
+			want = 0.95
+		}
+		r, ok := ratio(bst, "hybrid-wasm", "js", w)
+		ts = append(ts, target{fmt.Sprintf("browser %s, Go API ≥ %.2f× plain JS", w, want), ok && r >= want, fmtRatio(r, ok)})
+	}
+	for _, lib := range []string{"hybrid-wasm", "shim"} {
+		for _, w := range []string{"rtt", "pipe", "big"} {
+			r, ok := ratio(bst, lib, "coder-wasm", w)
+			ts = append(ts, target{fmt.Sprintf("browser %s, %s ≥ 1.15× coder wasm", w, lib), ok && r >= 1.15, fmtRatio(r, ok)})
+		}
+	}
+	for _, w := range []string{"rtt", "pipe", "big"} {
+		r, ok := ratio(bst, "shim", "js", w)
+		ts = append(ts, target{fmt.Sprintf("browser %s, JS API (shim) ≥ 0.6× plain JS", w), ok && r >= 0.6, fmtRatio(r, ok)})
+	}
+	return ts
+}
+
+func fmtRatio(r float64, ok bool) string {
+	if !ok {
+		return "no figure (failed run)"
+	}
+	return fmt.Sprintf("%.2f×", r)
+}
+
+// noiseNote says how far apart the runs were.
+func noiseNote(sts ...map[[2]string]*stat) string {
+	var spreads []float64
+	for _, st := range sts {
+		for _, s := range st {
+			if s.ok > 1 && s.med > 0 {
+				spreads = append(spreads, (s.max-s.min)/s.med)
+			}
+		}
+	}
+	if len(spreads) == 0 {
+		return ""
+	}
+	sort.Float64s(spreads)
+	return fmt.Sprintf("Spread (max−min)/median over the cells: median %.0f%%, worst %.0f%%.",
+		100*spreads[len(spreads)/2], 100*spreads[len(spreads)-1])
+}
+
+var palette = []color.Color{
+	color.RGBA{0x1f, 0x77, 0xb4, 0xff}, color.RGBA{0xff, 0x7f, 0x0e, 0xff}, color.RGBA{0x2c, 0xa0, 0x2c, 0xff},
+	color.RGBA{0xd6, 0x27, 0x28, 0xff}, color.RGBA{0x94, 0x67, 0xbd, 0xff},
+}
+
+func barPlot(title, ylabel string, st map[[2]string]*stat, works, libs []string, ref string) (*plot.Plot, error) {
+	p := plot.New()
+	p.Title.Text = title
+	p.Y.Label.Text = ylabel
+	p.Y.Min = 0
+	w := vg.Points(12)
+	for i, lib := range libs {
+		vals := make(plotter.Values, len(works))
+		for j, work := range works {
+			if r, ok := ratio(st, lib, ref, work); ok {
+				vals[j] = r
+			}
+		}
+		bars, err := plotter.NewBarChart(vals, w)
+		if err != nil {
+			return nil, err
+		}
+		bars.Color = palette[i%len(palette)]
+		bars.LineStyle.Width = 0
+		bars.Offset = vg.Length(float64(i)-float64(len(libs)-1)/2) * w
+		p.Add(bars)
+		p.Legend.Add(lib, bars)
+	}
+	one := plotter.NewFunction(func(float64) float64 { return 1 })
+	one.Dashes = []vg.Length{vg.Points(3), vg.Points(3)}
+	one.Color = color.Gray{0x60}
+	p.Add(one)
+	p.Legend.Top = true
+	p.Legend.Left = false
+	p.NominalX(works...)
+	return p, nil
+}
+
+func drawChart(path string, nst, bst map[[2]string]*stat, o runOpts) error {
+	var plots []*plot.Plot
+	np, err := barPlot("Native: relative to raw coder/websocket (idle: memory, inverted)", "× coder (higher is better)", nst, o.works, o.libs, "coder")
+	if err != nil {
+		return err
+	}
+	plots = append(plots, np)
+	if len(bst) > 0 {
+		bp, err := barPlot("Browser (headless Chromium): relative to plain JS WebSocket", "× plain JS (higher is better)", bst, o.bworks, browserLibs, "js")
+		if err != nil {
+			return err
+		}
+		plots = append(plots, bp)
+	}
+	const wd, ht = 22 * vg.Centimeter, 11 * vg.Centimeter
+	img := vgimg.New(wd, ht*vg.Length(len(plots)))
+	dc := draw.New(img)
+	tiles := draw.Tiles{Rows: len(plots), Cols: 1, PadTop: vg.Points(6), PadBottom: vg.Points(6), PadLeft: vg.Points(6), PadRight: vg.Points(6), PadY: vg.Points(12)}
+	cols := make([][]*plot.Plot, len(plots))
+	for i, p := range plots {
+		cols[i] = []*plot.Plot{p}
+	}
+	canvases := plot.Align(cols, tiles, dc)
+	for i, p := range plots {
+		p.Draw(canvases[i][0])
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = vgimg.PngCanvas{Canvas: img}.WriteTo(f)
+	return err
+}
+
+func cpuModel() string {
+	b, _ := os.ReadFile("/proc/cpuinfo")
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "model name") {
+			if i := strings.Index(l, ":"); i >= 0 {
+				return strings.TrimSpace(l[i+1:])
+			}
+		}
+	}
+	return "unknown CPU"
+}
+
+func memTotal() string {
+	b, _ := os.ReadFile("/proc/meminfo")
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "MemTotal:") {
+			var kb int64
+			fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(l, "MemTotal:")), "%d", &kb)
+			return fmt.Sprintf("%.0f GiB", float64(kb)/(1<<20))
+		}
+	}
+	return "?"
+}
+
+func kernel() string {
+	b, err := os.ReadFile("/proc/sys/kernel/osrelease")
+	if err != nil {
+		return runtime.GOOS
+	}
+	return "Linux " + strings.TrimSpace(string(b))
+}
+
+func chromiumVersion() string {
+	out, err := exec.Command(chromiumPath, "--version").Output()
+	if err != nil {
+		return "not found"
+	}
+	return strings.TrimSpace(string(out))
+}

@@ -1,0 +1,174 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+type runOpts struct {
+	runs     int
+	dur      time.Duration
+	conns    int
+	trips    int
+	libs     []string
+	works    []string
+	out      string // BENCHMARKS.md
+	chart    string // PNG path, relative to out's directory
+	browser  bool
+	bworks   []string
+	pageDir  string
+	profile  string // directory for CPU profiles of every client run, "" for none
+	start    time.Time
+	loadFrom string
+}
+
+func runMain(args []string) error {
+	fs := flag.NewFlagSet("run", flag.ExitOnError)
+	var o runOpts
+	var libs, works, bworks string
+	fs.IntVar(&o.runs, "runs", 5, "alternating runs per client and workload")
+	fs.DurationVar(&o.dur, "dur", time.Second, "rtt, pipe, big: sending time per run")
+	fs.IntVar(&o.conns, "conns", 2000, "idle, many: connections")
+	fs.IntVar(&o.trips, "trips", 100, "many: round trips per connection")
+	fs.StringVar(&libs, "libs", strings.Join(nativeLibs, ","), "native clients")
+	fs.StringVar(&works, "works", strings.Join(nativeWorks, ","), "native workloads (empty: none)")
+	fs.BoolVar(&o.browser, "browser", true, "also run the browser benchmark in headless Chromium")
+	fs.StringVar(&bworks, "bworks", "rtt,pipe,big", "browser workloads")
+	fs.StringVar(&o.out, "out", "../BENCHMARKS.md", "report to write")
+	fs.StringVar(&o.chart, "chart", "bench/chart.png", "chart to write, relative to the report's directory")
+	fs.StringVar(&o.profile, "cpuprofile", "", "directory: write a CPU profile of every native client run there")
+	fs.Parse(args)
+	o.libs = splitList(libs)
+	o.works = splitList(works)
+	o.bworks = splitList(bworks)
+	o.start = time.Now()
+	o.loadFrom = loadAvg()
+
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	var pageDir string
+	var bw *browserSetup
+	if o.browser {
+		bw, err = prepareBrowser()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench: browser part skipped:", err)
+			o.browser = false
+		} else {
+			pageDir = bw.dir
+			defer os.RemoveAll(bw.dir)
+		}
+	}
+	srv, base, err := startServer(self, pageDir)
+	if err != nil {
+		return err
+	}
+	defer func() { srv.Process.Kill(); srv.Wait() }()
+	url := "ws" + strings.TrimPrefix(base, "http") + "/echo"
+
+	var results []result
+	for run := 0; run < o.runs; run++ {
+		for _, work := range o.works {
+			for i := range o.libs {
+				lib := o.libs[(i+run)%len(o.libs)] // alternate the order run by run
+				r := clientRun(self, lib, work, url, o, run)
+				fmt.Fprintf(os.Stderr, "run %d %-8s %-13s %s\n", run+1, work, lib, describe(r))
+				results = append(results, r)
+			}
+		}
+	}
+	var bres []result
+	if o.browser {
+		bres, err = runBrowser(bw, base, o)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench: browser part failed:", err)
+			bres = append(bres, result{Lib: "browser", Work: "all", Err: err.Error()})
+		}
+	}
+	return writeReport(o, results, bres)
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func describe(r result) string {
+	if r.Err != "" {
+		return "FAILED: " + r.Err
+	}
+	return fmt.Sprintf("%.1f %s", r.Value, units[r.Work])
+}
+
+func startServer(self, pageDir string) (*exec.Cmd, string, error) {
+	cmd := exec.Command(self, "server", "-addr", "127.0.0.1:0", "-dir", pageDir)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, "", err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, "", err
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		cmd.Process.Kill()
+		return nil, "", fmt.Errorf("echo server did not start: %v", err)
+	}
+	go io.Copy(io.Discard, out)
+	return cmd, strings.TrimSpace(line), nil
+}
+
+func clientRun(self, lib, work, url string, o runOpts, run int) result {
+	args := []string{"client", "-lib", lib, "-work", work, "-url", url,
+		"-dur", o.dur.String(), "-conns", fmt.Sprint(o.conns), "-trips", fmt.Sprint(o.trips)}
+	if o.profile != "" {
+		os.MkdirAll(o.profile, 0o755)
+		args = append(args, "-cpuprofile", filepath.Join(o.profile, fmt.Sprintf("%s-%s-%d.prof", work, lib, run+1)))
+	}
+	cmd := exec.Command(self, args...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		return result{Lib: lib, Work: work, Err: err.Error()}
+	}
+	timer := time.AfterFunc(2*time.Minute, func() { cmd.Process.Kill() })
+	err := cmd.Wait()
+	timer.Stop()
+	var r result
+	if jerr := json.Unmarshal(stdout.Bytes(), &r); jerr != nil {
+		msg := strings.TrimSpace(stderr.String())
+		if err != nil {
+			msg = err.Error() + " " + msg
+		}
+		return result{Lib: lib, Work: work, Err: "client process: " + msg}
+	}
+	return r
+}
+
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
+}
