@@ -127,4 +127,3 @@ func runClient(lib, work string, cfg config) result {
 	}
 	return r
 }
-
