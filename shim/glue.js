@@ -1,0 +1,169 @@
+// The JavaScript half of the shim, embedded in websocket.wasm. Go compiles
+// it once with the Function constructor and calls it with the bridge, the
+// Go functions that drive the real API. It checks every argument (a Go
+// function cannot throw into JavaScript), throws the errors the bridge
+// reports, and runs the page's callbacks from microtasks, outside any Go
+// call, so that a slow or throwing callback never touches the Go side.
+//
+// bridge: {connect(id, url, timeoutMs, protocol, headers), send(id, message,
+// isText), disconnect(id), consts}. Each returns null on success or
+// [errorClass, text]. The value returned is {api, deliver, live}: api is
+// globalThis.websocket; Go calls deliver(id, data, closedText) from the
+// connection's goroutine for every event; live() counts the connections
+// whose DISCONNECTED the page has not seen yet (for the tests).
+(bridge) => {
+	"use strict";
+	const c = bridge.consts;
+
+	// got describes a wrong argument for an error message.
+	const got = (v) => {
+		if (v === null) return "null";
+		if (Array.isArray(v)) return "an array";
+		switch (typeof v) {
+			case "undefined": return "undefined";
+			case "string": return "a string";
+			case "number": return "the number " + v;
+			case "boolean": return "the boolean " + v;
+			case "object": {
+				const name = Object.getPrototypeOf(v)?.constructor?.name;
+				return name && name !== "Object" ? "a " + name : "an object";
+			}
+			default: return "a " + typeof v;
+		}
+	};
+	const fail = (result) => {
+		if (result === undefined || result === null) return; // a Go function returning nil gives null
+		const [cls, text] = result;
+		throw cls === "TypeError" ? new TypeError(text) : new Error(text);
+	};
+
+	// A connection handle: a frozen object that only the shim makes.
+	class WebSocketConnection {
+		constructor(id, url) {
+			this.id = id;
+			this.url = url;
+			Object.freeze(this);
+		}
+		get [Symbol.toStringTag]() { return "WebSocketConnection"; }
+	}
+	// records maps each handle to its record {id, handle, callback, closed};
+	// closed is the Go error text a send gets once DISCONNECTED happened.
+	const records = new WeakMap();
+	const live = new Map(); // id -> record, until DISCONNECTED
+	let nextID = 1;
+
+	const record = (fn, connection) => {
+		const r = typeof connection === "object" && connection !== null ? records.get(connection) : undefined;
+		if (r === undefined) {
+			throw new TypeError(`websocket.${fn}: connection must be a connection returned by websocket.connect, got ${got(connection)}`);
+		}
+		return r;
+	};
+
+	const optString = (fn, name, v) => {
+		if (v === undefined || v === null) return "";
+		if (typeof v !== "string") throw new TypeError(`websocket.${fn}: ${name} must be a string, got ${got(v)}`);
+		return v;
+	};
+
+	const isParams = (v) => v === undefined || v === null || (typeof v === "object" && !Array.isArray(v));
+
+	function connect(url, params, callback) {
+		if (typeof url !== "string") {
+			throw new TypeError(`websocket.connect: url must be a string, got ${got(url)}`);
+		}
+		if (!isParams(params)) {
+			throw new TypeError(`websocket.connect: params must be an object {timeout, protocol, headers}, null or undefined, got ${got(params)}`);
+		}
+		params ??= {};
+		let timeout = params.timeout;
+		if (timeout === undefined || timeout === null) {
+			timeout = 0;
+		} else if (typeof timeout !== "number" || !(timeout >= 0) || timeout === Infinity) {
+			throw new TypeError(`websocket.connect: params.timeout must be a number of milliseconds >= 0, got ${got(timeout)}`);
+		}
+		const protocol = optString("connect", "params.protocol", params.protocol);
+		const headers = optString("connect", "params.headers", params.headers);
+		if (typeof callback !== "function") {
+			throw new TypeError(`websocket.connect: callback must be a function (connection, data), got ${got(callback)}`);
+		}
+		const id = nextID++;
+		const handle = new WebSocketConnection(id, url);
+		const r = { id, handle, callback, closed: undefined };
+		records.set(handle, r);
+		live.set(id, r); // before Go starts: Go may report events before connect returns
+		try {
+			fail(bridge.connect(id, url, timeout, protocol, headers));
+		} catch (e) {
+			live.delete(id);
+			records.delete(handle);
+			throw e;
+		}
+		return handle;
+	}
+
+	function send(connection, message, options) {
+		const r = record("send", connection);
+		if (message instanceof ArrayBuffer) {
+			message = new Uint8Array(message);
+		} else if (typeof message !== "string" && !(message instanceof Uint8Array)) {
+			throw new TypeError(`websocket.send: message must be a string, a Uint8Array or an ArrayBuffer, got ${got(message)}`);
+		}
+		if (!isParams(options)) {
+			throw new TypeError(`websocket.send: options must be an object {type}, null or undefined, got ${got(options)}`);
+		}
+		const type = options?.type ?? c.DATA_TYPE_BINARY;
+		if (type !== c.DATA_TYPE_TEXT && type !== c.DATA_TYPE_BINARY) {
+			throw new TypeError(`websocket.send: options.type must be websocket.DATA_TYPE_TEXT (${c.DATA_TYPE_TEXT}) or websocket.DATA_TYPE_BINARY (${c.DATA_TYPE_BINARY}), got ${got(type)}`);
+		}
+		if (r.closed !== undefined) throw new Error(r.closed);
+		fail(bridge.send(r.id, message, type === c.DATA_TYPE_TEXT));
+	}
+
+	function disconnect(connection) {
+		const r = record("disconnect", connection);
+		if (r.closed !== undefined) return; // a second disconnect is fine
+		fail(bridge.disconnect(r.id));
+	}
+
+	// Events wait here for a microtask, so none runs inside connect, send
+	// or disconnect, nor inside Go. They keep the order Go reported them in.
+	const queue = [];
+	const names = {
+		[c.EVENT_CONNECTED]: "EVENT_CONNECTED", [c.EVENT_DISCONNECTED]: "EVENT_DISCONNECTED",
+		[c.EVENT_MESSAGE]: "EVENT_MESSAGE", [c.EVENT_ERROR]: "EVENT_ERROR",
+	};
+	let scheduled = false;
+	const flush = () => {
+		for (let i = 0; i < queue.length; i++) {
+			const [r, data] = queue[i];
+			queue[i] = undefined;
+			try {
+				r.callback(r.handle, data);
+			} catch (e) {
+				console.error(`websocket: the callback of connection ${r.id} (${r.handle.url}) threw on ${names[data.event]}:`, e);
+			}
+		}
+		queue.length = 0;
+		scheduled = false;
+	};
+	const deliver = (id, data, closedText) => {
+		const r = live.get(id);
+		if (r === undefined) return;
+		if (closedText !== undefined) {
+			r.closed = closedText;
+			live.delete(id);
+		}
+		queue.push([r, data]);
+		if (!scheduled) {
+			scheduled = true;
+			queueMicrotask(flush);
+		}
+	};
+
+	const api = { connect, send, disconnect };
+	for (const k of Object.keys(c)) api[k] = c[k];
+	api.ready = Promise.resolve(api);
+	Object.freeze(api);
+	return { api, deliver, live: () => live.size };
+}

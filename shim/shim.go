@@ -1,0 +1,234 @@
+//go:build js && wasm
+
+package main
+
+import (
+	_ "embed"
+	"errors"
+	"math"
+	"sort"
+	"strings"
+	"sync"
+	"syscall/js"
+	"time"
+
+	"github.com/hybridws/websocket"
+)
+
+// glueSource is the JavaScript half of the shim: argument checks, the
+// handles, and the microtask queue that runs the page's callbacks.
+//
+//go:embed glue.js
+var glueSource string
+
+var (
+	installOnce sync.Once
+	// glue is what glue.js returned: {api, deliver, live}.
+	glue       js.Value
+	uint8Array = js.Global().Get("Uint8Array")
+	object     = js.Global().Get("Object")
+
+	// conns maps a connection's id to the Go connection, from connect until
+	// its DISCONNECTED. It is never held across a JavaScript call, so a
+	// function called by the page never waits for it.
+	mu    sync.Mutex
+	conns = map[int]*websocket.Connection{}
+)
+
+// install puts the API on globalThis.websocket and dispatches the event
+// "websocket-ready" on globalThis. The three bridge functions live as long
+// as the program; a connection owns no js.Func of its own.
+func install() {
+	installOnce.Do(func() {
+		bridge := object.New()
+		bridge.Set("connect", js.FuncOf(bridgeConnect))
+		bridge.Set("send", js.FuncOf(bridgeSend))
+		bridge.Set("disconnect", js.FuncOf(bridgeDisconnect))
+		consts := object.New()
+		consts.Set("EVENT_CONNECTED", int(websocket.EventConnected))
+		consts.Set("EVENT_DISCONNECTED", int(websocket.EventDisconnected))
+		consts.Set("EVENT_MESSAGE", int(websocket.EventMessage))
+		consts.Set("EVENT_ERROR", int(websocket.EventError))
+		consts.Set("DATA_TYPE_BINARY", int(websocket.DataTypeBinary))
+		consts.Set("DATA_TYPE_TEXT", int(websocket.DataTypeText))
+		bridge.Set("consts", consts)
+
+		factory := js.Global().Get("Function").New("return (\n" + glueSource + "\n)").Invoke()
+		glue = factory.Invoke(bridge)
+	})
+	api := glue.Get("api")
+	g := js.Global()
+	g.Set("websocket", api)
+	if g.Get("dispatchEvent").Type() == js.TypeFunction && g.Get("CustomEvent").Type() == js.TypeFunction {
+		opts := object.New()
+		opts.Set("detail", api)
+		g.Call("dispatchEvent", g.Get("CustomEvent").New("websocket-ready", opts))
+	}
+}
+
+// bridgeConnect(id, url, timeoutMs, protocol, headers): glue.js has
+// checked the types already.
+func bridgeConnect(_ js.Value, a []js.Value) any {
+	id := a[0].Int()
+	p := &websocket.Params{
+		Timeout:  millis(a[2].Float()),
+		Protocol: a[3].String(),
+		Headers:  a[4].String(),
+	}
+	conn, err := websocket.Connect(a[1].String(), p, func(c *websocket.Connection, d *websocket.Data) {
+		emit(id, c, d)
+	})
+	if err != nil {
+		return result("connect", err)
+	}
+	// The connection's goroutine cannot run before this function returns
+	// (wasm has one thread and nothing here waits), so this map entry is
+	// there before its DISCONNECTED removes it.
+	mu.Lock()
+	conns[id] = conn
+	mu.Unlock()
+	return nil
+}
+
+// millis converts a timeout in milliseconds; 0 means the default.
+func millis(ms float64) time.Duration {
+	switch d := ms * float64(time.Millisecond); {
+	case ms <= 0:
+		return 0
+	case d >= math.MaxInt64:
+		return math.MaxInt64
+	case d < 1:
+		return 1
+	default:
+		return time.Duration(d)
+	}
+}
+
+func lookup(id int) *websocket.Connection {
+	mu.Lock()
+	defer mu.Unlock()
+	return conns[id]
+}
+
+// bridgeSend(id, message, isText): message is a string or a Uint8Array.
+func bridgeSend(_ js.Value, a []js.Value) any {
+	conn := lookup(a[0].Int())
+	var p []byte
+	if m := a[1]; m.Type() == js.TypeString {
+		p = []byte(m.String())
+	} else {
+		p = make([]byte, m.Length())
+		js.CopyBytesToGo(p, m)
+	}
+	opts := &websocket.SendOptions{Type: websocket.DataTypeBinary}
+	if a[2].Bool() {
+		opts.Type = websocket.DataTypeText
+	}
+	if conn == nil { // cannot happen: glue.js knows of DISCONNECTED as soon as Go does
+		return []any{"Error", "websocket: send: the connection is closed"}
+	}
+	return result("send", websocket.Send(conn, p, opts))
+}
+
+// bridgeDisconnect(id).
+func bridgeDisconnect(_ js.Value, a []js.Value) any {
+	conn := lookup(a[0].Int())
+	if conn == nil {
+		return nil
+	}
+	return result("disconnect", websocket.Disconnect(conn))
+}
+
+// result turns an error of the Go API into what glue.js throws: a
+// TypeError naming the argument for bad input, else a plain Error with
+// the Go error's text.
+func result(fn string, err error) any {
+	if err == nil {
+		return nil
+	}
+	if !errors.Is(err, websocket.ErrInvalidArgument) {
+		return []any{"Error", err.Error()}
+	}
+	arg := "an argument"
+	switch {
+	case errors.Is(err, websocket.ErrInvalidURL):
+		arg = "url"
+	case errors.Is(err, websocket.ErrInvalidHeaders):
+		arg = "params.headers"
+	case errors.Is(err, websocket.ErrInvalidProtocol):
+		arg = "params.protocol"
+	case errors.Is(err, websocket.ErrInvalidUTF8):
+		arg = "message"
+	case errors.Is(err, websocket.ErrInvalidOptions) && fn == "connect":
+		arg = "params"
+	case errors.Is(err, websocket.ErrInvalidOptions):
+		arg = "options"
+	case errors.Is(err, websocket.ErrNilCallback):
+		arg = "callback"
+	case errors.Is(err, websocket.ErrNilConnection):
+		arg = "connection"
+	}
+	return []any{"TypeError", "websocket." + fn + ": " + arg + " is invalid: " + err.Error()}
+}
+
+// emit hands one event to glue.js, which runs the page's callback from a
+// microtask. It runs on the connection's goroutine and never waits.
+func emit(id int, c *websocket.Connection, d *websocket.Data) {
+	data := object.New()
+	data.Set("event", int(d.Event))
+	var message any = ""
+	typ, code, reason := 0, 0, ""
+	var hs any // null
+	closed := js.Undefined()
+	switch d.Event {
+	case websocket.EventConnected:
+		if r := d.HandshakeResponse; r != nil {
+			h := object.New()
+			h.Set("status", r.Status)
+			h.Set("headers", headerObject(r.Headers))
+			h.Set("protocol", r.Protocol)
+			hs = h
+		}
+	case websocket.EventMessage:
+		typ = int(d.Type)
+		if d.Type == websocket.DataTypeText {
+			message = string(d.Message)
+		} else {
+			u := uint8Array.New(len(d.Message))
+			js.CopyBytesToJS(u, d.Message)
+			message = u
+		}
+	case websocket.EventError:
+		message = string(d.Message)
+	case websocket.EventDisconnected:
+		code, reason = d.Code, d.Reason
+		mu.Lock()
+		delete(conns, id)
+		mu.Unlock()
+		// What a later send on this handle throws: the Go API's own text.
+		if err := websocket.Send(c, nil, nil); err != nil {
+			closed = js.ValueOf(err.Error())
+		}
+	}
+	data.Set("message", message)
+	data.Set("type", typ)
+	data.Set("code", code)
+	data.Set("reason", reason)
+	data.Set("handshake_response", hs)
+	glue.Call("deliver", id, data, closed)
+}
+
+// headerObject turns response headers into {name: "value, value"}, names
+// in lower case as fetch's Headers has them. Browsers expose none: {}.
+func headerObject(h map[string][]string) js.Value {
+	o := object.New()
+	names := make([]string, 0, len(h))
+	for k := range h {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		o.Set(strings.ToLower(k), strings.Join(h[k], ", "))
+	}
+	return o
+}
