@@ -1,0 +1,291 @@
+package websocket_test
+
+import (
+	"bytes"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hybridws/websocket"
+)
+
+// waitQueued waits until q holds at least n events.
+func waitQueued(t testing.TB, q *websocket.Queue, n int) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if got, _ := websocket.QueueLen(q); got >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			got, _ := websocket.QueueLen(q)
+			t.Fatalf("%d events queued, want %d", got, n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// With a Queue no callback runs before Dispatch; Dispatch runs them on its
+// caller's goroutine, in order, and returns how many.
+func TestQueueDispatch(t *testing.T) {
+	q := websocket.NewQueue()
+	if n := q.Dispatch(); n != 0 {
+		t.Fatalf("Dispatch on an empty queue returned %d", n)
+	}
+	r := newRecorder(t)
+	var dispatcher atomic.Int64
+	r.onEvent = func(c *websocket.Connection, d *websocket.Data) {
+		if g := goid(); g != dispatcher.Load() {
+			t.Errorf("%v callback on goroutine %d, Dispatch runs on %d", d.Event, g, dispatcher.Load())
+		}
+	}
+	r.connect(wsURL("/send?n=10&type=text&then=close"), &websocket.Params{Queue: q})
+	waitQueued(t, q, 12) // CONNECTED, 10 MESSAGE, DISCONNECTED
+	time.Sleep(50 * time.Millisecond)
+	r.mu.Lock()
+	ran := len(r.events)
+	r.mu.Unlock()
+	if ran != 0 {
+		t.Fatalf("%d callbacks ran before Dispatch", ran)
+	}
+	dispatcher.Store(goid())
+	if n := q.Dispatch(); n != 12 {
+		t.Errorf("Dispatch returned %d, want 12", n)
+	}
+	r.mu.Lock()
+	evs := append([]*websocket.Data(nil), r.events...)
+	r.mu.Unlock()
+	checkSeq(t, evs, "CONNECTED MESSAGE MESSAGE MESSAGE MESSAGE MESSAGE MESSAGE MESSAGE MESSAGE MESSAGE MESSAGE DISCONNECTED")
+	for i, d := range messages(evs) {
+		if string(d.Message) != itoa(i) {
+			t.Errorf("message %d is %q", i, d.Message)
+		}
+	}
+	checkDisconnected(t, evs, 1000, "done")
+	// Nothing is left, and an empty Dispatch returns at once.
+	start := time.Now()
+	if n := q.Dispatch(); n != 0 {
+		t.Errorf("second Dispatch returned %d", n)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("an empty Dispatch took %v", d)
+	}
+}
+
+// Dispatch never waits for the network: with a connection that is open but
+// silent, it returns at once, again and again.
+func TestQueueDispatchNeverWaits(t *testing.T) {
+	q := websocket.NewQueue()
+	r := newRecorder(t)
+	c := r.connect(wsURL("/silent"), &websocket.Params{Queue: q})
+	waitQueued(t, q, 1)
+	if n := q.Dispatch(); n != 1 {
+		t.Fatalf("Dispatch returned %d, want 1 (CONNECTED)", n)
+	}
+	for i := 0; i < 100; i++ {
+		start := time.Now()
+		if n := q.Dispatch(); n != 0 {
+			t.Fatalf("Dispatch returned %d on a silent connection", n)
+		}
+		if d := time.Since(start); d > 5*time.Second {
+			t.Fatalf("Dispatch blocked for %v", d)
+		}
+	}
+	websocket.Disconnect(c)
+	waitQueued(t, q, 1)
+	q.Dispatch()
+	evs := r.waitDone()
+	checkSeq(t, evs, "CONNECTED DISCONNECTED")
+}
+
+// One Queue, several connections and several goroutines calling Dispatch:
+// every event runs once, each connection's in order, never overlapping.
+func TestQueueConcurrentDispatch(t *testing.T) {
+	const conns, n = 3, 300
+	q := websocket.NewQueue()
+	recs := make([]*recorder, conns)
+	for i := range recs {
+		recs[i] = newRecorder(t)
+		recs[i].connect(wsURL("/send?n=300&size=20&then=close"), &websocket.Params{Queue: q})
+	}
+	var total atomic.Int64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				total.Add(int64(q.Dispatch()))
+				select {
+				case <-stop:
+					return
+				default:
+					time.Sleep(time.Millisecond)
+				}
+			}
+		}()
+	}
+	for _, r := range recs {
+		evs := r.waitDone()
+		ms := messages(evs)
+		if len(ms) != n {
+			t.Errorf("%d messages, want %d", len(ms), n)
+		}
+		for i, d := range ms {
+			if !bytes.Equal(d.Message, payload(i, 20)) {
+				t.Fatalf("message %d is %q", i, d.Message)
+			}
+		}
+		checkDisconnected(t, evs, 1000, "done")
+	}
+	close(stop)
+	wg.Wait()
+	total.Add(int64(q.Dispatch()))
+	if want := int64(conns * (n + 2)); total.Load() != want {
+		t.Errorf("Dispatch calls returned %d in all, want %d", total.Load(), want)
+	}
+}
+
+// Callbacks may Send and Disconnect from inside Dispatch without deadlock.
+func TestQueueCallbacksSendAndDisconnect(t *testing.T) {
+	q := websocket.NewQueue()
+	r := newRecorder(t)
+	r.onEvent = func(c *websocket.Connection, d *websocket.Data) {
+		switch d.Event {
+		case websocket.EventConnected:
+			for i := 0; i < 10; i++ {
+				if err := websocket.Send(c, []byte(itoa(i)), text); err != nil {
+					t.Errorf("Send: %v", err)
+				}
+			}
+		case websocket.EventMessage:
+			if string(d.Message) == "9" {
+				websocket.Disconnect(c)
+				websocket.Disconnect(c)
+			}
+		}
+	}
+	r.connect(wsURL("/echo"), &websocket.Params{Queue: q})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			q.Dispatch()
+			r.mu.Lock()
+			last := len(r.events) > 0 && r.events[len(r.events)-1].Event == websocket.EventDisconnected
+			r.mu.Unlock()
+			if last {
+				return
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("deadlock: DISCONNECTED never dispatched")
+	}
+	evs := r.waitDone()
+	checkSeq(t, evs, "CONNECTED MESSAGE MESSAGE MESSAGE MESSAGE MESSAGE MESSAGE MESSAGE MESSAGE MESSAGE MESSAGE DISCONNECTED")
+	checkDisconnected(t, evs, 1000, "")
+}
+
+// Without a Queue, callbacks never overlap even when they are slow and
+// Sends come from elsewhere (the recorder fails the test on an overlap).
+func TestCallbacksNeverOverlap(t *testing.T) {
+	r := newRecorder(t)
+	var active atomic.Int32
+	r.onEvent = func(c *websocket.Connection, d *websocket.Data) {
+		if active.Add(1) != 1 {
+			t.Errorf("callbacks overlap")
+		}
+		time.Sleep(100 * time.Microsecond)
+		active.Add(-1)
+	}
+	c := connectOpen(t, r, wsURL("/echo"), nil)
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 100; i++ {
+				websocket.Send(c, []byte("x"), nil)
+			}
+		}()
+	}
+	wg.Wait()
+	r.waitFor("400 echoes", func(evs []*websocket.Data) bool { return len(messages(evs)) == 400 })
+	websocket.Disconnect(c)
+	r.waitDone()
+}
+
+// Backpressure: a connection whose events are not dispatched stops reading
+// once they pass the bound (TCP pushes back on the server); after
+// dispatching, everything arrives, in order, nothing lost.
+func TestQueueBackpressure(t *testing.T) {
+	skipInBrowser(t, "a browser socket cannot stop reading")
+	const n, size = 1000, 16 << 10 // 16 MiB from the server, 4 times the bound
+	q := websocket.NewQueue()
+	r := newRecorder(t)
+	c := r.connect(wsURL("/send?n=1000&size=16384&then=wait"), &websocket.Params{Queue: q})
+	// Wait until the queue stops growing.
+	bound := int64(websocket.MaxPending) + size + websocket.EventOverhead
+	var last int64 = -1
+	for stable := 0; stable < 30; {
+		time.Sleep(10 * time.Millisecond)
+		_, cost := websocket.QueueLen(q)
+		if cost > bound {
+			t.Fatalf("undispatched events cost %d, bound %d", cost, bound)
+		}
+		if cost == last {
+			stable++
+		} else {
+			stable, last = 0, cost
+		}
+	}
+	queued, cost := websocket.QueueLen(q)
+	if queued >= n || cost < websocket.MaxPending/2 {
+		t.Fatalf("%d events (%d bytes) queued: the connection did not stop near the bound", queued, cost)
+	}
+	r.mu.Lock()
+	ran := len(r.events)
+	r.mu.Unlock()
+	if ran != 0 {
+		t.Fatalf("%d callbacks ran without Dispatch", ran)
+	}
+	// Now drain: everything arrives in order.
+	deadline := time.Now().Add(30 * time.Second)
+	got := 0
+	for got < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d of %d messages after dispatching", got, n)
+		}
+		if q.Dispatch() == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		if _, cost := websocket.QueueLen(q); cost > bound {
+			t.Fatalf("undispatched events cost %d, bound %d", cost, bound)
+		}
+		r.mu.Lock()
+		got = len(messages(r.events))
+		r.mu.Unlock()
+	}
+	websocket.Disconnect(c)
+	evs := r.waitFor("DISCONNECTED", func(evs []*websocket.Data) bool {
+		q.Dispatch()
+		return find(evs, websocket.EventDisconnected) != nil
+	})
+	ms := messages(evs)
+	if len(ms) != n {
+		t.Fatalf("%d messages, want %d", len(ms), n)
+	}
+	for i, d := range ms {
+		if !bytes.Equal(d.Message, payload(i, size)) {
+			t.Fatalf("message %d is %.20q", i, d.Message)
+		}
+	}
+	checkSeq(t, evs[:1], "CONNECTED")
+	checkDisconnected(t, evs, 1000, "")
+}
