@@ -87,7 +87,9 @@ func isTLS(err error) bool {
 	)
 	return errors.As(err, &cv) || errors.As(err, &rh) || errors.As(err, &ua) ||
 		errors.As(err, &hn) || errors.As(err, &ci) || errors.As(err, &alt) ||
-		strings.Contains(fmtErr(err), "tls: ")
+		strings.Contains(fmtErr(err), "tls: ") ||
+		// net/http's answer when a wss:// URL reaches a plain-TCP server
+		strings.Contains(fmtErr(err), "server gave HTTP response to HTTPS client")
 }
 
 func fmtErr(err error) string {

@@ -1,0 +1,77 @@
+//go:build !js
+
+package websocket_test
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/hybridws/websocket"
+	"github.com/hybridws/websocket/internal/testserver"
+)
+
+// newTLSServer starts the test endpoints behind TLS and returns the wss
+// address and a TLS config that trusts its certificate.
+func newTLSServer(t testing.TB) (string, *tls.Config) {
+	t.Helper()
+	srv := httptest.NewTLSServer(testserver.Handler())
+	t.Cleanup(srv.Close)
+	pool := x509.NewCertPool()
+	pool.AddCert(srv.Certificate())
+	return strings.TrimPrefix(srv.URL, "https://"), &tls.Config{RootCAs: pool}
+}
+
+// wss:// with Params.TLSConfig trusting the server: echo works, also
+// through an https:// URL.
+func TestWSS(t *testing.T) {
+	addr, cfg := newTLSServer(t)
+	for _, u := range []string{"wss://" + addr + "/echo", "https://" + addr + "/echo"} {
+		r := newRecorder(t)
+		r.onEvent = func(c *websocket.Connection, d *websocket.Data) {
+			switch d.Event {
+			case websocket.EventConnected:
+				websocket.Send(c, []byte("secret"), text)
+			case websocket.EventMessage:
+				websocket.Disconnect(c)
+			}
+		}
+		r.connect(u, &websocket.Params{TLSConfig: cfg, Protocol: "chat"})
+		evs := r.waitDone()
+		checkSeq(t, evs, "CONNECTED MESSAGE DISCONNECTED")
+		if string(evs[1].Message) != "secret" || evs[1].Type != websocket.DataTypeText {
+			t.Errorf("echo %v %q", evs[1].Type, evs[1].Message)
+		}
+		if hs := evs[0].HandshakeResponse; hs == nil || hs.Status != 101 || hs.Protocol != "chat" {
+			t.Errorf("HandshakeResponse %+v", hs)
+		}
+		checkDisconnected(t, evs, 1000, "")
+	}
+}
+
+// Without a config that trusts the certificate: ERROR (ErrTLS) that says
+// so, then DISCONNECTED 1006. TLS also counts against Timeout, and the
+// server's own error is no business of ours.
+func TestWSSUntrusted(t *testing.T) {
+	addr, _ := newTLSServer(t)
+	for _, p := range []*websocket.Params{nil, {TLSConfig: &tls.Config{}}} {
+		r := newRecorder(t)
+		r.connect("wss://"+addr+"/echo", p)
+		evs := r.waitDone()
+		checkSeq(t, evs, "ERROR DISCONNECTED")
+		checkError(t, evs[0], []error{websocket.ErrTLS}, "TLS", "certificate", addr)
+		checkDisconnected(t, evs, 1006, "")
+		r.settle(evs)
+	}
+}
+
+// A plain-TCP server behind a wss:// URL: a TLS failure too, not a hang.
+func TestWSSToPlainServer(t *testing.T) {
+	r := newRecorder(t)
+	r.connect("wss://"+testServerAddr+"/echo", nil)
+	evs := r.waitDone()
+	checkSeq(t, evs, "ERROR DISCONNECTED")
+	checkError(t, evs[0], []error{websocket.ErrTLS}, "TLS")
+}
