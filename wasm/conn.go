@@ -14,6 +14,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -247,7 +248,12 @@ func (c *Conn) Read() (int, []byte, error) {
 
 // Write queues one message in the browser (ws.send); it never blocks.
 // typ 1 sends p as text, anything else as binary.
+//
+// It yields to the other goroutines first: the page has one thread and no
+// preemption, so a loop of Writes would otherwise starve them all (timers
+// included) until the send buffer fills.
 func (c *Conn) Write(typ int, p []byte) (err error) {
+	runtime.Gosched()
 	defer catch(&err)
 	if rs := c.ws.Get("readyState").Int(); rs != 1 {
 		return errors.New("the WebSocket is not open (readyState " + strconv.Itoa(rs) + ")")
