@@ -1,0 +1,266 @@
+//go:build !js
+
+// Package e2e drives the demo page (index.html at the repo root) in
+// headless Chromium with chromedp, the way a person uses it: it builds
+// websocket.wasm and the dev server (./web), serves the page on a free
+// loopback port, connects to the dev server's /echo, sends text and
+// binary, reads the echoes in the event log, disconnects and sees close
+// code 1000. It leaves a screenshot in .cache/screenshots/ at the repo root.
+//
+// It is its own module so that chromedp v0.23.0 reaches neither the
+// library's users nor wasmbrowsertest (which pins chromedp v0.10.0).
+//
+//	make test-e2e    or    cd e2e && go test ./...
+package e2e
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+)
+
+// chromium is the browser the test drives; CHROMIUM overrides it.
+func chromium() string {
+	if p := os.Getenv("CHROMIUM"); p != "" {
+		return p
+	}
+	return "/usr/bin/chromium"
+}
+
+// repoRoot is the folder above this module.
+func repoRoot(t *testing.T) string {
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "index.html")); err != nil {
+		t.Fatalf("no index.html in %s: run the test from the e2e folder of the repo", root)
+	}
+	return root
+}
+
+func run(t *testing.T, dir string, env []string, name string, args ...string) {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+	}
+}
+
+// site builds what `make demo` serves into a fresh folder: the repo's
+// index.html, websocket.wasm built from ./shim, the toolchain's
+// wasm_exec.js. It returns the folder and the dev server's binary.
+func site(t *testing.T, root string) (dir, web string) {
+	dir = t.TempDir()
+	goroot, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		t.Fatalf("go env GOROOT: %v", err)
+	}
+	copyFile(t, filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js"), filepath.Join(dir, "wasm_exec.js"))
+	copyFile(t, filepath.Join(root, "index.html"), filepath.Join(dir, "index.html"))
+	run(t, root, []string{"GOOS=js", "GOARCH=wasm"}, "go", "build", "-o", filepath.Join(dir, "websocket.wasm"), "./shim")
+	web = filepath.Join(t.TempDir(), "web")
+	run(t, root, nil, "go", "build", "-o", web, "./web")
+	return dir, web
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// serve starts the dev server on a free loopback port and returns the URL
+// it prints.
+func serve(t *testing.T, web, dir string) string {
+	cmd := exec.Command(web, "-addr", "127.0.0.1:0", "-dir", dir)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+		if s := stderr.String(); s != "" {
+			t.Errorf("the dev server wrote to stderr:\n%s", s)
+		}
+	})
+	lines := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if i := strings.Index(sc.Text(), "http://"); i >= 0 {
+				lines <- sc.Text()[i:]
+			}
+		}
+	}()
+	select {
+	case u := <-lines:
+		return u
+	case <-time.After(20 * time.Second):
+		t.Fatalf("the dev server printed no URL; stderr: %s", stderr.String())
+		return ""
+	}
+}
+
+func TestDemoPage(t *testing.T) {
+	if _, err := os.Stat(chromium()); err != nil {
+		t.Fatalf("no Chromium at %s (apt-get install chromium, or set CHROMIUM): %v", chromium(), err)
+	}
+	root := repoRoot(t)
+	dir, web := site(t, root)
+	pageURL := serve(t, web, dir)
+	host := strings.TrimSuffix(strings.TrimPrefix(pageURL, "http://"), "/")
+	start := time.Now()
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium()),
+		// Loopback only: every other host name fails to resolve.
+		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-domain-reliability", true),
+		chromedp.Flag("no-pings", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.WindowSize(1280, 800),
+	)
+	if os.Geteuid() == 0 {
+		opts = append(opts, chromedp.NoSandbox)
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	defer cancelTimeout()
+
+	// Start the browser, then stop the Network domain: the test needs none
+	// of its events, and they slow every step down.
+	if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, network.Disable, cdp.Empty{})
+		return err
+	})); err != nil {
+		t.Fatalf("starting %s: %v", chromium(), err)
+	}
+
+	// Everything the page writes to the console, for the failure message.
+	var console []string
+	consoleDone := make(chan struct{})
+	cctx, stopConsole := context.WithCancel(ctx)
+	go func() {
+		defer close(consoleDone)
+		for m, err := range chromedp.Console(cctx) {
+			if err != nil {
+				return
+			}
+			console = append(console, string(m.Type)+": "+m.Text)
+		}
+	}()
+	defer func() {
+		stopConsole()
+		<-consoleDone
+		for _, c := range console {
+			if strings.HasPrefix(c, "error") || strings.HasPrefix(c, "exception") {
+				t.Errorf("console %s", c)
+			}
+		}
+	}()
+
+	logText := func() string {
+		s, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("log").innerText`))
+		return s
+	}
+	step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			t.Fatalf("%s: %v\nlog:\n%s\nconsole: %q", what, err, logText(), console)
+		}
+	}
+	// waitEntries waits until the log has n entries of kind (CONNECTED, ...).
+	waitEntries := func(kind string, n int) {
+		t.Helper()
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](fmt.Sprintf(
+			`document.querySelectorAll('#log .entry[data-event=%q]').length >= %d`, kind, n),
+			chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+			t.Fatalf("waiting for %d %s: %v\nlog:\n%s\nconsole: %q", n, kind, err, logText(), console)
+		}
+	}
+	entry := func(kind string, i int) string {
+		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(
+			`document.querySelectorAll('#log .entry[data-event=%q]')[%d].innerText`, kind, i)))
+		if err != nil {
+			t.Fatalf("reading %s entry %d: %v", kind, i, err)
+		}
+		return strings.Join(strings.Fields(s), " ")
+	}
+
+	step("loading the page", chromedp.EmulateViewport(1280, 760), chromedp.Navigate(pageURL), chromedp.WaitEnabled(chromedp.CSS("#connect")))
+	url, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#url")))
+	if err != nil || url != "ws://"+host+"/echo" {
+		t.Fatalf("URL field %q (%v), want the dev server's echo ws://%s/echo", url, err, host)
+	}
+
+	step("connecting", chromedp.SetValue(chromedp.CSS("#protocol"), "chat"), chromedp.Click(chromedp.CSS("#connect")))
+	waitEntries("CONNECTED", 1)
+	if e := entry("CONNECTED", 0); !strings.Contains(e, "status=101") || !strings.Contains(e, `protocol="chat"`) {
+		t.Errorf("CONNECTED entry %q", e)
+	}
+
+	step("sending text", chromedp.SetValue(chromedp.CSS("#message"), "hello, text ✓"), chromedp.Click(chromedp.CSS("#send-text")))
+	waitEntries("MESSAGE", 1)
+	step("sending binary", chromedp.SetValue(chromedp.CSS("#message"), "bin\x01ary"), chromedp.Click(chromedp.CSS("#send-binary")))
+	waitEntries("MESSAGE", 2)
+	if e := entry("MESSAGE", 0); !strings.Contains(e, "type=TEXT") || !strings.Contains(e, `"hello, text ✓"`) {
+		t.Errorf("text echo entry %q", e)
+	}
+	if e := entry("MESSAGE", 1); !strings.Contains(e, "type=BINARY") || !strings.Contains(e, "bytes=7") ||
+		!strings.Contains(e, "62 69 6e 01 61 72 79") {
+		t.Errorf("binary echo entry %q", e)
+	}
+	if n := strings.Count(logText(), "SENT"); n != 2 {
+		t.Errorf("%d SENT entries, want 2", n)
+	}
+
+	step("disconnecting", chromedp.Click(chromedp.CSS("#disconnect")))
+	waitEntries("DISCONNECTED", 1)
+	if e := entry("DISCONNECTED", 0); !strings.Contains(e, "code=1000") {
+		t.Errorf("DISCONNECTED entry %q", e)
+	}
+	elapsed := time.Since(start)
+
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	shots := filepath.Join(root, ".cache", "screenshots")
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	shot := filepath.Join(shots, "demo.png")
+	if err := os.WriteFile(shot, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("browser start to close code 1000: %v; screenshot %s", elapsed.Round(time.Millisecond), shot)
+	t.Logf("log:\n%s", logText())
+}
