@@ -41,13 +41,15 @@ func Dial(ctx context.Context, o Options) (*Conn, Handshake, error) {
 		Host:         o.Host,
 		Subprotocols: o.Subprotocols,
 	}
-	ut := &upgradeTransport{base: http.DefaultTransport}
+	// A transport of our own, whose idle connections we close: with the
+	// shared http.DefaultTransport, the connection of a refused upgrade
+	// would stay in its idle pool, two goroutines outliving the Connection.
+	tr := http.DefaultTransport.(*http.Transport).Clone()
 	if o.TLSConfig != nil {
-		tr := http.DefaultTransport.(*http.Transport).Clone()
 		tr.TLSClientConfig = o.TLSConfig
-		defer tr.CloseIdleConnections()
-		ut.base = tr
 	}
+	defer tr.CloseIdleConnections()
+	ut := &upgradeTransport{base: tr}
 	opts.HTTPClient = &http.Client{Transport: ut}
 	ws, resp, err := websocket.Dial(ctx, o.URL, opts)
 	var hs Handshake
