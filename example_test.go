@@ -1,0 +1,95 @@
+package websocket_test
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/hybridws/websocket"
+)
+
+// Connect to an echo server, send a text message, print the echo and
+// disconnect. The callback runs on the connection's own goroutine.
+func ExampleConnect() {
+	url := "ws://" + testServerAddr + "/echo" // such as "wss://echo.example.com/"
+
+	done := make(chan struct{})
+	callback := func(conn *websocket.Connection, data *websocket.Data) {
+		switch data.Event {
+		case websocket.EventConnected:
+			fmt.Println("connected, status", data.HandshakeResponse.Status)
+			err := websocket.Send(conn, []byte("hello"), &websocket.SendOptions{Type: websocket.DataTypeText})
+			if err != nil {
+				fmt.Println("send:", err)
+			}
+		case websocket.EventMessage:
+			fmt.Printf("received %v %q\n", data.Type, data.Message)
+			websocket.Disconnect(conn)
+		case websocket.EventError:
+			fmt.Println("error:", data.Err)
+		case websocket.EventDisconnected:
+			fmt.Println("disconnected with code", data.Code)
+			close(done)
+		}
+	}
+
+	if _, err := websocket.Connect(url, nil, callback); err != nil {
+		fmt.Println(err) // bad input: no event follows
+		return
+	}
+	<-done
+	// Output:
+	// connected, status 101
+	// received TEXT "hello"
+	// disconnected with code 1000
+}
+
+// Queue mode in a game loop: every callback runs inside Queue.Dispatch, on
+// the loop's goroutine, once per frame, so the game state needs no locks.
+func ExampleQueue() {
+	url := "ws://" + testServerAddr + "/echo"
+
+	queue := websocket.NewQueue()
+	running := true
+	moves := 0
+	callback := func(conn *websocket.Connection, data *websocket.Data) {
+		switch data.Event {
+		case websocket.EventConnected:
+			fmt.Println("connected")
+			for i := 1; i <= 3; i++ {
+				websocket.Send(conn, fmt.Appendf(nil, "move %d", i), &websocket.SendOptions{Type: websocket.DataTypeText})
+			}
+		case websocket.EventMessage:
+			moves++
+			fmt.Println("server says:", string(data.Message))
+			if moves == 3 {
+				websocket.Disconnect(conn)
+			}
+		case websocket.EventError:
+			fmt.Println("error:", string(data.Message))
+		case websocket.EventDisconnected:
+			fmt.Println("disconnected with code", data.Code)
+			running = false
+		}
+	}
+
+	if _, err := websocket.Connect(url, &websocket.Params{Queue: queue}, callback); err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	frame := time.NewTicker(time.Second / 60)
+	defer frame.Stop()
+	for running {
+		<-frame.C
+		queue.Dispatch() // network events first; never waits for the network
+		// ... update and draw the game ...
+	}
+	fmt.Println("moves:", moves)
+	// Output:
+	// connected
+	// server says: move 1
+	// server says: move 2
+	// server says: move 3
+	// disconnected with code 1000
+	// moves: 3
+}
