@@ -72,7 +72,10 @@ func (e *CloseError) Error() string {
 	if e.Reason != "" {
 		s += " (" + strconv.Quote(e.Reason) + ")"
 	}
-	if !e.Clean {
+	switch {
+	case e.Code == 1006:
+		s += ": no close frame came, or the browser failed the connection itself (it gives no reason)"
+	case !e.Clean:
 		s += ", not cleanly"
 	}
 	return s
@@ -83,18 +86,23 @@ func (e *CloseError) Error() string {
 // subprotocol mismatch all look alike to a page); Code is the close
 // event's code, usually 1006.
 type DialError struct {
-	URL    string
-	Code   int
-	Reason string
-	Detail string // an exception the WebSocket constructor threw, if any
+	URL       string
+	Protocols []string // the subprotocols requested
+	Code      int
+	Reason    string
+	Detail    string // an exception the WebSocket constructor threw, if any
 }
 
 func (e *DialError) Error() string {
 	if e.Detail != "" {
 		return "the browser refused to open a WebSocket to " + e.URL + ": " + e.Detail
 	}
-	return "the browser refused or failed the connection to " + e.URL +
+	s := "the browser refused or failed the connection to " + e.URL +
 		" and gives no reason (close code " + strconv.Itoa(e.Code) + "; the browser console may say more)"
+	if len(e.Protocols) > 0 {
+		s += "; it also fails this way when the server chooses none of the requested subprotocols " + fmt.Sprintf("%q", e.Protocols)
+	}
+	return s
 }
 
 // CloseCode returns the close event's code.
@@ -117,7 +125,7 @@ func Dial(ctx context.Context, url string, protocols []string) (c *Conn, protoco
 			return c, c.ws.Get("protocol").String(), nil
 		case closed:
 			c.release()
-			return nil, "", &DialError{URL: url, Code: code, Reason: reason}
+			return nil, "", &DialError{URL: url, Protocols: protocols, Code: code, Reason: reason}
 		}
 		select {
 		case <-c.notify:
@@ -132,7 +140,7 @@ func Dial(ctx context.Context, url string, protocols []string) (c *Conn, protoco
 func (c *Conn) open(protocols []string) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = &DialError{URL: c.url, Code: 1006, Detail: jsText(r)}
+			err = &DialError{URL: c.url, Protocols: protocols, Code: 1006, Detail: jsText(r)}
 			if len(c.funcs) > 0 {
 				c.release()
 			}
