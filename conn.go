@@ -120,7 +120,14 @@ func (c *Connection) run(ctx context.Context, cfg *dialConfig) {
 	c.state = stateOpen
 	c.mu.Unlock()
 	c.emit(&Data{Event: EventConnected, HandshakeResponse: hs}, 0)
+	// Read on a fresh goroutine: dialling grew this one's stack to 16 KiB,
+	// which it would keep for the connection's life; the reader's stays
+	// small (the idle cost per connection).
+	go c.serve(t)
+}
 
+// serve reads until the connection ends, then emits the last events.
+func (c *Connection) serve(t transport) {
 	var readErr, failErr error
 	failCode := 0
 	for {
@@ -140,7 +147,7 @@ func (c *Connection) run(ctx context.Context, cfg *dialConfig) {
 
 	c.mu.Lock()
 	c.state = stateClosed
-	user = c.userClosed
+	user := c.userClosed
 	werr := c.writeErr
 	if c.closeTimer != nil {
 		c.closeTimer.Stop()
