@@ -309,6 +309,7 @@ func (h *hyb) idle() (float64, error) {
 	}
 	time.Sleep(200 * time.Millisecond)
 	after := memNow()
+	heapProfile(h.cfg.memprofile)
 	runtime.KeepAlive(conns)
 	return float64(after-before) / float64(len(conns)) / 1024, nil
 }

@@ -13,6 +13,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"strings"
 	"time"
@@ -56,8 +57,12 @@ func clientMain(args []string) error {
 	conns := fs.Int("conns", 2000, "idle, many: connections")
 	trips := fs.Int("trips", 100, "many: round trips per connection")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile here")
+	memprofile := fs.String("memprofile", "", "write a heap profile here at the end (idle: while the connections are open)")
 	fs.Parse(args)
-	cfg := config{url: *url, dur: *dur, conns: *conns, trips: *trips}
+	cfg := config{url: *url, dur: *dur, conns: *conns, trips: *trips, memprofile: *memprofile}
+	if *memprofile != "" {
+		runtime.MemProfileRate = 1
+	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
 		if err != nil {

@@ -3,7 +3,9 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
 	"runtime"
+	"runtime/pprof"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -22,6 +24,8 @@ type config struct {
 	dur   time.Duration // rtt, pipe, big: how long to send
 	conns int           // idle, many
 	trips int           // many: round trips per connection
+
+	memprofile string // idle: heap profile while the connections are open
 }
 
 // result is what one client process prints, as one JSON line.
@@ -44,6 +48,18 @@ var units = map[string]string{
 
 // higherIsBetter is false for idle (memory).
 func higherIsBetter(work string) bool { return work != "idle" }
+
+func heapProfile(path string) {
+	if path == "" {
+		return
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return
+	}
+	pprof.Lookup("heap").WriteTo(f, 0)
+	f.Close()
+}
 
 func memNow() uint64 {
 	runtime.GC()
@@ -232,6 +248,7 @@ func rawIdle(dial rawDial, cfg config) (float64, error) {
 	}
 	time.Sleep(200 * time.Millisecond)
 	after := memNow()
+	heapProfile(cfg.memprofile)
 	runtime.KeepAlive(conns)
 	return float64(after-before) / float64(len(conns)) / 1024, nil
 }
