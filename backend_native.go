@@ -23,6 +23,8 @@ func dial(ctx context.Context, cfg *dialConfig) (transport, *HandshakeResponse, 
 		Subprotocols:   cfg.subprotocols,
 		TLSConfig:      cfg.params.TLSConfig,
 		MaxMessageSize: max,
+		KeepAlive:      cfg.params.KeepAlive,
+		PongTimeout:    cfg.params.PongTimeout,
 	})
 	var resp *HandshakeResponse
 	if hs.Status != 0 {

@@ -197,6 +197,9 @@ func validate(rawURL string, p *Params, cb Callback) (*request, error) {
 	if p.SendQueueSize < 0 {
 		return nil, newError("connect", rawURL, ErrInvalidOptions, "Params.SendQueueSize is negative", nil)
 	}
+	if p.KeepAlive < 0 || p.PongTimeout < 0 {
+		return nil, newError("connect", rawURL, ErrInvalidOptions, "Params.KeepAlive or Params.PongTimeout is negative", nil)
+	}
 	u, err := parseURL(rawURL)
 	if err != nil {
 		return nil, err

@@ -114,6 +114,24 @@ type Params struct {
 	// TLSConfig configures wss:// connections. nil uses the system
 	// defaults. Ignored in browsers.
 	TLSConfig *tls.Config
+
+	// KeepAlive, when positive, sends a ping every KeepAlive while the
+	// connection is open. A server that then sends nothing at all for
+	// PongTimeout (no pong, no other byte) while the connection is
+	// reading is taken for dead: EventError (ErrConnectionLost), then
+	// EventDisconnected with code 1006. It is the only way to notice a
+	// peer that vanished without closing TCP (a half-open connection).
+	// 0 means off. Ignored in browsers, which answer the server's pings
+	// themselves but cannot send their own.
+	KeepAlive time.Duration
+
+	// PongTimeout is how long to wait for an answer to a keepalive ping;
+	// 0 means KeepAlive. A dead server is reported within about
+	// KeepAlive+PongTimeout. Time spent receiving a large message, or
+	// with reading paused (a slow callback, a full Queue), does not
+	// count; but on a slow link PongTimeout must cover the time a ping
+	// waits behind the messages we are sending. Ignored in browsers.
+	PongTimeout time.Duration
 }
 
 // SendOptions holds the options of one Send. nil or a zero Type means

@@ -44,6 +44,8 @@ func (t *upgradeTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 type checkedConn struct {
 	rwc   io.ReadWriteCloser
 	armed atomic.Bool
+	got   atomic.Int64 // bytes read so far, for keepalive
+	put   atomic.Int64 // bytes written so far, for keepalive
 
 	mu   sync.Mutex // Read is called by one goroutine; mu keeps the race detector sure of it
 	hdr  [14]byte   // the frame header being collected
@@ -54,8 +56,13 @@ type checkedConn struct {
 
 func (c *checkedConn) arm() { c.armed.Store(true) }
 
-func (c *checkedConn) Write(p []byte) (int, error) { return c.rwc.Write(p) }
-func (c *checkedConn) Close() error                { return c.rwc.Close() }
+func (c *checkedConn) Close() error { return c.rwc.Close() }
+
+func (c *checkedConn) Write(p []byte) (int, error) {
+	n, err := c.rwc.Write(p)
+	c.put.Add(int64(n))
+	return n, err
+}
 
 func (c *checkedConn) Read(p []byte) (int, error) {
 	if !c.armed.Load() {
@@ -67,6 +74,7 @@ func (c *checkedConn) Read(p []byte) (int, error) {
 		return 0, c.err
 	}
 	n, err := c.rwc.Read(p)
+	c.got.Add(int64(n))
 	if ok := c.scan(p[:n]); ok < n {
 		return ok, c.err
 	}

@@ -14,7 +14,9 @@ import (
 // Conn is one open connection. Read must be called from one goroutine;
 // Write, Close and Abort may run concurrently with it.
 type Conn struct {
-	ws *websocket.Conn
+	ws   *websocket.Conn
+	body *checkedConn // the upgraded connection under ws, nil if unknown
+	ka   *keepAlive   // nil when keepalive is off
 
 	mu       sync.Mutex
 	sentCode int // the close code we sent, 0 if none
@@ -25,8 +27,13 @@ func newConn(ws *websocket.Conn) *Conn { return &Conn{ws: ws} }
 // Read blocks until a whole message arrives and returns its opcode
 // (1 text, 2 binary) and payload.
 func (c *Conn) Read() (int, []byte, error) {
+	c.ka.reading(true)
 	typ, p, err := c.ws.Read(context.Background())
+	c.ka.reading(false)
 	if err != nil {
+		if kerr := c.ka.failure(); kerr != nil {
+			return 0, nil, kerr
+		}
 		if errors.Is(err, errMaskedFrame) {
 			c.Close(1002, "masked frame from server")
 		}
@@ -37,7 +44,11 @@ func (c *Conn) Read() (int, []byte, error) {
 
 // Write sends one message.
 func (c *Conn) Write(typ int, p []byte) error {
-	return c.ws.Write(context.Background(), websocket.MessageType(typ), p)
+	err := c.ws.Write(context.Background(), websocket.MessageType(typ), p)
+	if kerr := c.ka.failure(); err != nil && kerr != nil {
+		return kerr
+	}
+	return err
 }
 
 // Close sends a close frame and waits (at most a few seconds) for the
@@ -52,7 +63,10 @@ func (c *Conn) Close(code int, reason string) error {
 }
 
 // Abort closes the TCP connection at once.
-func (c *Conn) Abort() { c.ws.CloseNow() }
+func (c *Conn) Abort() {
+	c.ws.CloseNow()
+	c.ka.stop()
+}
 
 // Buffered returns -1: Write blocks until the message is written.
 func (c *Conn) Buffered() int64 { return -1 }

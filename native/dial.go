@@ -10,6 +10,7 @@ import (
 	"crypto/tls"
 	"io"
 	"net/http"
+	"time"
 
 	"github.com/coder/websocket"
 )
@@ -22,6 +23,11 @@ type Options struct {
 	Subprotocols   []string
 	TLSConfig      *tls.Config
 	MaxMessageSize int64 // negative: no limit
+	// KeepAlive, when positive, pings the server at this interval; a ping
+	// that gets no answer within PongTimeout (0: KeepAlive) while the
+	// connection is reading kills the connection, and Read returns why.
+	KeepAlive   time.Duration
+	PongTimeout time.Duration
 }
 
 // Handshake is what the server answered to the upgrade request. Status is 0
@@ -72,7 +78,12 @@ func Dial(ctx context.Context, o Options) (*Conn, Handshake, error) {
 		ut.body.arm()
 	}
 	ws.SetReadLimit(o.MaxMessageSize)
-	return newConn(ws), hs, nil
+	c := newConn(ws)
+	c.body = ut.body
+	if o.KeepAlive > 0 {
+		c.startKeepAlive(o.KeepAlive, o.PongTimeout)
+	}
+	return c, hs, nil
 }
 
 // handshakeError: the server answered 101 but broke the handshake (a bad

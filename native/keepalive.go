@@ -1,0 +1,152 @@
+//go:build !js
+
+package native
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// errNoPong cancels a keepalive ping that got no answer in time.
+var errNoPong = errors.New("no pong")
+
+// keepAlive pings the server every interval and kills the connection when,
+// for timeout after a ping, nothing moves at all: no pong, no other byte
+// from the server, no byte of ours accepted by the socket, while the
+// connection is reading. Time while the reader is paused (a slow callback,
+// a full Queue) does not count, nor does time spent moving a large message
+// that the ping or its pong waits behind.
+type keepAlive struct {
+	c        *Conn
+	interval time.Duration
+	timeout  time.Duration
+
+	inRead atomic.Bool  // the reader is blocked in Read
+	reads  atomic.Int64 // Read calls that returned
+
+	done chan struct{} // closed by stop
+	once sync.Once
+	wg   sync.WaitGroup
+	err  atomic.Pointer[error] // why keepalive killed the connection
+}
+
+func (c *Conn) startKeepAlive(interval, timeout time.Duration) {
+	if timeout <= 0 {
+		timeout = interval
+	}
+	k := &keepAlive{c: c, interval: interval, timeout: timeout, done: make(chan struct{})}
+	c.ka = k
+	k.wg.Add(1)
+	go k.run()
+}
+
+// stop ends the pinger and waits for it; the connection must be closed
+// first so that a ping in flight returns. Safe on a nil keepAlive.
+func (k *keepAlive) stop() {
+	if k == nil {
+		return
+	}
+	k.once.Do(func() { close(k.done) })
+	k.wg.Wait()
+}
+
+func (k *keepAlive) reading(on bool) {
+	if k == nil {
+		return
+	}
+	k.inRead.Store(on)
+	if !on {
+		k.reads.Add(1)
+	}
+}
+
+// failure returns the keepalive error if keepalive killed the connection.
+func (k *keepAlive) failure() error {
+	if k == nil {
+		return nil
+	}
+	if p := k.err.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+func (k *keepAlive) run() {
+	defer k.wg.Done()
+	t := time.NewTimer(k.interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-k.done:
+			return
+		case <-t.C:
+		}
+		if err := k.ping(); err != nil {
+			if errors.Is(err, errNoPong) {
+				err = fmt.Errorf("keepalive: no answer from the server within %v of a ping: %w", k.timeout, err)
+				k.err.Store(&err)
+				k.c.ws.CloseNow()
+			}
+			return // otherwise the connection is closing: the reader says why
+		}
+		t.Reset(k.interval)
+	}
+}
+
+// maxPingFrame is the size of our own ping frame at most: 2 bytes of
+// header, a 4-byte mask and a decimal counter.
+const maxPingFrame = 26
+
+// progress returns what came in from the server so far and what of ours
+// the socket accepted.
+func (k *keepAlive) progress() (in, out int64) {
+	in = k.reads.Load()
+	if b := k.c.body; b != nil {
+		in += b.got.Load()
+		out = b.put.Load()
+	}
+	return in, out
+}
+
+// ping sends one ping and waits for its pong, extending the wait for as
+// long as bytes keep arriving or the reader is paused.
+func (k *keepAlive) ping() error {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	var (
+		mu      sync.Mutex
+		stopped bool
+		tm      *time.Timer
+	)
+	markIn, markOut := k.progress()
+	markOut += maxPingFrame // the ping itself is no sign of life
+	check := func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if stopped {
+			return
+		}
+		if in, out := k.progress(); in != markIn || out > markOut || !k.inRead.Load() {
+			markIn, markOut = in, max(out, markOut)
+			tm.Reset(k.timeout)
+			return
+		}
+		cancel(errNoPong)
+	}
+	mu.Lock()
+	tm = time.AfterFunc(k.timeout, check)
+	mu.Unlock()
+	err := k.c.ws.Ping(ctx)
+	mu.Lock()
+	stopped = true
+	tm.Stop()
+	mu.Unlock()
+	if err != nil && errors.Is(context.Cause(ctx), errNoPong) {
+		return errNoPong
+	}
+	return err
+}
