@@ -21,6 +21,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -88,8 +89,9 @@ func copyFile(t *testing.T, from, to string) {
 }
 
 // serve starts the dev server on a free loopback port and returns the URL
-// it prints.
-func serve(t *testing.T, web, dir string) string {
+// it prints. It fails the test if the server's stderr does not contain
+// wantStderr ("": nothing at all).
+func serve(t *testing.T, web, dir, wantStderr string) string {
 	cmd := exec.Command(web, "-addr", "127.0.0.1:0", "-dir", dir)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -103,8 +105,11 @@ func serve(t *testing.T, web, dir string) string {
 	t.Cleanup(func() {
 		cmd.Process.Kill()
 		cmd.Wait()
-		if s := stderr.String(); s != "" {
+		switch s := stderr.String(); {
+		case wantStderr == "" && s != "":
 			t.Errorf("the dev server wrote to stderr:\n%s", s)
+		case !strings.Contains(s, wantStderr):
+			t.Errorf("the dev server's stderr %q does not say %q", s, wantStderr)
 		}
 	})
 	lines := make(chan string, 1)
@@ -125,16 +130,14 @@ func serve(t *testing.T, web, dir string) string {
 	}
 }
 
-func TestDemoPage(t *testing.T) {
+// browser starts headless Chromium, loopback only, and returns its tab's
+// context and a func that returns what the page wrote to the console so
+// far. The test fails if the page logs an error or throws, unless the
+// message contains one of expected.
+func browser(t *testing.T, expected ...string) (context.Context, func() []string) {
 	if _, err := os.Stat(chromium()); err != nil {
 		t.Fatalf("no Chromium at %s (apt-get install chromium, or set CHROMIUM): %v", chromium(), err)
 	}
-	root := repoRoot(t)
-	dir, web := site(t, root)
-	pageURL := serve(t, web, dir)
-	host := strings.TrimSuffix(strings.TrimPrefix(pageURL, "http://"), "/")
-	start := time.Now()
-
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromium()),
 		// Loopback only: every other host name fails to resolve.
@@ -149,11 +152,8 @@ func TestDemoPage(t *testing.T) {
 		opts = append(opts, chromedp.NoSandbox)
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
 	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
 	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
-	defer cancelTimeout()
 
 	// Start the browser, then stop the Network domain: the test needs none
 	// of its events, and they slow every step down.
@@ -161,10 +161,13 @@ func TestDemoPage(t *testing.T) {
 		_, err := cdp.Call(ctx, tg, network.Disable, cdp.Empty{})
 		return err
 	})); err != nil {
+		cancelTimeout()
+		cancel()
+		cancelAlloc()
 		t.Fatalf("starting %s: %v", chromium(), err)
 	}
 
-	// Everything the page writes to the console, for the failure message.
+	var mu sync.Mutex
 	var console []string
 	consoleDone := make(chan struct{})
 	cctx, stopConsole := context.WithCancel(ctx)
@@ -174,18 +177,45 @@ func TestDemoPage(t *testing.T) {
 			if err != nil {
 				return
 			}
+			mu.Lock()
 			console = append(console, string(m.Type)+": "+m.Text)
+			mu.Unlock()
 		}
 	}()
-	defer func() {
+	get := func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]string(nil), console...)
+	}
+	t.Cleanup(func() {
 		stopConsole()
 		<-consoleDone
-		for _, c := range console {
-			if strings.HasPrefix(c, "error") || strings.HasPrefix(c, "exception") {
-				t.Errorf("console %s", c)
+	next:
+		for _, c := range get() {
+			if !strings.HasPrefix(c, "error") && !strings.HasPrefix(c, "exception") {
+				continue
 			}
+			for _, e := range expected {
+				if strings.Contains(c, e) {
+					continue next
+				}
+			}
+			t.Errorf("console %s", c)
 		}
-	}()
+		cancelTimeout()
+		cancel()
+		cancelAlloc()
+	})
+	return ctx, get
+}
+
+func TestDemoPage(t *testing.T) {
+	root := repoRoot(t)
+	dir, web := site(t, root)
+	pageURL := serve(t, web, dir, "")
+	host := strings.TrimSuffix(strings.TrimPrefix(pageURL, "http://"), "/")
+	start := time.Now()
+	ctx, consoleLog := browser(t)
 
 	logText := func() string {
 		s, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("log").innerText`))
@@ -194,7 +224,7 @@ func TestDemoPage(t *testing.T) {
 	step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
 		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v\nlog:\n%s\nconsole: %q", what, err, logText(), console)
+			t.Fatalf("%s: %v\nlog:\n%s\nconsole: %q", what, err, logText(), consoleLog())
 		}
 	}
 	// waitEntries waits until the log has n entries of kind (CONNECTED, ...).
@@ -203,7 +233,7 @@ func TestDemoPage(t *testing.T) {
 		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](fmt.Sprintf(
 			`document.querySelectorAll('#log .entry[data-event=%q]').length >= %d`, kind, n),
 			chromedp.WithPollingTimeout(20*time.Second))); err != nil {
-			t.Fatalf("waiting for %d %s: %v\nlog:\n%s\nconsole: %q", n, kind, err, logText(), console)
+			t.Fatalf("waiting for %d %s: %v\nlog:\n%s\nconsole: %q", n, kind, err, logText(), consoleLog())
 		}
 	}
 	entry := func(kind string, i int) string {
@@ -249,6 +279,38 @@ func TestDemoPage(t *testing.T) {
 	}
 	elapsed := time.Since(start)
 
+	shot := saveScreenshot(t, ctx, root, "demo.png")
+	t.Logf("browser start to close code 1000: %v; screenshot %s", elapsed.Round(time.Millisecond), shot)
+	t.Logf("log:\n%s", logText())
+}
+
+// TestDemoPageWithoutWasm: a page served without websocket.wasm says what
+// to run instead of failing silently.
+func TestDemoPageWithoutWasm(t *testing.T) {
+	root := repoRoot(t)
+	dir, web := site(t, root)
+	if err := os.Remove(filepath.Join(dir, "websocket.wasm")); err != nil {
+		t.Fatal(err)
+	}
+	pageURL := serve(t, web, dir, "websocket.wasm is missing")
+	ctx, _ := browser(t, "404 (Not Found)")
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 760), chromedp.Navigate(pageURL), chromedp.WaitVisible(chromedp.CSS("#banner"))); err != nil {
+		t.Fatal(err)
+	}
+	banner, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#banner")))
+	if err != nil || !strings.Contains(banner, "make demo") || !strings.Contains(banner, "404") {
+		t.Errorf("banner %q (%v), want the 404 and `make demo`", banner, err)
+	}
+	disabled, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("connect").disabled`))
+	if err != nil || !disabled {
+		t.Errorf("Connect enabled without websocket.wasm (%v)", err)
+	}
+	saveScreenshot(t, ctx, root, "no-wasm.png")
+}
+
+// saveScreenshot saves the tab's viewport as .cache/screenshots/name (git-ignored).
+func saveScreenshot(t *testing.T, ctx context.Context, root, name string) string {
+	t.Helper()
 	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		t.Fatalf("screenshot: %v", err)
@@ -257,10 +319,9 @@ func TestDemoPage(t *testing.T) {
 	if err := os.MkdirAll(shots, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	shot := filepath.Join(shots, "demo.png")
+	shot := filepath.Join(shots, name)
 	if err := os.WriteFile(shot, png, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("browser start to close code 1000: %v; screenshot %s", elapsed.Round(time.Millisecond), shot)
-	t.Logf("log:\n%s", logText())
+	return shot
 }
