@@ -72,6 +72,9 @@
 		if (typeof url !== "string") {
 			throw new TypeError(`websocket.connect: url must be a string, got ${got(url)}`);
 		}
+		if (typeof params === "function" && callback === undefined) {
+			[params, callback] = [undefined, params]; // connect(url, callback): params omitted
+		}
 		if (!isParams(params)) {
 			throw new TypeError(`websocket.connect: params must be an object {timeout, protocol, headers}, null or undefined, got ${got(params)}`);
 		}

@@ -467,6 +467,23 @@ func TestParamsForms(t *testing.T) {
 	}
 }
 
+// connect(url, callback): params left out altogether.
+func TestParamsLeftOut(t *testing.T) {
+	r := newRecorder(t)
+	r.mu.Lock()
+	r.inConnect = true
+	r.mu.Unlock()
+	h := api().Call("connect", wsURL("/echo"), r.fn)
+	r.mu.Lock()
+	r.inConnect, r.handle = false, h
+	r.mu.Unlock()
+	r.waitCount(evConnected, 1)
+	api().Call("disconnect", h)
+	if evs := r.waitDone(); kinds(evs) != "CONNECTED DISCONNECTED" {
+		t.Errorf("events %v", evs)
+	}
+}
+
 func TestDisconnectWhileConnecting(t *testing.T) {
 	r := newRecorder(t)
 	h := r.connect(wsURL("/echo"), nil)
