@@ -206,9 +206,11 @@ func emit(id int, c *websocket.Connection, d *websocket.Data) {
 		delete(conns, id)
 		mu.Unlock()
 		// What a later send on this handle throws: the Go API's own text.
+		text := "websocket: send: the connection is closed"
 		if err := websocket.Send(c, nil, nil); err != nil {
-			closed = js.ValueOf(err.Error())
+			text = err.Error()
 		}
+		closed = js.ValueOf(text)
 	}
 	data.Set("message", message)
 	data.Set("type", typ)
