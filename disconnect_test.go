@@ -82,7 +82,8 @@ func TestDisconnectAfterFailure(t *testing.T) {
 // DISCONNECTED 1000 and no ERROR.
 func TestDisconnectConcurrentWithSend(t *testing.T) {
 	r := newRecorder(t)
-	c := connectOpen(t, r, wsURL("/echo"), nil)
+	// A small send queue keeps the flush before the close frame short.
+	c := connectOpen(t, r, wsURL("/echo"), &websocket.Params{SendQueueSize: 16 << 10})
 	var wg sync.WaitGroup
 	start := make(chan struct{})
 	for g := 0; g < 4; g++ {
