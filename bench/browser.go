@@ -1,6 +1,10 @@
 package main
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/hybridws/websocket/bench/internal/work"
+)
 
 const chromiumPath = "/usr/bin/chromium"
 
@@ -12,4 +16,4 @@ type browserSetup struct{ dir string }
 
 func prepareBrowser() (*browserSetup, error) { return nil, errors.New("not yet") }
 
-func runBrowser(bw *browserSetup, base string, o runOpts) ([]result, error) { return nil, nil }
+func runBrowser(bw *browserSetup, base string, o runOpts) ([]work.Result, error) { return nil, nil }

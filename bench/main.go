@@ -17,6 +17,8 @@ import (
 	"runtime/pprof"
 	"strings"
 	"time"
+
+	"github.com/hybridws/websocket/bench/internal/work"
 )
 
 var nativeLibs = []string{"hybrid", "hybrid-queue", "coder", "gorilla", "gobwas"}
@@ -51,7 +53,7 @@ func main() {
 func clientMain(args []string) error {
 	fs := flag.NewFlagSet("client", flag.ExitOnError)
 	lib := fs.String("lib", "hybrid", "client: "+strings.Join(nativeLibs, ", "))
-	work := fs.String("work", "rtt", "workload: "+strings.Join(nativeWorks, ", "))
+	wk := fs.String("work", "rtt", "workload: "+strings.Join(nativeWorks, ", "))
 	url := fs.String("url", "", "echo server URL, ws://127.0.0.1:PORT/echo")
 	dur := fs.Duration("dur", time.Second, "rtt, pipe, big: how long to send")
 	conns := fs.Int("conns", 2000, "idle, many: connections")
@@ -59,7 +61,7 @@ func clientMain(args []string) error {
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile here")
 	memprofile := fs.String("memprofile", "", "write a heap profile here at the end (idle: while the connections are open)")
 	fs.Parse(args)
-	cfg := config{url: *url, dur: *dur, conns: *conns, trips: *trips, memprofile: *memprofile}
+	cfg := work.Config{URL: *url, Dur: *dur, Conns: *conns, Trips: *trips, MemProfile: *memprofile}
 	if *memprofile != "" {
 		runtime.MemProfileRate = 1
 	}
@@ -71,64 +73,10 @@ func clientMain(args []string) error {
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
 	}
-	r := runClient(*lib, *work, cfg)
+	r := runClient(*lib, *wk, cfg)
 	return json.NewEncoder(os.Stdout).Encode(r)
 }
 
-func runClient(lib, work string, cfg config) result {
-	r := result{Lib: lib, Work: work}
-	var n int64
-	var el time.Duration
-	var kib float64
-	var err error
-	if dial, ok := rawLibs[lib]; ok {
-		switch work {
-		case "rtt":
-			n, el, err = rawRTT(dial, cfg)
-		case "pipe":
-			n, el, err = rawPipe(dial, cfg)
-		case "big":
-			n, el, err = rawBig(dial, cfg)
-		case "idle":
-			kib, err = rawIdle(dial, cfg)
-		case "many":
-			n, el, err = rawMany(dial, cfg)
-		default:
-			err = fmt.Errorf("unknown workload %q", work)
-		}
-	} else if lib == "hybrid" || lib == "hybrid-queue" {
-		h := newHyb(lib == "hybrid-queue", cfg)
-		switch work {
-		case "rtt":
-			n, el, err = h.rtt()
-		case "pipe":
-			n, el, err = h.pipe()
-		case "big":
-			n, el, err = h.big()
-		case "idle":
-			kib, err = h.idle()
-		case "many":
-			n, el, err = h.many()
-		default:
-			err = fmt.Errorf("unknown workload %q", work)
-		}
-	} else {
-		err = fmt.Errorf("unknown client %q", lib)
-	}
-	if err != nil {
-		r.Err = err.Error()
-		return r
-	}
-	r.N, r.Secs = n, el.Seconds()
-	switch work {
-	case "rtt", "many":
-		r.Value = float64(n) / el.Seconds()
-	case "pipe":
-		r.Value = float64(n) * pipeSize / (1 << 20) / el.Seconds()
-	case "big":
-		r.Value = float64(n) * bigSize / (1 << 20) / el.Seconds()
-	case "idle":
-		r.Value = kib
-	}
-	return r
+func runClient(lib, w string, cfg work.Config) work.Result {
+	return work.Run(lib, w, rawLibs[lib], cfg)
 }

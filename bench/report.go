@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hybridws/websocket/bench/internal/work"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -24,7 +25,7 @@ type stat struct {
 	errs          []string
 }
 
-func stats(rs []result) map[[2]string]*stat {
+func stats(rs []work.Result) map[[2]string]*stat {
 	vals := map[[2]string][]float64{}
 	out := map[[2]string]*stat{}
 	for _, r := range rs {
@@ -57,12 +58,12 @@ func stats(rs []result) map[[2]string]*stat {
 
 // ratio is how a client compares with the reference: >1 is better, for
 // memory too (reference memory / client memory).
-func ratio(st map[[2]string]*stat, lib, ref, work string) (float64, bool) {
-	a, b := st[[2]string{lib, work}], st[[2]string{ref, work}]
+func ratio(st map[[2]string]*stat, lib, ref, wk string) (float64, bool) {
+	a, b := st[[2]string{lib, wk}], st[[2]string{ref, wk}]
 	if a == nil || b == nil || a.failed > 0 || b.failed > 0 || a.ok == 0 || b.ok == 0 || a.med == 0 || b.med == 0 {
 		return 0, false
 	}
-	if higherIsBetter(work) {
+	if work.HigherIsBetter(wk) {
 		return a.med / b.med, true
 	}
 	return b.med / a.med, true
@@ -74,7 +75,7 @@ type target struct {
 	got  string
 }
 
-func writeReport(o runOpts, nat, br []result) error {
+func writeReport(o runOpts, nat, br []work.Result) error {
 	var b strings.Builder
 	wall := time.Since(o.start)
 	nst := stats(nat)
@@ -161,12 +162,12 @@ func table(b *strings.Builder, st map[[2]string]*stat, works, libs []string, ref
 				continue
 			}
 			if s.failed > 0 {
-				fmt.Fprintf(b, "| %s | %s | FAILED %d of %d runs | | | %s |", w, l, s.failed, s.failed+s.ok, units[w])
+				fmt.Fprintf(b, "| %s | %s | FAILED %d of %d runs | | | %s |", w, l, s.failed, s.failed+s.ok, work.Units[w])
 				for _, e := range s.errs {
 					failures = append(failures, fmt.Sprintf("%s %s: %s", w, l, e))
 				}
 			} else {
-				fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s |", w, l, fmtVal(s.med), fmtVal(s.min), fmtVal(s.max), units[w])
+				fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s |", w, l, fmtVal(s.med), fmtVal(s.min), fmtVal(s.max), work.Units[w])
 			}
 			for i := 0; i < len(refs); i += 2 {
 				if r, ok := ratio(st, l, refs[i], w); ok {
@@ -262,8 +263,8 @@ func barPlot(title, ylabel string, st map[[2]string]*stat, works, libs []string,
 	w := vg.Points(12)
 	for i, lib := range libs {
 		vals := make(plotter.Values, len(works))
-		for j, work := range works {
-			if r, ok := ratio(st, lib, ref, work); ok {
+		for j, wk := range works {
+			if r, ok := ratio(st, lib, ref, wk); ok {
 				vals[j] = r
 			}
 		}

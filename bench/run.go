@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/hybridws/websocket/bench/internal/work"
 )
 
 type runOpts struct {
@@ -76,23 +78,23 @@ func runMain(args []string) error {
 	defer func() { srv.Process.Kill(); srv.Wait() }()
 	url := "ws" + strings.TrimPrefix(base, "http") + "/echo"
 
-	var results []result
+	var results []work.Result
 	for run := 0; run < o.runs; run++ {
-		for _, work := range o.works {
+		for _, w := range o.works {
 			for i := range o.libs {
 				lib := o.libs[(i+run)%len(o.libs)] // alternate the order run by run
-				r := clientRun(self, lib, work, url, o, run)
-				fmt.Fprintf(os.Stderr, "run %d %-8s %-13s %s\n", run+1, work, lib, describe(r))
+				r := clientRun(self, lib, w, url, o, run)
+				fmt.Fprintf(os.Stderr, "run %d %-8s %-13s %s\n", run+1, w, lib, describe(r))
 				results = append(results, r)
 			}
 		}
 	}
-	var bres []result
+	var bres []work.Result
 	if o.browser {
 		bres, err = runBrowser(bw, base, o)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "bench: browser part failed:", err)
-			bres = append(bres, result{Lib: "browser", Work: "all", Err: err.Error()})
+			bres = append(bres, work.Result{Lib: "browser", Work: "all", Err: err.Error()})
 		}
 	}
 	return writeReport(o, results, bres)
@@ -108,11 +110,11 @@ func splitList(s string) []string {
 	return out
 }
 
-func describe(r result) string {
+func describe(r work.Result) string {
 	if r.Err != "" {
 		return "FAILED: " + r.Err
 	}
-	return fmt.Sprintf("%.1f %s", r.Value, units[r.Work])
+	return fmt.Sprintf("%.1f %s", r.Value, work.Units[r.Work])
 }
 
 func startServer(self, pageDir string) (*exec.Cmd, string, error) {
@@ -134,29 +136,29 @@ func startServer(self, pageDir string) (*exec.Cmd, string, error) {
 	return cmd, strings.TrimSpace(line), nil
 }
 
-func clientRun(self, lib, work, url string, o runOpts, run int) result {
-	args := []string{"client", "-lib", lib, "-work", work, "-url", url,
+func clientRun(self, lib, w, url string, o runOpts, run int) work.Result {
+	args := []string{"client", "-lib", lib, "-work", w, "-url", url,
 		"-dur", o.dur.String(), "-conns", fmt.Sprint(o.conns), "-trips", fmt.Sprint(o.trips)}
 	if o.profile != "" {
 		os.MkdirAll(o.profile, 0o755)
-		args = append(args, "-cpuprofile", filepath.Join(o.profile, fmt.Sprintf("%s-%s-%d.prof", work, lib, run+1)))
+		args = append(args, "-cpuprofile", filepath.Join(o.profile, fmt.Sprintf("%s-%s-%d.prof", w, lib, run+1)))
 	}
 	cmd := exec.Command(self, args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Start(); err != nil {
-		return result{Lib: lib, Work: work, Err: err.Error()}
+		return work.Result{Lib: lib, Work: w, Err: err.Error()}
 	}
 	timer := time.AfterFunc(2*time.Minute, func() { cmd.Process.Kill() })
 	err := cmd.Wait()
 	timer.Stop()
-	var r result
+	var r work.Result
 	if jerr := json.Unmarshal(stdout.Bytes(), &r); jerr != nil {
 		msg := strings.TrimSpace(stderr.String())
 		if err != nil {
 			msg = err.Error() + " " + msg
 		}
-		return result{Lib: lib, Work: work, Err: "client process: " + msg}
+		return work.Result{Lib: lib, Work: w, Err: "client process: " + msg}
 	}
 	return r
 }

@@ -1,8 +1,9 @@
-package main
+package work
 
 import (
 	"errors"
 	"fmt"
+	"os"
 	"runtime"
 	"sync/atomic"
 	"time"
@@ -16,26 +17,37 @@ import (
 // Queue.Dispatch in a loop (a game loop that never sleeps, so that the
 // queue adds no frame latency), yielding the processor when nothing waits.
 
-type hyb struct {
+type Hyb struct {
 	q   *websocket.Queue // nil: callback mode
-	cfg config
+	cfg Config
 	fe  *firstErr
 }
 
-func newHyb(queue bool, cfg config) *hyb {
-	h := &hyb{cfg: cfg, fe: newFirstErr()}
+func NewHyb(queue bool, cfg Config) *Hyb {
+	h := &Hyb{cfg: cfg, fe: newFirstErr()}
 	if queue {
 		h.q = websocket.NewQueue()
 	}
 	return h
 }
 
+var idle = func() { time.Sleep(time.Microsecond) }
+
+func init() {
+	switch os.Getenv("BENCH_QUEUE_IDLE") {
+	case "spin":
+		idle = func() {}
+	case "gosched":
+		idle = func() { runtime.Gosched() }
+	}
+}
+
 var text = &websocket.SendOptions{Type: websocket.DataTypeText}
 
 // wait returns when done is closed or the run failed, dispatching events
 // in Queue mode meanwhile.
-func (h *hyb) wait(done <-chan struct{}) error {
-	timeout := time.After(2*h.cfg.dur + 60*time.Second)
+func (h *Hyb) wait(done <-chan struct{}) error {
+	timeout := time.After(2*h.cfg.Dur + 60*time.Second)
 	if h.q == nil {
 		select {
 		case <-done:
@@ -54,7 +66,7 @@ func (h *hyb) wait(done <-chan struct{}) error {
 		default:
 		}
 		if h.q.Dispatch() == 0 {
-			runtime.Gosched()
+			idle()
 		}
 		if i%4096 == 0 {
 			select {
@@ -69,8 +81,8 @@ func (h *hyb) wait(done <-chan struct{}) error {
 // connect opens one connection whose messages go to onMsg, and calls
 // onOpen once it is open. Any ERROR, or a DISCONNECTED we did not ask for,
 // fails the run.
-func (h *hyb) connect(onOpen func(*websocket.Connection), onMsg func(*websocket.Connection, *websocket.Data)) (*websocket.Connection, error) {
-	return websocket.Connect(h.cfg.url, &websocket.Params{Queue: h.q, Timeout: 30 * time.Second}, func(c *websocket.Connection, d *websocket.Data) {
+func (h *Hyb) connect(onOpen func(*websocket.Connection), onMsg func(*websocket.Connection, *websocket.Data)) (*websocket.Connection, error) {
+	return websocket.Connect(h.cfg.URL, &websocket.Params{Queue: h.q, Timeout: 30 * time.Second}, func(c *websocket.Connection, d *websocket.Data) {
 		switch d.Event {
 		case websocket.EventConnected:
 			onOpen(c)
@@ -84,7 +96,7 @@ func (h *hyb) connect(onOpen func(*websocket.Connection), onMsg func(*websocket.
 	})
 }
 
-func (h *hyb) open1() (*websocket.Connection, func(func(*websocket.Connection, *websocket.Data)), error) {
+func (h *Hyb) open1() (*websocket.Connection, func(func(*websocket.Connection, *websocket.Data)), error) {
 	// The message handler is set after the connection opened.
 	var handler func(*websocket.Connection, *websocket.Data)
 	opened := make(chan struct{})
@@ -98,14 +110,14 @@ func (h *hyb) open1() (*websocket.Connection, func(func(*websocket.Connection, *
 	return c, func(f func(*websocket.Connection, *websocket.Data)) { handler = f }, nil
 }
 
-func (h *hyb) rtt() (int64, time.Duration, error) {
+func (h *Hyb) RTT() (int64, time.Duration, error) {
 	c, setHandler, err := h.open1()
 	if err != nil {
 		return 0, 0, err
 	}
 	defer websocket.Disconnect(c)
 	done := make(chan struct{})
-	p := make([]byte, rttSize)
+	p := make([]byte, RTTSize)
 	var seq uint64
 	var start time.Time
 	var el time.Duration
@@ -114,12 +126,12 @@ func (h *hyb) rtt() (int64, time.Duration, error) {
 			h.fe.set(fmt.Errorf("echo has type %v, want text", d.Type))
 			return
 		}
-		if err := check(d.Message, seq, rttSize, nil); err != nil {
+		if err := check(d.Message, seq, RTTSize, nil); err != nil {
 			h.fe.set(err)
 			return
 		}
 		seq++
-		if seq%16 == 0 && time.Since(start) >= h.cfg.dur {
+		if seq%16 == 0 && time.Since(start) >= h.cfg.Dur {
 			el = time.Since(start)
 			close(done)
 			return
@@ -140,14 +152,14 @@ func (h *hyb) rtt() (int64, time.Duration, error) {
 	return int64(seq), el, nil
 }
 
-func (h *hyb) big() (int64, time.Duration, error) {
+func (h *Hyb) Big() (int64, time.Duration, error) {
 	c, setHandler, err := h.open1()
 	if err != nil {
 		return 0, 0, err
 	}
 	defer websocket.Disconnect(c)
 	done := make(chan struct{})
-	p := newBig(bigSize)
+	p := newBig(BigSize)
 	var seq uint64
 	var start time.Time
 	var el time.Duration
@@ -156,12 +168,12 @@ func (h *hyb) big() (int64, time.Duration, error) {
 			h.fe.set(fmt.Errorf("echo has type %v, want binary", d.Type))
 			return
 		}
-		if err := check(d.Message, seq, bigSize, p); err != nil {
+		if err := check(d.Message, seq, BigSize, p); err != nil {
 			h.fe.set(err)
 			return
 		}
 		seq++
-		if seq >= 5 && time.Since(start) >= h.cfg.dur {
+		if seq >= 5 && time.Since(start) >= h.cfg.Dur {
 			el = time.Since(start)
 			close(done)
 			return
@@ -184,20 +196,20 @@ func (h *hyb) big() (int64, time.Duration, error) {
 }
 
 // pipe: Send does not block and does not copy, so the sender keeps a ring
-// of window buffers and reuses one only after its echo came back.
-func (h *hyb) pipe() (int64, time.Duration, error) {
+// of h.cfg.Window buffers and reuses one only after its echo came back.
+func (h *Hyb) Pipe() (int64, time.Duration, error) {
 	c, setHandler, err := h.open1()
 	if err != nil {
 		return 0, 0, err
 	}
 	defer websocket.Disconnect(c)
-	tmpl := newBig(pipeSize)
-	ring := make([][]byte, window)
+	tmpl := newBig(PipeSize)
+	ring := make([][]byte, h.cfg.Window)
 	for i := range ring {
 		ring[i] = append([]byte(nil), tmpl...)
 	}
-	free := make(chan struct{}, window)
-	for range window {
+	free := make(chan struct{}, h.cfg.Window)
+	for range h.cfg.Window {
 		free <- struct{}{}
 	}
 	var total atomic.Uint64
@@ -210,7 +222,7 @@ func (h *hyb) pipe() (int64, time.Duration, error) {
 			h.fe.set(fmt.Errorf("echo has type %v, want binary", d.Type))
 			return
 		}
-		if err := check(d.Message, next, pipeSize, tmpl); err != nil {
+		if err := check(d.Message, next, PipeSize, tmpl); err != nil {
 			h.fe.set(err)
 			return
 		}
@@ -229,11 +241,11 @@ func (h *hyb) pipe() (int64, time.Duration, error) {
 			case <-h.fe.done:
 				return
 			}
-			last := time.Since(start) >= h.cfg.dur
+			last := time.Since(start) >= h.cfg.Dur
 			if last {
 				total.Store(seq + 1)
 			}
-			p := ring[seq%window]
+			p := ring[seq%uint64(h.cfg.Window)]
 			putSeq(p, seq)
 			if err := websocket.Send(c, p, nil); err != nil {
 				h.fe.set(err)
@@ -250,9 +262,9 @@ func (h *hyb) pipe() (int64, time.Duration, error) {
 	return int64(next), el, nil
 }
 
-// openAll opens cfg.conns connections, at most 32 dialling at once.
-func (h *hyb) openAll(onMsg func(i int, c *websocket.Connection, d *websocket.Data)) ([]*websocket.Connection, error) {
-	conns := make([]*websocket.Connection, h.cfg.conns)
+// openAll opens cfg.Conns connections, at most 32 dialling at once.
+func (h *Hyb) openAll(onMsg func(i int, c *websocket.Connection, d *websocket.Data)) ([]*websocket.Connection, error) {
+	conns := make([]*websocket.Connection, h.cfg.Conns)
 	slots := make(chan struct{}, 32)
 	var opened atomic.Int64
 	all := make(chan struct{})
@@ -267,7 +279,7 @@ func (h *hyb) openAll(onMsg func(i int, c *websocket.Connection, d *websocket.Da
 			default:
 				if h.q != nil {
 					if h.q.Dispatch() == 0 {
-						runtime.Gosched()
+						idle()
 					}
 				} else {
 					select {
@@ -296,7 +308,7 @@ func (h *hyb) openAll(onMsg func(i int, c *websocket.Connection, d *websocket.Da
 	return conns, nil
 }
 
-func (h *hyb) idle() (float64, error) {
+func (h *Hyb) Idle() (float64, error) {
 	before := memNow()
 	conns, err := h.openAll(func(int, *websocket.Connection, *websocket.Data) {
 		h.fe.set(errors.New("unexpected message"))
@@ -309,20 +321,20 @@ func (h *hyb) idle() (float64, error) {
 	}
 	time.Sleep(200 * time.Millisecond)
 	after := memNow()
-	heapProfile(h.cfg.memprofile)
+	heapProfile(h.cfg.MemProfile)
 	runtime.KeepAlive(conns)
 	return float64(after-before) / float64(len(conns)) / 1024, nil
 }
 
-func (h *hyb) many() (int64, time.Duration, error) {
-	seqs := make([]uint64, h.cfg.conns)
-	bufs := make([][]byte, h.cfg.conns)
+func (h *Hyb) Many() (int64, time.Duration, error) {
+	seqs := make([]uint64, h.cfg.Conns)
+	bufs := make([][]byte, h.cfg.Conns)
 	var left atomic.Int64
-	left.Store(int64(h.cfg.conns))
+	left.Store(int64(h.cfg.Conns))
 	done := make(chan struct{})
-	trips := uint64(h.cfg.trips)
+	trips := uint64(h.cfg.Trips)
 	conns, err := h.openAll(func(i int, c *websocket.Connection, d *websocket.Data) {
-		if err := check(d.Message, seqs[i], rttSize, nil); err != nil {
+		if err := check(d.Message, seqs[i], RTTSize, nil); err != nil {
 			h.fe.set(err)
 			return
 		}
@@ -348,7 +360,7 @@ func (h *hyb) many() (int64, time.Duration, error) {
 	}()
 	start := time.Now()
 	for i, c := range conns {
-		bufs[i] = make([]byte, rttSize)
+		bufs[i] = make([]byte, RTTSize)
 		fill(bufs[i], 0, true)
 		if err := websocket.Send(c, bufs[i], text); err != nil {
 			return 0, 0, err

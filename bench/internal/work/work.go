@@ -1,4 +1,4 @@
-package main
+package work
 
 import (
 	"errors"
@@ -13,32 +13,32 @@ import (
 
 // Workload sizes.
 const (
-	rttSize  = 32
-	pipeSize = 1 << 10
-	bigSize  = 1 << 20
-	window   = 4096 // pipe: messages in flight for clients whose send does not block
+	RTTSize  = 32
+	PipeSize = 1 << 10
+	BigSize  = 1 << 20
 )
 
-type config struct {
-	url   string
-	dur   time.Duration // rtt, pipe, big: how long to send
-	conns int           // idle, many
-	trips int           // many: round trips per connection
+type Config struct {
+	URL   string
+	Dur   time.Duration // rtt, pipe, big: how long to send
+	Conns int           // idle, many
+	Trips int           // many: round trips per connection
+	Window int          // pipe: messages in flight, for clients whose send does not block
 
-	memprofile string // idle: heap profile while the connections are open
+	MemProfile string // idle: heap profile while the connections are open
 }
 
 // result is what one client process prints, as one JSON line.
-type result struct {
+type Result struct {
 	Lib   string  `json:"lib"`
 	Work  string  `json:"work"`
-	Value float64 `json:"value"` // see units
+	Value float64 `json:"value"` // see Units
 	N     int64   `json:"n"`     // messages checked
 	Secs  float64 `json:"secs"`
 	Err   string  `json:"err,omitempty"`
 }
 
-var units = map[string]string{
+var Units = map[string]string{
 	"rtt":  "round trips/s",
 	"pipe": "MiB/s",
 	"big":  "MiB/s",
@@ -46,8 +46,8 @@ var units = map[string]string{
 	"many": "round trips/s",
 }
 
-// higherIsBetter is false for idle (memory).
-func higherIsBetter(work string) bool { return work != "idle" }
+// HigherIsBetter is false for idle (memory).
+func HigherIsBetter(work string) bool { return work != "idle" }
 
 func heapProfile(path string) {
 	if path == "" {
@@ -86,85 +86,85 @@ var errTimeout = errors.New("run timed out")
 
 // ---- raw peers: blocking read and write ----
 
-func rawRTT(dial rawDial, cfg config) (int64, time.Duration, error) {
-	c, err := dial(cfg.url)
+func RTT(dial Dial, cfg Config) (int64, time.Duration, error) {
+	c, err := dial(cfg.URL)
 	if err != nil {
 		return 0, 0, err
 	}
-	defer c.close()
-	p := make([]byte, rttSize)
+	defer c.Close()
+	p := make([]byte, RTTSize)
 	start := time.Now()
 	var seq uint64
 	for ; ; seq++ {
-		if seq%16 == 0 && time.Since(start) >= cfg.dur {
+		if seq%16 == 0 && time.Since(start) >= cfg.Dur {
 			break
 		}
 		fill(p, seq, true)
-		if err := c.write(1, p); err != nil {
+		if err := c.Write(1, p); err != nil {
 			return 0, 0, err
 		}
-		typ, e, err := c.read()
+		typ, e, err := c.Read()
 		if err != nil {
 			return 0, 0, err
 		}
 		if typ != 1 {
 			return 0, 0, fmt.Errorf("echo has type %d, want text", typ)
 		}
-		if err := check(e, seq, rttSize, nil); err != nil {
+		if err := check(e, seq, RTTSize, nil); err != nil {
 			return 0, 0, err
 		}
 	}
 	return int64(seq), time.Since(start), nil
 }
 
-func rawBig(dial rawDial, cfg config) (int64, time.Duration, error) {
-	c, err := dial(cfg.url)
+func Big(dial Dial, cfg Config) (int64, time.Duration, error) {
+	c, err := dial(cfg.URL)
 	if err != nil {
 		return 0, 0, err
 	}
-	defer c.close()
-	p := newBig(bigSize)
+	defer c.Close()
+	p := newBig(BigSize)
 	start := time.Now()
 	var seq uint64
-	for ; seq < 5 || time.Since(start) < cfg.dur; seq++ {
+	for ; seq < 5 || time.Since(start) < cfg.Dur; seq++ {
 		putSeq(p, seq)
-		if err := c.write(2, p); err != nil {
+		if err := c.Write(2, p); err != nil {
 			return 0, 0, err
 		}
-		typ, e, err := c.read()
+		typ, e, err := c.Read()
 		if err != nil {
 			return 0, 0, err
 		}
 		if typ != 2 {
 			return 0, 0, fmt.Errorf("echo has type %d, want binary", typ)
 		}
-		if err := check(e, seq, bigSize, p); err != nil {
+		if err := check(e, seq, BigSize, p); err != nil {
 			return 0, 0, err
 		}
 	}
 	return int64(seq), time.Since(start), nil
 }
 
-func rawPipe(dial rawDial, cfg config) (int64, time.Duration, error) {
-	c, err := dial(cfg.url)
+func Pipe(dial Dial, cfg Config) (int64, time.Duration, error) {
+	c, err := dial(cfg.URL)
 	if err != nil {
 		return 0, 0, err
 	}
-	defer c.close()
-	tmpl := newBig(pipeSize)
+	defer c.Close()
+	tmpl := newBig(PipeSize)
 	var total atomic.Uint64 // set before the last message is written
 	werr := make(chan error, 1)
 	start := time.Now()
 	go func() {
-		p := make([]byte, pipeSize)
+		p := make([]byte, PipeSize)
 		copy(p, tmpl)
 		for seq := uint64(0); ; seq++ {
-			last := time.Since(start) >= cfg.dur
+			last := time.Since(start) >= cfg.Dur
 			if last {
 				total.Store(seq + 1)
 			}
 			putSeq(p, seq)
-			if err := c.write(2, p); err != nil {
+			if err := c.Write(2, p); err != nil {
 				werr <- err
 				return
 			}
@@ -176,14 +176,14 @@ func rawPipe(dial rawDial, cfg config) (int64, time.Duration, error) {
 	}()
 	var next uint64
 	for {
-		typ, e, err := c.read()
+		typ, e, err := c.Read()
 		if err != nil {
 			return 0, 0, err
 		}
 		if typ != 2 {
 			return 0, 0, fmt.Errorf("echo has type %d, want binary", typ)
 		}
-		if err := check(e, next, pipeSize, tmpl); err != nil {
+		if err := check(e, next, PipeSize, tmpl); err != nil {
 			return 0, 0, err
 		}
 		next++
@@ -199,8 +199,8 @@ func rawPipe(dial rawDial, cfg config) (int64, time.Duration, error) {
 }
 
 // dialAll dials n connections, a few at a time.
-func dialAll(dial rawDial, cfg config) ([]rawConn, error) {
-	conns := make([]rawConn, cfg.conns)
+func dialAll(dial Dial, cfg Config) ([]Conn, error) {
+	conns := make([]Conn, cfg.Conns)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var first error
@@ -214,7 +214,7 @@ func dialAll(dial rawDial, cfg config) ([]rawConn, error) {
 				if i >= len(conns) {
 					return
 				}
-				c, err := dial(cfg.url)
+				c, err := dial(cfg.URL)
 				if err != nil {
 					mu.Lock()
 					if first == nil {
@@ -231,7 +231,7 @@ func dialAll(dial rawDial, cfg config) ([]rawConn, error) {
 	return conns, first
 }
 
-func rawIdle(dial rawDial, cfg config) (float64, error) {
+func Idle(dial Dial, cfg Config) (float64, error) {
 	before := memNow()
 	conns, err := dialAll(dial, cfg)
 	if err != nil {
@@ -240,7 +240,7 @@ func rawIdle(dial rawDial, cfg config) (float64, error) {
 	for _, c := range conns {
 		go func() {
 			for {
-				if _, _, err := c.read(); err != nil {
+				if _, _, err := c.Read(); err != nil {
 					return
 				}
 			}
@@ -248,19 +248,19 @@ func rawIdle(dial rawDial, cfg config) (float64, error) {
 	}
 	time.Sleep(200 * time.Millisecond)
 	after := memNow()
-	heapProfile(cfg.memprofile)
+	heapProfile(cfg.MemProfile)
 	runtime.KeepAlive(conns)
 	return float64(after-before) / float64(len(conns)) / 1024, nil
 }
 
-func rawMany(dial rawDial, cfg config) (int64, time.Duration, error) {
+func Many(dial Dial, cfg Config) (int64, time.Duration, error) {
 	conns, err := dialAll(dial, cfg)
 	if err != nil {
 		return 0, 0, err
 	}
 	defer func() {
 		for _, c := range conns {
-			c.close()
+			c.Close()
 		}
 	}()
 	fe := newFirstErr()
@@ -270,20 +270,20 @@ func rawMany(dial rawDial, cfg config) (int64, time.Duration, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			p := make([]byte, rttSize)
+			p := make([]byte, RTTSize)
 			<-startc
-			for seq := uint64(0); seq < uint64(cfg.trips); seq++ {
+			for seq := uint64(0); seq < uint64(cfg.Trips); seq++ {
 				fill(p, seq, true)
-				if err := c.write(1, p); err != nil {
+				if err := c.Write(1, p); err != nil {
 					fe.set(err)
 					return
 				}
-				_, e, err := c.read()
+				_, e, err := c.Read()
 				if err != nil {
 					fe.set(err)
 					return
 				}
-				if err := check(e, seq, rttSize, nil); err != nil {
+				if err := check(e, seq, RTTSize, nil); err != nil {
 					fe.set(err)
 					return
 				}
@@ -297,5 +297,75 @@ func rawMany(dial rawDial, cfg config) (int64, time.Duration, error) {
 	if fe.err != nil {
 		return 0, 0, fe.err
 	}
-	return int64(len(conns) * cfg.trips), el, nil
+	return int64(len(conns) * cfg.Trips), el, nil
+}
+
+// Run runs one workload: with dial for a blocking peer library, or with
+// this library (lib "hybrid" or "hybrid-queue") when dial is nil.
+func Run(lib, work string, dial Dial, cfg Config) Result {
+	r := Result{Lib: lib, Work: work}
+	var n int64
+	var el time.Duration
+	var kib float64
+	var err error
+	if cfg.Window == 0 {
+		cfg.Window = 4096
+	}
+	if dial != nil {
+		switch work {
+		case "rtt":
+			n, el, err = RTT(dial, cfg)
+		case "pipe":
+			n, el, err = Pipe(dial, cfg)
+		case "big":
+			n, el, err = Big(dial, cfg)
+		case "idle":
+			kib, err = Idle(dial, cfg)
+		case "many":
+			n, el, err = Many(dial, cfg)
+		default:
+			err = fmt.Errorf("unknown workload %q", work)
+		}
+	} else if lib == "hybrid" || lib == "hybrid-queue" || lib == "hybrid-wasm" {
+		h := NewHyb(lib == "hybrid-queue", cfg)
+		switch work {
+		case "rtt":
+			n, el, err = h.RTT()
+		case "pipe":
+			n, el, err = h.Pipe()
+		case "big":
+			n, el, err = h.Big()
+		case "idle":
+			kib, err = h.Idle()
+		case "many":
+			n, el, err = h.Many()
+		default:
+			err = fmt.Errorf("unknown workload %q", work)
+		}
+	} else {
+		err = fmt.Errorf("unknown client %q", lib)
+	}
+	if err != nil {
+		r.Err = err.Error()
+		return r
+	}
+	r.N, r.Secs = n, el.Seconds()
+	r.Value = Value(work, n, el.Seconds(), kib)
+	return r
+}
+
+// Value turns a count of checked messages and the time they took into the
+// figure reported for work.
+func Value(work string, n int64, secs, kib float64) float64 {
+	switch work {
+	case "rtt", "many":
+		return float64(n) / secs
+	case "pipe":
+		return float64(n) * PipeSize / (1 << 20) / secs
+	case "big":
+		return float64(n) * BigSize / (1 << 20) / secs
+	case "idle":
+		return kib
+	}
+	return 0
 }
