@@ -14,18 +14,22 @@ import (
 
 // Timeout bounds the whole sequence: a server that accepts TCP and never
 // answers the upgrade gives ERROR "timed out after 300ms", DISCONNECTED 1006.
+// With wss:// the listener hangs the TLS handshake instead: the same.
 func TestTimeout(t *testing.T) {
 	t.Parallel()
-	r := newRecorder(t)
-	start := time.Now()
-	r.connect(hangingURL(t), &websocket.Params{Timeout: 300 * time.Millisecond})
-	evs := r.waitDone()
-	took := time.Since(start)
-	checkSeq(t, evs, "ERROR DISCONNECTED")
-	checkError(t, evs[0], []error{websocket.ErrTimeout}, "timed out after 300ms")
-	checkDisconnected(t, evs, 1006, "")
-	if took < 300*time.Millisecond || took > 10*time.Second {
-		t.Errorf("the timeout of 300ms fired after %v", took)
+	hang := hangingURL(t)
+	for _, u := range []string{hang, "wss://" + strings.TrimPrefix(hang, "ws://")} {
+		r := newRecorder(t)
+		start := time.Now()
+		r.connect(u, &websocket.Params{Timeout: 300 * time.Millisecond})
+		evs := r.waitDone()
+		took := time.Since(start)
+		checkSeq(t, evs, "ERROR DISCONNECTED")
+		checkError(t, evs[0], []error{websocket.ErrTimeout}, "timed out after 300ms", u)
+		checkDisconnected(t, evs, 1006, "")
+		if took < 300*time.Millisecond || took > 10*time.Second {
+			t.Errorf("%s: the timeout of 300ms fired after %v", u, took)
+		}
 	}
 }
 
