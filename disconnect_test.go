@@ -226,3 +226,33 @@ func fetchRecord(t testing.TB, id string) record {
 	}
 	return rec
 }
+
+// Send and Disconnect from inside every kind of callback, ERROR and
+// DISCONNECTED included: no deadlock, no extra event, the state errors.
+func TestCallsInsideEveryCallback(t *testing.T) {
+	for _, u := range []string{wsURL("/drop"), wsURL("/close?code=4001&reason=bye"), "ws://" + closedAddr(t) + "/", wsURL("/send?n=5&then=close")} {
+		for _, q := range []*websocket.Queue{nil, websocket.NewQueue()} {
+			r := newRecorder(t)
+			r.onEvent = func(c *websocket.Connection, d *websocket.Data) {
+				err := websocket.Send(c, []byte("x"), nil)
+				switch d.Event {
+				case websocket.EventError, websocket.EventDisconnected:
+					if !errors.Is(err, websocket.ErrClosed) && !errors.Is(err, websocket.ErrNotConnected) {
+						t.Errorf("%s: Send inside %v: %v", u, d.Event, err)
+					}
+					if err := websocket.Disconnect(c); err != nil {
+						t.Errorf("%s: Disconnect inside %v: %v", u, d.Event, err)
+					}
+				}
+			}
+			r.connect(u, &websocket.Params{Queue: q})
+			evs := r.waitFor("DISCONNECTED", func(evs []*websocket.Data) bool {
+				if q != nil {
+					q.Dispatch()
+				}
+				return find(evs, websocket.EventDisconnected) != nil
+			})
+			r.settle(evs)
+		}
+	}
+}
