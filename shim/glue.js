@@ -144,7 +144,11 @@
 			try {
 				r.callback(r.handle, data);
 			} catch (e) {
-				console.error(`websocket: the callback of connection ${r.id} (${r.handle.url}) threw on ${names[data.event]}:`, e);
+				try {
+					console.error(`websocket: the callback of connection ${r.id} (${r.handle.url}) threw on ${names[data.event]}:`, e);
+				} catch {
+					// a console.error that throws too must not stall the queue
+				}
 			}
 		}
 		queue.length = 0;
