@@ -747,3 +747,28 @@ func TestConnectDisconnectCycles(t *testing.T) {
 		t.Errorf("%d goroutines after %d cycles, %d before", g, cycles, goroutines)
 	}
 }
+
+// Even a console.error that throws as well does not stall the events.
+func TestThrowingCallbackAndConsole(t *testing.T) {
+	console := js.Global().Get("console")
+	orig := console.Get("error")
+	console.Set("error", jsEval(`() => { throw new Error("console.error is broken too"); }`))
+	defer console.Set("error", orig)
+
+	r := newRecorder(t)
+	thrower := jsEval(`(rec) => (c, d) => { rec(c, d); throw new Error("boom"); }`, r.fn)
+	r.mu.Lock()
+	r.inConnect = true
+	r.mu.Unlock()
+	h := api().Call("connect", wsURL("/echo"), nil, thrower)
+	r.mu.Lock()
+	r.inConnect, r.handle = false, h
+	r.mu.Unlock()
+	r.waitCount(evConnected, 1)
+	api().Call("send", h, "x")
+	r.waitCount(evMessage, 1)
+	api().Call("disconnect", h)
+	if evs := r.waitDone(); kinds(evs) != "CONNECTED MESSAGE DISCONNECTED" {
+		t.Errorf("events %v", evs)
+	}
+}
