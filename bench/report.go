@@ -290,11 +290,16 @@ func barPlot(title, ylabel string, st map[[2]string]*stat, works, libs []string,
 
 func drawChart(path string, nst, bst map[[2]string]*stat, o runOpts) error {
 	var plots []*plot.Plot
-	np, err := barPlot("Native: relative to raw coder/websocket (idle: memory, inverted)", "× coder (higher is better)", nst, o.works, o.libs, "coder")
-	if err != nil {
-		return err
+	if len(nst) > 0 {
+		np, err := barPlot("Native: relative to raw coder/websocket (idle: memory, inverted)", "× coder (higher is better)", nst, o.works, o.libs, "coder")
+		if err != nil {
+			return err
+		}
+		plots = append(plots, np)
 	}
-	plots = append(plots, np)
+	if len(plots) == 0 && len(bst) == 0 {
+		return nil
+	}
 	if len(bst) > 0 {
 		bp, err := barPlot("Browser (headless Chromium): relative to plain JS WebSocket", "× plain JS (higher is better)", bst, o.bworks, browserLibs, "js")
 		if err != nil {

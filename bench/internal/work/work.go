@@ -19,11 +19,12 @@ const (
 )
 
 type Config struct {
-	URL   string
-	Dur   time.Duration // rtt, pipe, big: how long to send
-	Conns int           // idle, many
-	Trips int           // many: round trips per connection
-	Window int          // pipe: messages in flight, for clients whose send does not block
+	URL       string
+	Dur       time.Duration // rtt, pipe, big: how long to send
+	Conns     int           // idle, many
+	Trips     int           // many: round trips per connection
+	Window    int           // pipe: messages in flight, for clients whose send does not block
+	RawWindow bool          // pipe: the peer libraries keep a window too (their send does not block in a browser)
 
 	MemProfile string // idle: heap profile while the connections are open
 }
@@ -154,11 +155,21 @@ func Pipe(dial Dial, cfg Config) (int64, time.Duration, error) {
 	tmpl := newBig(PipeSize)
 	var total atomic.Uint64 // set before the last message is written
 	werr := make(chan error, 1)
+	var free chan struct{}
+	if cfg.RawWindow {
+		free = make(chan struct{}, cfg.Window)
+		for range cfg.Window {
+			free <- struct{}{}
+		}
+	}
 	start := time.Now()
 	go func() {
 		p := make([]byte, PipeSize)
 		copy(p, tmpl)
 		for seq := uint64(0); ; seq++ {
+			if free != nil {
+				<-free
+			}
 			last := time.Since(start) >= cfg.Dur
 			if last {
 				total.Store(seq + 1)
@@ -187,6 +198,9 @@ func Pipe(dial Dial, cfg Config) (int64, time.Duration, error) {
 			return 0, 0, err
 		}
 		next++
+		if free != nil {
+			free <- struct{}{}
+		}
 		if t := total.Load(); t != 0 && next == t {
 			break
 		}
