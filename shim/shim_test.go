@@ -260,8 +260,9 @@ func call(v js.Value, method string, args ...any) func() {
 	return func() { v.Call(method, args...) }
 }
 
-// jsEval compiles a JavaScript expression once (for values Go cannot
-// make, such as a function that throws).
+// jsEval compiles expr, a JavaScript function, and returns what it
+// returns when called with args (for values Go cannot make, such as a
+// function that throws).
 func jsEval(expr string, args ...any) js.Value {
 	return js.Global().Get("Function").New("return " + expr).Invoke().Invoke(args...)
 }
@@ -752,7 +753,7 @@ func TestConnectDisconnectCycles(t *testing.T) {
 func TestThrowingCallbackAndConsole(t *testing.T) {
 	console := js.Global().Get("console")
 	orig := console.Get("error")
-	console.Set("error", jsEval(`() => { throw new Error("console.error is broken too"); }`))
+	console.Set("error", jsEval(`() => () => { throw new Error("console.error is broken too"); }`))
 	defer console.Set("error", orig)
 
 	r := newRecorder(t)
