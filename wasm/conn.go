@@ -24,7 +24,6 @@ import (
 
 var (
 	webSocket  = js.Global().Get("WebSocket")
-	arrayBuf   = js.Global().Get("ArrayBuffer")
 	uint8Array = js.Global().Get("Uint8Array")
 )
 
@@ -112,6 +111,9 @@ func (e *DialError) CloseCode() int { return e.Code }
 // opens or fails, or ctx ends (then it closes the socket and returns
 // ctx.Err()). On success it returns the subprotocol the server chose.
 func Dial(ctx context.Context, url string, protocols []string) (c *Conn, protocol string, err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, "", err // Disconnect came first: no socket at all
+	}
 	c = &Conn{url: url, notify: make(chan struct{}, 1)}
 	if err := c.open(protocols); err != nil {
 		return nil, "", err
@@ -200,10 +202,6 @@ func (c *Conn) wake() {
 func decode(data js.Value) message {
 	if data.Type() == js.TypeString {
 		return message{1, []byte(data.String())}
-	}
-	if !data.InstanceOf(arrayBuf) {
-		// binaryType is "arraybuffer", so this cannot happen; keep the bytes we can.
-		return message{2, []byte(data.String())}
 	}
 	arr := uint8Array.New(data)
 	p := make([]byte, arr.Length())
