@@ -86,16 +86,39 @@ func (c *Connection) startWriter() {
 	go c.write()
 }
 
+// corker is implemented by transports that can hold back the writes of
+// several messages and send them together (native: one system call for a
+// burst instead of one per message).
+type corker interface {
+	Cork()
+	Uncork() error
+}
+
 // write sends queued messages in order, then the close frame if one was
 // asked for. It exits when the queue is empty, so an idle connection has
-// no writer goroutine.
+// no writer goroutine. While more than one message waits, it corks the
+// transport and uncorks it before it exits or sends the close frame, so a
+// burst goes out in few writes and nothing is held back past its burst.
 func (c *Connection) write() {
 	defer c.writers.Done()
+	corked := false
+	var ck corker
 	for {
 		c.mu.Lock()
 		batch := c.out
 		c.out = nil
 		sendClose := len(batch) == 0 && c.closeReq
+		if len(batch) == 0 && corked {
+			// Flush what the burst left held back before going idle or
+			// closing, then look again.
+			c.mu.Unlock()
+			corked = false
+			if err := ck.Uncork(); err != nil {
+				c.writeFailed(err, nil)
+				return
+			}
+			continue
+		}
 		if sendClose {
 			c.closeReq = false
 		}
@@ -111,26 +134,50 @@ func (c *Connection) write() {
 			t.Close(1000, "")
 			continue
 		}
-		for i, m := range batch {
-			err := t.Write(int(m.typ), m.p)
-			c.mu.Lock()
-			c.outBytes -= int64(len(m.p)) + msgOverhead
-			if err != nil && c.writeErr == nil && c.state == stateOpen {
-				c.writeErr = err
-			}
-			c.mu.Unlock()
-			if err != nil {
-				c.mu.Lock()
-				for _, m := range batch[i+1:] {
-					c.outBytes -= int64(len(m.p)) + msgOverhead
-				}
-				c.out, c.closeReq, c.writing = nil, false, false
-				c.mu.Unlock()
-				t.Abort()
-				return
+		if !corked && len(batch) > 1 {
+			if ck, corked = t.(corker); corked {
+				ck.Cork()
 			}
 		}
+		var sent int64
+		for i, m := range batch {
+			err := t.Write(int(m.typ), m.p)
+			sent += int64(len(m.p)) + msgOverhead
+			if err != nil {
+				if corked {
+					ck.Uncork()
+				}
+				c.writeFailed(err, batch[i+1:])
+				c.mu.Lock()
+				c.outBytes -= sent
+				c.mu.Unlock()
+				return
+			}
+			batch[i] = outMsg{} // the caller's bytes are not ours to keep
+		}
+		c.mu.Lock()
+		c.outBytes -= sent
+		c.mu.Unlock()
 	}
+}
+
+// writeFailed records a write error, drops what was left to send, and
+// tears the connection down; the reader then reports it.
+func (c *Connection) writeFailed(err error, rest []outMsg) {
+	c.mu.Lock()
+	if c.writeErr == nil && c.state == stateOpen {
+		c.writeErr = err
+	}
+	for _, m := range rest {
+		c.outBytes -= int64(len(m.p)) + msgOverhead
+	}
+	for _, m := range c.out {
+		c.outBytes -= int64(len(m.p)) + msgOverhead
+	}
+	c.out, c.closeReq, c.writing = nil, false, false
+	t := c.t
+	c.mu.Unlock()
+	t.Abort()
 }
 
 // Disconnect closes conn with code 1000 and returns without waiting. While

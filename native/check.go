@@ -46,6 +46,7 @@ type checkedConn struct {
 	armed atomic.Bool
 	got   atomic.Int64 // bytes read so far, for keepalive
 	put   atomic.Int64 // bytes written so far, for keepalive
+	cork  corking      // holds writes back while corked (cork.go); Write is there
 
 	mu   sync.Mutex // Read is called by one goroutine; mu keeps the race detector sure of it
 	hdr  [14]byte   // the frame header being collected
@@ -57,12 +58,6 @@ type checkedConn struct {
 func (c *checkedConn) arm() { c.armed.Store(true) }
 
 func (c *checkedConn) Close() error { return c.rwc.Close() }
-
-func (c *checkedConn) Write(p []byte) (int, error) {
-	n, err := c.rwc.Write(p)
-	c.put.Add(int64(n))
-	return n, err
-}
 
 func (c *checkedConn) Read(p []byte) (int, error) {
 	if !c.armed.Load() {

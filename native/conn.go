@@ -28,7 +28,7 @@ func newConn(ws *websocket.Conn) *Conn { return &Conn{ws: ws} }
 // (1 text, 2 binary) and payload.
 func (c *Conn) Read() (int, []byte, error) {
 	c.ka.reading(true)
-	typ, p, err := c.ws.Read(context.Background())
+	typ, p, err := c.read()
 	c.ka.reading(false)
 	if err != nil {
 		if kerr := c.ka.failure(); kerr != nil {
@@ -42,9 +42,29 @@ func (c *Conn) Read() (int, []byte, error) {
 	return int(typ), p, nil
 }
 
-// Write sends one message.
+// read is coder/websocket's Read with readMessage instead of io.ReadAll.
+func (c *Conn) read() (websocket.MessageType, []byte, error) {
+	typ, r, err := c.ws.Reader(context.Background())
+	if err != nil {
+		return 0, nil, err
+	}
+	p, err := readMessage(r)
+	return typ, p, err
+}
+
+// Write sends one message. A big one is written corked, so that the 4 KiB
+// pieces coder/websocket flushes it in go out as a few large writes.
 func (c *Conn) Write(typ int, p []byte) error {
+	big := len(p) > 16<<10
+	if big {
+		c.Cork()
+	}
 	err := c.ws.Write(context.Background(), websocket.MessageType(typ), p)
+	if big {
+		if uerr := c.Uncork(); err == nil {
+			err = uerr
+		}
+	}
 	if kerr := c.ka.failure(); err != nil && kerr != nil {
 		return kerr
 	}

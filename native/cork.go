@@ -1,0 +1,120 @@
+//go:build !js
+
+package native
+
+import "sync"
+
+// Corking: coder/websocket flushes every message with its own write system
+// call, and a big message in 4 KiB pieces (its write buffer). While a Conn
+// is corked, checkedConn holds those writes back in one buffer and sends
+// them together, so a burst of queued messages or one big message costs a
+// few large writes instead of one small write per message or per 4 KiB.
+// The root package corks while its writer has more messages queued, and
+// always uncorks before it goes idle or sends a close frame, so nothing is
+// held back longer than the burst it belongs to.
+
+// corkMax is the most bytes held back before they are written anyway.
+const corkMax = 64 << 10
+
+var corkPool = sync.Pool{New: func() any { b := make([]byte, 0, corkMax); return &b }}
+
+// corking is the cork state of a checkedConn.
+type corking struct {
+	mu    sync.Mutex // serializes writes to rwc, corked or not
+	depth int        // >0: corked
+	buf   *[]byte    // held-back bytes, from corkPool while corked
+	err   error      // the first write error while corked
+}
+
+// Write is what coder/websocket writes through: frames, handshake bytes,
+// control frames from any goroutine.
+func (c *checkedConn) Write(p []byte) (int, error) {
+	k := &c.cork
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.depth == 0 {
+		return c.writeRaw(p)
+	}
+	if k.err != nil {
+		return 0, k.err
+	}
+	if k.buf == nil {
+		k.buf = corkPool.Get().(*[]byte)
+	}
+	if len(*k.buf)+len(p) > corkMax {
+		if err := c.flushLocked(); err != nil {
+			return 0, err
+		}
+		if len(p) >= corkMax/2 {
+			return c.writeRaw(p)
+		}
+	}
+	*k.buf = append(*k.buf, p...)
+	return len(p), nil
+}
+
+func (c *checkedConn) writeRaw(p []byte) (int, error) {
+	n, err := c.rwc.Write(p)
+	c.put.Add(int64(n))
+	return n, err
+}
+
+// flushLocked writes the held-back bytes. c.cork.mu is held.
+func (c *checkedConn) flushLocked() error {
+	k := &c.cork
+	if k.buf == nil || len(*k.buf) == 0 {
+		return k.err
+	}
+	_, err := c.writeRaw(*k.buf)
+	*k.buf = (*k.buf)[:0]
+	if err != nil && k.err == nil {
+		k.err = err
+	}
+	return k.err
+}
+
+func (c *checkedConn) corkWrites() {
+	c.cork.mu.Lock()
+	c.cork.depth++
+	c.cork.mu.Unlock()
+}
+
+// uncorkWrites writes what was held back (when the outermost cork ends)
+// and returns the first write error since corking.
+func (c *checkedConn) uncorkWrites() error {
+	k := &c.cork
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.depth == 0 {
+		return nil
+	}
+	k.depth--
+	if k.depth > 0 {
+		return k.err
+	}
+	err := c.flushLocked()
+	if k.buf != nil {
+		corkPool.Put(k.buf)
+		k.buf = nil
+	}
+	k.err = nil
+	return err
+}
+
+// Cork holds back this connection's writes until Uncork, so that the
+// messages written in between go out together. Calls nest.
+func (c *Conn) Cork() {
+	if c.body != nil {
+		c.body.corkWrites()
+	}
+}
+
+// Uncork ends a Cork and writes what it held back; it returns the first
+// write error since Cork. A message whose Write returned nil while corked
+// is only known to be sent once Uncork returns nil.
+func (c *Conn) Uncork() error {
+	if c.body == nil {
+		return nil
+	}
+	return c.body.uncorkWrites()
+}
