@@ -80,3 +80,14 @@ wasm:
 test-e2e: $(BROWSER_BIN)/headless_shell
 	cd e2e && $(GO) vet ./... && CHROMIUM="$$(command -v /usr/bin/chromium || command -v chromium)" \
 		$(GO) test -count=1 -timeout 3m ./...
+
+# The benchmarks (issue 6): this library against raw coder/websocket,
+# gorilla/websocket and gobwas/ws natively, and against plain JavaScript,
+# the shim and coder/websocket's wasm build in headless Chromium. They live
+# in their own module, bench/, so the library's users never download the
+# peers, chromedp or the plotting library. Writes BENCHMARKS.md and
+# bench/chart.png in under 10 minutes. BENCHFLAGS=-runs=1 for a quick look;
+# `cd bench && go run . run -h` lists the flags.
+BENCHFLAGS ?=
+bench: $(BROWSER_BIN)/headless_shell
+	cd bench && $(GO) run . run -since $$(date +%s) $(BENCHFLAGS)

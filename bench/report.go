@@ -89,7 +89,7 @@ func writeReport(o runOpts, nat, br []work.Result) error {
 	fmt.Fprintf(&b, "- Go: %s; Chromium: %s\n", runtime.Version(), chromiumVersion())
 	fmt.Fprintf(&b, "- Runs: %d per client and workload, clients alternating run by run; rtt, pipe and big send for %v per run; idle and many use %d connections, many does %d round trips on each\n",
 		o.runs, o.dur, o.conns, o.trips)
-	fmt.Fprintf(&b, "- Wall time of the whole `make bench`: %s (this program: %s)\n", "see the Makefile's output", wall.Round(time.Second))
+	fmt.Fprintf(&b, "- Wall time: %s from the start of the command, builds included (%s measuring)\n", time.Since(o.since).Round(time.Second), wall.Round(time.Second))
 	fmt.Fprintf(&b, "- Load average (1, 5, 15 min) at the start: %s; at the end: %s. %s\n\n", o.loadFrom, loadAvg(), noiseNote(nst, bst))
 
 	fmt.Fprintf(&b, "## Native\n\n")

@@ -30,6 +30,7 @@ type runOpts struct {
 	pageDir  string
 	profile  string // directory for CPU profiles of every client run, "" for none
 	start    time.Time
+	since    time.Time
 	loadFrom string
 }
 
@@ -48,11 +49,16 @@ func runMain(args []string) error {
 	fs.StringVar(&o.out, "out", "../BENCHMARKS.md", "report to write")
 	fs.StringVar(&o.chart, "chart", "bench/chart.png", "chart to write, relative to the report's directory")
 	fs.StringVar(&o.profile, "cpuprofile", "", "directory: write a CPU profile of every native client run there")
+	since := fs.Int64("since", 0, "Unix time the whole run (make bench) started, for the wall time in the report")
 	fs.Parse(args)
 	o.libs = splitList(libs)
 	o.works = splitList(works)
 	o.bworks = splitList(bworks)
 	o.start = time.Now()
+	o.since = o.start
+	if *since > 0 {
+		o.since = time.Unix(*since, 0)
+	}
 	o.loadFrom = loadAvg()
 
 	self, err := os.Executable()
