@@ -86,6 +86,9 @@ func prepareBrowser() (*browserSetup, error) {
 // disableNetwork turns off the DevTools Network domain that chromedp
 // enables: it copies every WebSocket frame to the driver.
 func disableNetwork(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+	if os.Getenv("BENCH_KEEP_NETWORK") != "" { // to see what it costs
+		return chromedp.Void{}, nil
+	}
 	_, err := cdp.Call(ctx, t, network.Disable, cdp.Empty{})
 	return chromedp.Void{}, err
 }
