@@ -6,7 +6,7 @@ GOFILES  = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -
 .PHONY: test lint test-native test-browser demo bench fuzz test-load wasm test-e2e
 
 ## test: gofmt, go vet (native and wasm), native tests with -race, then the browser tests
-test: lint test-native test-browser test-e2e
+test: lint test-native test-browser test-e2e test-interop
 
 lint:
 	@out=$$(gofmt -l $(GOFILES)); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
@@ -91,3 +91,46 @@ test-e2e: $(BROWSER_BIN)/headless_shell
 BENCHFLAGS ?=
 bench: $(BROWSER_BIN)/headless_shell
 	cd bench && $(GO) run . run -since $$(date +%s) $(BENCHFLAGS)
+
+# Fuzzing (issue 5): each target for FUZZTIME; the seed corpora are in
+# testdata/fuzz, new finds stay in the Go build cache. Prints the last
+# progress line of each (executions so far).
+FUZZTIME     ?= 20s
+FUZZ_TARGETS := FuzzParseHeaders FuzzParseURL FuzzParseProtocol FuzzValidate FuzzSendOptions
+
+fuzz:
+	@mkdir -p $(CACHE)
+	@for f in $(FUZZ_TARGETS); do \
+		echo "fuzz $$f for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) . > $(CACHE)/fuzz-$$f.log 2>&1; rc=$$?; \
+		grep 'execs:' $(CACHE)/fuzz-$$f.log | tail -1; \
+		if [ $$rc -ne 0 ]; then cat $(CACHE)/fuzz-$$f.log; exit $$rc; fi; \
+	done
+
+# Load (issue 5): 2,000 concurrent connections x 200 echoed messages through
+# the in-process echo server, with the race detector, then goroutines and
+# heap back to baseline. Needs ~4,000 file descriptors.
+test-load:
+	ulimit -n 65536 2>/dev/null || ulimit -n $$(ulimit -Hn) 2>/dev/null || true; \
+	HYBRIDWS_LOAD=1 $(GO) test -race -count=1 -timeout 15m -run '^TestLoad$$' -v .
+
+# Interop (issue 5): against npm's ws 8.x (installed into .cache/node) and
+# Debian's python3-websockets (installed with apt-get when missing), both
+# started by the tests on 127.0.0.1.
+.PHONY: test-interop
+test-interop: $(CACHE)/node/node_modules/ws/package.json
+	@/usr/bin/python3 -c 'import websockets' 2>/dev/null || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "python3-websockets not found: installing Debian's python3-websockets for the interop tests"; \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y python3-websockets || \
+			{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y python3-websockets; } || exit 1; \
+		else \
+			echo "make test-interop needs Debian's python3-websockets (apt-get install python3-websockets)" >&2; exit 1; \
+		fi; }
+	HYBRIDWS_INTEROP=1 $(GO) test -race -count=1 -timeout 3m -run '^TestInterop$$' .
+
+$(CACHE)/node/node_modules/ws/package.json:
+	@command -v npm >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs npm; }; } || \
+		{ echo "make test-interop needs Node.js and npm" >&2; exit 1; }
+	mkdir -p $(CACHE)/node && npm install --prefix $(CACHE)/node --no-audit --no-fund ws@8
