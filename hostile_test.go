@@ -5,6 +5,7 @@ package websocket_test
 import (
 	"bytes"
 	"errors"
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -53,6 +54,7 @@ type hostileCase struct {
 	msgs   []string          // messages delivered before the failure
 	kind   error             // Data.Err on ERROR matches it
 	code   int               // the code on DISCONNECTED, and the one we send the server
+	sent   int               // the code we send the server, when it is not code
 }
 
 func hostileCases() []hostileCase {
@@ -99,6 +101,10 @@ func hostileCases() []hostileCase {
 			frames: []rawserver.Frame{{Fin: true, Opcode: rawserver.OpClose, Payload: rawserver.ClosePayload(2000, "")}}},
 		{name: "close code 5000", opened: true, kind: websocket.ErrProtocol, code: 1002,
 			frames: []rawserver.Frame{{Fin: true, Opcode: rawserver.OpClose, Payload: rawserver.ClosePayload(5000, "")}}},
+		// coder/websocket echoes the server's close frame before we can
+		// look at its reason, so the server hears 1000 back.
+		{name: "close reason not UTF-8", opened: true, kind: websocket.ErrInvalidUTF8, code: 1007, sent: 1000,
+			frames: []rawserver.Frame{{Fin: true, Opcode: rawserver.OpClose, Payload: rawserver.ClosePayload(1000, "bye\xff")}}},
 		{name: "close payload of 1 byte", opened: true, kind: websocket.ErrProtocol, code: 1002,
 			frames: []rawserver.Frame{{Fin: true, Opcode: rawserver.OpClose, Payload: []byte{3}}}},
 		{name: "message over MaxMessageSize", params: websocket.Params{MaxMessageSize: 100}, opened: true,
@@ -169,8 +175,12 @@ func TestHostileServer(t *testing.T) {
 			if tc.opened {
 				select {
 				case r := <-res:
-					if r.code != tc.code {
-						t.Errorf("we sent the server close code %d, want %d", r.code, tc.code)
+					want := tc.code
+					if tc.sent != 0 {
+						want = tc.sent
+					}
+					if r.code != want {
+						t.Errorf("we sent the server close code %d, want %d", r.code, want)
 					}
 					start = r.sentAt
 				case <-time.After(15 * time.Second):
@@ -208,5 +218,42 @@ func TestHostileServerValidFragments(t *testing.T) {
 	}
 	if d := evs[3]; d.Code != 4001 || d.Reason != "bye" {
 		t.Errorf("DISCONNECTED %d %q, want 4001 bye", d.Code, d.Reason)
+	}
+}
+
+// A hostile server that never answers our close frame: the failure is
+// still reported, after at most coder/websocket's 5s close handshake wait.
+func TestHostileServerNoCloseReply(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		frame rawserver.Frame
+		kind  error
+		code  int
+	}{
+		{"invalid UTF-8 text", frame(rawserver.OpText, "\xff"), websocket.ErrInvalidUTF8, 1007},
+		{"reserved opcode", frame(3, ""), websocket.ErrProtocol, 1002},
+		{"masked frame", rawserver.Frame{Fin: true, Masked: true, Opcode: rawserver.OpBinary}, websocket.ErrProtocol, 1002},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			sent := make(chan time.Time, 1)
+			srv := rawserver.Start(rawserver.Upgrade{}, func(c *rawserver.Conn) {
+				sent <- time.Now()
+				c.WriteFrames(tc.frame)
+				io.Copy(io.Discard, c) // reads everything, answers nothing
+			})
+			defer srv.Close()
+			r := newTimedRecorder(t)
+			r.connect(srv.URL(), nil)
+			evs := r.waitDone()
+			took := r.doneAt().Sub(<-sent)
+			if kinds(evs) != "CONNECTED ERROR DISCONNECTED" || evs[2].Code != tc.code || !errors.Is(evs[1].Err, tc.kind) {
+				t.Fatalf("events %s, want CONNECTED ERROR DISCONNECTED(%d)", describe(evs), tc.code)
+			}
+			if took > 7*time.Second {
+				t.Errorf("took %v", took)
+			}
+			t.Logf("no close reply: detected in %v", took)
+		})
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/coder/websocket"
 )
@@ -95,6 +96,10 @@ func (c *Conn) Buffered() int64 { return -1 }
 func (c *Conn) CloseStatus(readErr error) (code int, reason string, clean bool) {
 	var ce websocket.CloseError
 	if errors.As(readErr, &ce) {
+		if !utf8.ValidString(ce.Reason) {
+			// RFC 6455 section 8.1: invalid UTF-8 fails the connection.
+			return 1007, "", false
+		}
 		return int(ce.Code), ce.Reason, true
 	}
 	switch {
