@@ -116,9 +116,10 @@ test-load:
 
 # Interop (issue 5): against npm's ws 8.x (installed into .cache/node) and
 # Debian's python3-websockets (installed with apt-get when missing), both
-# started by the tests on 127.0.0.1.
+# on 127.0.0.1: natively (the test starts them), then in headless Chromium
+# (withpeers starts them, withserver the shared test server).
 .PHONY: test-interop
-test-interop: $(CACHE)/node/node_modules/ws/package.json
+test-interop: $(CACHE)/node/node_modules/ws/package.json $(BROWSER_BIN)/headless_shell
 	@/usr/bin/python3 -c 'import websockets' 2>/dev/null || { \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 			echo "python3-websockets not found: installing Debian's python3-websockets for the interop tests"; \
@@ -128,6 +129,12 @@ test-interop: $(CACHE)/node/node_modules/ws/package.json
 			echo "make test-interop needs Debian's python3-websockets (apt-get install python3-websockets)" >&2; exit 1; \
 		fi; }
 	HYBRIDWS_INTEROP=1 $(GO) test -race -count=1 -timeout 3m -run '^TestInterop$$' .
+	$(GO) build -o $(BROWSER_BIN)/wasmbrowsertest github.com/agnivade/wasmbrowsertest
+	@{ PATH="$(BROWSER_BIN):$$PATH" $(GO) run ./internal/cmd/withpeers -- $(GO) run ./internal/cmd/withserver -minenv -- \
+		env GOOS=js GOARCH=wasm $(GO) test -count=1 -timeout 2m -run '^TestInterop$$' -v \
+		-exec $(BROWSER_BIN)/wasmbrowsertest . 2>&1; echo $$? > $(CACHE)/test-interop.rc; } \
+		| grep --line-buffered -v 'unknown IPAddressSpace value' | grep --line-buffered -E -- '^(--- |    --- |ok|FAIL|PASS|panic)|_test\.go'; \
+	exit $$(cat $(CACHE)/test-interop.rc)
 
 $(CACHE)/node/node_modules/ws/package.json:
 	@command -v npm >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \

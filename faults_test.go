@@ -32,17 +32,6 @@ func newProxy(t *testing.T, target string) *faultproxy.Proxy {
 	return p
 }
 
-// count returns how many events of kind e are in evs.
-func count(evs []*websocket.Data, e websocket.Event) int {
-	n := 0
-	for _, d := range evs {
-		if d.Event == e {
-			n++
-		}
-	}
-	return n
-}
-
 // checkLost checks that evs is CONNECTED, MESSAGE*, ERROR(ErrConnectionLost),
 // DISCONNECTED(1006) and that the messages are /send's, in order, none missing.
 func checkLost(t *testing.T, evs []*websocket.Data, size int) {
@@ -63,14 +52,6 @@ func checkLost(t *testing.T, evs []*websocket.Data, size int) {
 			t.Fatalf("message %d is %.20q: lost, reordered or corrupt", i, d.Message)
 		}
 	}
-}
-
-// openConn connects r to url and waits for CONNECTED.
-func openConn(t testing.TB, r *recorder, url string, p *websocket.Params) *websocket.Connection {
-	t.Helper()
-	c := r.connect(url, p)
-	r.waitEvent(websocket.EventConnected)
-	return c
 }
 
 func waitMessages(r *recorder, n int) {
