@@ -225,3 +225,67 @@ func sizeName(n int) string {
 	}
 	return strconv.Itoa(n) + "B"
 }
+
+// echoServer answers each message with the same message.
+func echoServer() *rawserver.Server {
+	return rawserver.Start(rawserver.Upgrade{}, func(c *rawserver.Conn) {
+		for {
+			f, err := c.ReadFrame()
+			if err != nil || f.Opcode == rawserver.OpClose {
+				return
+			}
+			f.Masked = false
+			if c.WriteFrames(f) != nil {
+				return
+			}
+		}
+	})
+}
+
+// BenchmarkRoundTrip: one op is a 32-byte message sent and its echo
+// received, the next sent from the callback (this library) or after Read
+// returns (raw coder/websocket).
+func BenchmarkRoundTrip(b *testing.B) {
+	b.Run("hybrid", func(b *testing.B) {
+		srv := echoServer()
+		defer srv.Close()
+		msg := make([]byte, 32)
+		done := make(chan struct{})
+		n := 0
+		var c *websocket.Connection
+		c, closed := openHybrid(b, srv.URL(), nil, func(d *websocket.Data) {
+			n++
+			if n == b.N {
+				close(done)
+				return
+			}
+			websocket.Send(c, msg, nil)
+		})
+		b.ResetTimer()
+		websocket.Send(c, msg, nil)
+		<-done
+		b.StopTimer()
+		srv.Close()
+		<-closed
+	})
+	b.Run("coder-raw", func(b *testing.B) {
+		srv := echoServer()
+		defer srv.Close()
+		ctx := context.Background()
+		c, _, err := coder.Dial(ctx, srv.URL(), nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer c.CloseNow()
+		msg := make([]byte, 32)
+		b.ResetTimer()
+		for range b.N {
+			if err := c.Write(ctx, coder.MessageBinary, msg); err != nil {
+				b.Fatal(err)
+			}
+			if _, _, err := c.Read(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

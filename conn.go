@@ -36,6 +36,7 @@ type Connection struct {
 	writing    bool        // a writer goroutine is running
 	writers    sync.WaitGroup
 	writeErr   error         // the first write failure
+	inCallback bool          // a callback of this connection runs: Send leaves its messages for after it (send.go)
 	pending    int64         // cost of this connection's undispatched Queue events
 	resume     chan struct{} // wakes a reader paused on pending
 }
@@ -182,7 +183,7 @@ func (c *Connection) fail(err error, hs *HandshakeResponse) {
 // emit delivers one event: at once on this goroutine, or into the Queue.
 func (c *Connection) emit(d *Data, size int64) {
 	if c.queue == nil {
-		c.cb(c, d)
+		c.invoke(d)
 		return
 	}
 	cost := size + eventOverhead

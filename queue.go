@@ -63,7 +63,7 @@ func (q *Queue) Dispatch() int {
 	}()
 	for ; done < len(evs); done++ {
 		e := evs[done]
-		e.c.cb(e.c, e.d)
+		e.c.invoke(e.d)
 		e.c.dispatched(e.cost)
 	}
 	return len(evs)

@@ -66,8 +66,83 @@ func Send(conn *Connection, message []byte, options *SendOptions) error {
 	}
 	c.out = append(c.out, outMsg{typ, message})
 	c.outBytes += cost
+	if c.inCallback {
+		if _, ok := c.t.(tryWriter); ok {
+			return nil // written when the callback returns (invoke)
+		}
+	}
 	c.startWriter()
 	return nil
+}
+
+// tryWriter is implemented by transports that can write a message on the
+// calling goroutine without ever waiting for the network (native, plain
+// ws://: what the socket does not take at once is written by the
+// transport's own goroutine).
+type tryWriter interface {
+	CanTryWrite() bool
+	TryWrite(typ int, p []byte) error
+}
+
+// invoke runs the callback for d. Messages that the callback sends are
+// written when it returns, on this goroutine and without waiting for the
+// network when the transport can (a request/response exchange then costs
+// no goroutine switch, and a burst goes out corked in one write);
+// otherwise the writer goroutine sends them.
+func (c *Connection) invoke(d *Data) {
+	c.mu.Lock()
+	c.inCallback = true
+	c.mu.Unlock()
+	defer c.afterCallback()
+	c.cb(c, d)
+}
+
+func (c *Connection) afterCallback() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.inCallback = false
+	if len(c.out) == 0 || c.writing {
+		return
+	}
+	tw, ok := c.t.(tryWriter)
+	if !ok || c.state != stateOpen || !tw.CanTryWrite() {
+		c.startWriter()
+		return
+	}
+	batch := c.out
+	c.out = nil
+	ck, corked := c.t.(corker)
+	corked = corked && len(batch) > 1
+	if corked {
+		ck.Cork()
+	}
+	var sent int64
+	var err error
+	for i, m := range batch {
+		sent += int64(len(m.p)) + msgOverhead
+		if err = tw.TryWrite(int(m.typ), m.p); err != nil {
+			for _, m := range batch[i+1:] {
+				sent += int64(len(m.p)) + msgOverhead
+			}
+			break
+		}
+	}
+	if corked {
+		if uerr := ck.Uncork(); err == nil {
+			err = uerr
+		}
+	}
+	c.outBytes -= sent
+	if cap(batch) <= 4 && c.out == nil {
+		clear(batch)
+		c.out = batch[:0] // small: keep it for the next callback's Send
+	}
+	if err != nil {
+		if c.writeErr == nil && c.state == stateOpen {
+			c.writeErr = err
+		}
+		c.t.Abort()
+	}
 }
 
 func (c *Connection) queueFull(queued int64, n int) error {

@@ -47,6 +47,7 @@ type checkedConn struct {
 	got   atomic.Int64 // bytes read so far, for keepalive
 	put   atomic.Int64 // bytes written so far, for keepalive
 	cork  corking      // holds writes back while corked (cork.go); Write is there
+	nb    *nbWriter    // non-blocking writes (nbwrite.go), nil for TLS
 
 	mu   sync.Mutex // Read is called by one goroutine; mu keeps the race detector sure of it
 	hdr  [14]byte   // the frame header being collected

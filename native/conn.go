@@ -53,9 +53,24 @@ func (c *Conn) read() (websocket.MessageType, []byte, error) {
 	return typ, p, err
 }
 
-// Write sends one message. A big one is written corked, so that the 4 KiB
-// pieces coder/websocket flushes it in go out as a few large writes.
+// Write sends one message, and returns once it is written.
 func (c *Conn) Write(typ int, p []byte) error {
+	err := c.write(typ, p)
+	if err == nil && c.body != nil && c.body.nb != nil {
+		// Block until what the socket did not take at once is written:
+		// the writer goroutine feels the back pressure, the spill stays small.
+		err = c.body.nb.wait()
+	}
+	if kerr := c.ka.failure(); err != nil && kerr != nil {
+		return kerr
+	}
+	return err
+}
+
+// write hands one message to coder/websocket. A big one is written corked,
+// so that the 4 KiB pieces coder/websocket flushes it in go out as a few
+// large writes.
+func (c *Conn) write(typ int, p []byte) error {
 	big := len(p) > 16<<10
 	if big {
 		c.Cork()
@@ -65,9 +80,6 @@ func (c *Conn) Write(typ int, p []byte) error {
 		if uerr := c.Uncork(); err == nil {
 			err = uerr
 		}
-	}
-	if kerr := c.ka.failure(); err != nil && kerr != nil {
-		return kerr
 	}
 	return err
 }
@@ -87,6 +99,9 @@ func (c *Conn) Close(code int, reason string) error {
 func (c *Conn) Abort() {
 	c.ws.CloseNow()
 	c.ka.stop()
+	if c.body != nil && c.body.nb != nil {
+		c.body.nb.wait() // the drainer ends with the connection
+	}
 }
 
 // Buffered returns -1: Write blocks until the message is written.

@@ -54,6 +54,9 @@ func (c *checkedConn) Write(p []byte) (int, error) {
 }
 
 func (c *checkedConn) writeRaw(p []byte) (int, error) {
+	if c.nb != nil {
+		return c.nb.write(c, p)
+	}
 	n, err := c.rwc.Write(p)
 	c.put.Add(int64(n))
 	return n, err

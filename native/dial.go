@@ -9,7 +9,10 @@ import (
 	"context"
 	"crypto/tls"
 	"io"
+	"net"
 	"net/http"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/coder/websocket"
@@ -55,6 +58,22 @@ func Dial(ctx context.Context, o Options) (*Conn, Handshake, error) {
 		tr.TLSClientConfig = o.TLSConfig
 	}
 	defer tr.CloseIdleConnections()
+	// Keep the TCP connection of a plain ws:// dial: writes go to it without
+	// blocking (nbwrite.go).
+	var dialed []net.Conn
+	var dialedMu sync.Mutex
+	if !strings.HasPrefix(o.URL, "wss:") && !strings.HasPrefix(o.URL, "https:") {
+		base := tr.DialContext
+		tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+			conn, err := base(ctx, network, addr)
+			if err == nil {
+				dialedMu.Lock()
+				dialed = append(dialed, conn)
+				dialedMu.Unlock()
+			}
+			return conn, err
+		}
+	}
 	ut := &upgradeTransport{base: tr}
 	opts.HTTPClient = &http.Client{Transport: ut}
 	ws, resp, err := websocket.Dial(ctx, o.URL, opts)
@@ -75,6 +94,11 @@ func Dial(ctx context.Context, o Options) (*Conn, Handshake, error) {
 		return nil, hs, err
 	}
 	if ut.body != nil {
+		dialedMu.Lock()
+		if len(dialed) == 1 {
+			ut.body.nb = newNBWriter(dialed[0])
+		}
+		dialedMu.Unlock()
 		ut.body.arm()
 	}
 	ws.SetReadLimit(o.MaxMessageSize)

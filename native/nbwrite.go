@@ -1,0 +1,189 @@
+//go:build !js
+
+package native
+
+import (
+	"errors"
+	"net"
+	"os"
+	"sync"
+	"syscall"
+)
+
+// Writes that never block (plain ws:// connections). Every write under
+// coder/websocket goes first to the socket with a non-blocking write
+// system call; what the socket does not take at once is kept in a spill
+// buffer that a drainer goroutine writes out, and every later write queues
+// behind it until it is empty. So nothing under coder/websocket's locks
+// ever waits for the network, and the root package can write a message
+// on the goroutine that sent it (TryWrite) without handing it to another
+// goroutine: a request/response exchange costs no goroutine switch.
+// Write still waits until the spill is gone, so a writer goroutine feels
+// the network's back pressure as before and the spill stays small.
+
+type nbWriter struct {
+	raw  syscall.RawConn
+	conn net.Conn // for the drainer's blocking writes
+
+	mu       sync.Mutex // taken inside corking.mu, never the other way round
+	tryFn    func(fd uintptr) bool
+	tp       []byte // try's arguments and results, under mu (no closure to allocate)
+	tn       int
+	terr     error
+	spill    []byte // bytes accepted but not yet written, in order
+	draining bool   // a drainer goroutine runs; writes queue in spill
+	done     chan struct{}
+	err      error // the first write error; the connection is dead
+}
+
+// newNBWriter returns nil when conn cannot do non-blocking writes.
+func newNBWriter(conn net.Conn) *nbWriter {
+	sc, ok := conn.(syscall.Conn)
+	if !ok {
+		return nil
+	}
+	raw, err := sc.SyscallConn()
+	if err != nil {
+		return nil
+	}
+	w := &nbWriter{raw: raw, conn: conn}
+	w.tryFn = w.tryFD
+	return w
+}
+
+// write sends p or keeps what the socket did not take; it never blocks.
+func (w *nbWriter) write(c *checkedConn, p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.err != nil {
+		return 0, w.err
+	}
+	if w.draining {
+		w.spill = append(w.spill, p...)
+		return len(p), nil
+	}
+	n, err := w.try(p)
+	c.put.Add(int64(n))
+	if err != nil {
+		w.err = err
+		return n, err
+	}
+	if n < len(p) {
+		w.spill = append(w.spill[:0], p[n:]...)
+		w.draining = true
+		w.done = make(chan struct{})
+		go w.drain(c, w.done)
+	}
+	return len(p), nil
+}
+
+// try writes as much of p as the socket takes without waiting. w.mu is
+// held.
+func (w *nbWriter) try(p []byte) (int, error) {
+	w.tp, w.tn, w.terr = p, 0, nil
+	err := w.raw.Write(w.tryFn)
+	n, werr := w.tn, w.terr
+	w.tp, w.terr = nil, nil
+	if err == nil {
+		err = werr
+	}
+	return n, err
+}
+
+func (w *nbWriter) tryFD(fd uintptr) bool {
+	for w.tn < len(w.tp) {
+		m, e := syscall.Write(int(fd), w.tp[w.tn:])
+		if m > 0 {
+			w.tn += m
+		}
+		if e == syscall.EINTR {
+			continue
+		}
+		if e != nil && e != syscall.EAGAIN {
+			w.terr = &net.OpError{Op: "write", Net: "tcp", Addr: w.conn.RemoteAddr(), Err: os.NewSyscallError("write", e)}
+		}
+		if e != nil || m <= 0 {
+			break
+		}
+	}
+	return true // never wait for the socket
+}
+
+// drain writes the spill out, blocking, until it is empty.
+func (w *nbWriter) drain(c *checkedConn, done chan struct{}) {
+	defer close(done)
+	var buf []byte
+	for {
+		w.mu.Lock()
+		if len(w.spill) == 0 {
+			w.draining = false
+			w.spill = nil
+			w.mu.Unlock()
+			return
+		}
+		buf, w.spill = w.spill, buf[:0]
+		w.mu.Unlock()
+		n, err := w.conn.Write(buf)
+		c.put.Add(int64(n))
+		if err != nil {
+			w.mu.Lock()
+			w.err, w.draining, w.spill = err, false, nil
+			w.mu.Unlock()
+			c.rwc.Close() // the connection is dead: end the reader too
+			return
+		}
+	}
+}
+
+// wait blocks until the spill is written and returns the write error, if
+// any.
+func (w *nbWriter) wait() error {
+	w.mu.Lock()
+	draining, done := w.draining, w.done
+	w.mu.Unlock()
+	if draining {
+		<-done
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.err
+}
+
+// idle reports that nothing waits in the spill and no write failed.
+func (w *nbWriter) idle() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return !w.draining && w.err == nil
+}
+
+func (w *nbWriter) failure() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.err
+}
+
+var errNoTryWrite = errors.New("native: TryWrite on a connection that cannot write without blocking")
+
+// CanTryWrite reports whether TryWrite may be used now: the connection can
+// write without blocking and nothing waits to be written.
+func (c *Conn) CanTryWrite() bool {
+	return c.body != nil && c.body.nb != nil && c.body.nb.idle()
+}
+
+// TryWrite sends one message without ever waiting for the network: what
+// the socket does not take at once is written by a goroutine of its own,
+// before anything written later. Use it only when CanTryWrite said so.
+func (c *Conn) TryWrite(typ int, p []byte) error {
+	if c.body == nil || c.body.nb == nil {
+		return errNoTryWrite
+	}
+	return c.write(typ, p)
+}
+
+// WriteErr returns the error that made a write fail, nil if none did.
+func (c *Conn) WriteErr() error {
+	if c.body == nil || c.body.nb == nil {
+		return nil
+	}
+	return c.body.nb.failure()
+}
