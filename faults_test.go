@@ -4,6 +4,7 @@ package websocket_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"strconv"
@@ -80,6 +81,55 @@ func TestFaultServerKilled(t *testing.T) {
 		t.Errorf("detected after %v, want < 1s", took)
 	}
 	t.Logf("server killed after %d messages: detected in %v: %s", count(evs, websocket.EventMessage), took, find(evs, websocket.EventError).Message)
+}
+
+// The server dies while we send: what it got is an exact prefix of what
+// we sent (nothing reordered, duplicated or corrupted), we get ERROR then
+// DISCONNECTED 1006, and Send then says ErrClosed. (Send only queues:
+// messages queued but not yet written when the link died are lost with it,
+// and no event claims otherwise.)
+func TestFaultServerKilledWhileSending(t *testing.T) {
+	p := newProxy(t, testServerAddr)
+	p.SetBandwidth(64 << 10) // so that the kill lands mid-stream
+	id := "killed-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	r := newTimedRecorder(t)
+	c := openConn(t, r.recorder, "ws://"+p.Addr()+"/record?id="+id, nil)
+	const n = 2000
+	for i := 0; i < n; i++ {
+		if err := websocket.Send(c, testserver.Payload(i, 100), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(300 * time.Millisecond)
+	at := time.Now()
+	p.Kill()
+	evs := r.waitDone()
+	took := r.doneAt().Sub(at)
+	if got := kinds(evs); got != "CONNECTED ERROR DISCONNECTED" || evs[2].Code != 1006 {
+		t.Fatalf("events %s, want CONNECTED ERROR DISCONNECTED(1006)", describe(evs))
+	}
+	if err := websocket.Send(c, []byte("x"), nil); !errors.Is(err, websocket.ErrClosed) {
+		t.Errorf("Send after the loss: %v, want ErrClosed", err)
+	}
+
+	// Ask the server, directly, what it received.
+	rr := newRecorder(t)
+	rr.connect(wsURL("/recorded?id="+id), nil)
+	d := rr.waitEvent(websocket.EventMessage)
+	var rec testserver.Record
+	if err := json.Unmarshal(d.Message, &rec); err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.Messages) == 0 || len(rec.Messages) == n {
+		t.Fatalf("the server got %d of %d messages: the kill did not land mid-stream", len(rec.Messages), n)
+	}
+	for i, m := range rec.Messages {
+		if m != string(testserver.Payload(i, 100)) {
+			t.Fatalf("server's message %d is %.20q: not a prefix of what we sent", i, m)
+		}
+	}
+	t.Logf("killed while sending: the server got messages 0..%d of %d in order; detected in %v: %s",
+		len(rec.Messages)-1, n, took, evs[1].Message)
 }
 
 // A TCP reset (RST) in the middle of a stream. Bound: 1s.
