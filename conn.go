@@ -37,6 +37,7 @@ type Connection struct {
 	writers    sync.WaitGroup
 	writeErr   error         // the first write failure
 	inCallback bool          // a callback of this connection runs: Send leaves its messages for after it (send.go)
+	bufEst     int64         // -1: Write blocks (native); else an upper bound of the transport's own queue (browser)
 	pending    int64         // cost of this connection's undispatched Queue events
 	resume     chan struct{} // wakes a reader paused on pending
 }
@@ -118,6 +119,7 @@ func (c *Connection) run(ctx context.Context, cfg *dialConfig) {
 		return
 	}
 	c.t = t
+	c.bufEst = t.Buffered()
 	c.state = stateOpen
 	c.mu.Unlock()
 	c.emit(&Data{Event: EventConnected, HandshakeResponse: hs}, 0)

@@ -51,14 +51,22 @@ func Send(conn *Connection, message []byte, options *SendOptions) error {
 		return newError("send", c.url, ErrClosed, "the connection is closing or closed", nil)
 	}
 	cost := int64(len(message)) + msgOverhead
-	if buf := c.t.Buffered(); buf >= 0 {
+	if c.bufEst >= 0 {
 		// The transport queues for us (the browser): bound what it holds.
-		if buf+cost > c.sendLimit {
-			return c.queueFull(buf, len(message))
+		// bufEst is what it held when last asked plus what was written
+		// since, never less than the truth (the browser only sends it
+		// off), so asking again (a call into JavaScript) is needed only
+		// when the estimate says the message would not fit.
+		if c.bufEst+cost > c.sendLimit {
+			c.bufEst = c.t.Buffered()
+			if c.bufEst+cost > c.sendLimit {
+				return c.queueFull(c.bufEst, len(message))
+			}
 		}
 		if err := c.t.Write(int(typ), message); err != nil {
 			return newError("send", c.url, ErrClosed, "the connection is closing or closed", err)
 		}
+		c.bufEst += cost
 		return nil
 	}
 	if c.outBytes+cost > c.sendLimit {
