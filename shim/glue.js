@@ -8,7 +8,8 @@
 // bridge: {connect(id, url, timeoutMs, protocol, headers), send(id, message,
 // isText), disconnect(id), consts}. Each returns null on success or
 // [errorClass, text]. The value returned is {api, deliver, live}: api is
-// globalThis.websocket; Go calls deliver(id, data, closedText) from the
+// globalThis.websocket; Go calls deliver(id, event, message, type, code,
+// reason, handshake_response, closedText) from the
 // connection's goroutine for every event; live() counts the connections
 // whose DISCONNECTED the page has not seen yet (for the tests).
 (bridge) => {
@@ -154,9 +155,10 @@
 		queue.length = 0;
 		scheduled = false;
 	};
-	const deliver = (id, data, closedText) => {
+	const deliver = (id, event, message, type, code, reason, handshake_response, closedText) => {
 		const r = live.get(id);
 		if (r === undefined) return;
+		const data = {event, message, type, code, reason, handshake_response};
 		if (closedText !== undefined) {
 			r.closed = closedText;
 			live.delete(id);

@@ -174,8 +174,6 @@ func result(fn string, err error) any {
 // emit hands one event to glue.js, which runs the page's callback from a
 // microtask. It runs on the connection's goroutine and never waits.
 func emit(id int, c *websocket.Connection, d *websocket.Data) {
-	data := object.New()
-	data.Set("event", int(d.Event))
 	var message any = ""
 	typ, code, reason := 0, 0, ""
 	var hs any // null
@@ -212,12 +210,9 @@ func emit(id int, c *websocket.Connection, d *websocket.Data) {
 		}
 		closed = js.ValueOf(text)
 	}
-	data.Set("message", message)
-	data.Set("type", typ)
-	data.Set("code", code)
-	data.Set("reason", reason)
-	data.Set("handshake_response", hs)
-	glue.Call("deliver", id, data, closed)
+	// One call: glue.js builds the data object (a Set per field would be
+	// a call into JavaScript each).
+	glue.Call("deliver", id, int(d.Event), message, typ, code, reason, hs, closed)
 }
 
 // headerObject turns response headers into {name: "value, value"}, names
