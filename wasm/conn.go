@@ -51,6 +51,9 @@ type Conn struct {
 	clean    bool
 	sentCode int // the code Close sent, 0 if none
 	released bool
+
+	sendArr js.Value // Write's reusable Uint8Array, sendLen bytes long; Writes are serialized by the caller
+	sendLen int
 }
 
 type message struct {
@@ -268,9 +271,14 @@ func (c *Conn) Write(typ int, p []byte) (err error) {
 		c.ws.Call("send", string(p))
 		return nil
 	}
-	arr := uint8Array.New(len(p))
-	js.CopyBytesToJS(arr, p)
-	c.ws.Call("send", arr)
+	// send copies the bytes at once, so one Uint8Array serves every
+	// message of the same length (a new one per message is a JavaScript
+	// object, and a finalizer, each).
+	if c.sendLen != len(p) || c.sendArr.IsUndefined() {
+		c.sendArr, c.sendLen = uint8Array.New(len(p)), len(p)
+	}
+	js.CopyBytesToJS(c.sendArr, p)
+	c.ws.Call("send", c.sendArr)
 	return nil
 }
 
