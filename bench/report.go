@@ -116,9 +116,7 @@ func writeReport(o runOpts, nat, br []work.Result) error {
 		fmt.Fprintf(&b, "| %s | %s | %s |\n", t.what, t.got, mark)
 	}
 	b.WriteString("\n")
-	if notes != "" {
-		b.WriteString(notes)
-	}
+	b.WriteString(notesText)
 	if err := os.WriteFile(o.out, []byte(b.String()), 0o644); err != nil {
 		return err
 	}
@@ -129,9 +127,6 @@ func writeReport(o runOpts, nat, br []work.Result) error {
 	fmt.Fprintf(os.Stderr, "wrote %s and %s in %s\n", o.out, chartPath, wall.Round(time.Second))
 	return nil
 }
-
-// notes is hand-written analysis appended to the report (notes.go).
-var notes string
 
 func fmtVal(v float64) string {
 	switch {
@@ -261,6 +256,15 @@ func barPlot(title, ylabel string, st map[[2]string]*stat, works, libs []string,
 	p.Y.Label.Text = ylabel
 	p.Y.Min = 0
 	w := vg.Points(12)
+	top := 1.0
+	for _, lib := range libs {
+		for _, wk := range works {
+			if r, ok := ratio(st, lib, ref, wk); ok && r > top {
+				top = r
+			}
+		}
+	}
+	p.Y.Max = top * 1.35 // room for the legend above the bars
 	for i, lib := range libs {
 		vals := make(plotter.Values, len(works))
 		for j, wk := range works {
