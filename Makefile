@@ -107,9 +107,9 @@ fuzz:
 		if [ $$rc -ne 0 ]; then cat $(CACHE)/fuzz-$$f.log; exit $$rc; fi; \
 	done
 
-# Load (issue 5): 2,000 concurrent connections x 200 echoed messages through
-# the in-process echo server, with the race detector, then goroutines and
-# heap back to baseline. Needs ~4,000 file descriptors.
+# Load (issue 5): 2,000 concurrent connections x 200 echoed messages, with
+# the race detector, against the test server's /echo in a child process;
+# then goroutines and heap back to baseline. Needs ~4,000 file descriptors.
 test-load:
 	ulimit -n 65536 2>/dev/null || ulimit -n $$(ulimit -Hn) 2>/dev/null || true; \
 	HYBRIDWS_LOAD=1 $(GO) test -race -count=1 -timeout 15m -run '^TestLoad$$' -v .

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"github.com/coder/websocket"
@@ -85,15 +86,25 @@ func (c *Conn) write(typ int, p []byte) error {
 }
 
 // Close sends a close frame and waits (at most a few seconds) for the
-// peer's answer.
+// peer's answer; at most failWait when the code fails the connection.
 func (c *Conn) Close(code int, reason string) error {
 	c.mu.Lock()
 	if c.sentCode == 0 {
 		c.sentCode = code
 	}
 	c.mu.Unlock()
+	if code != 1000 && c.body != nil {
+		t := time.AfterFunc(failWait, func() { c.body.Close() })
+		defer t.Stop()
+	}
 	return c.ws.Close(websocket.StatusCode(code), reason)
 }
+
+// failWait bounds the wait for the answer to a close frame that fails the
+// connection (a code other than 1000): a server that broke the protocol
+// is not owed coder/websocket's 5 seconds, and the failure is only
+// reported once the wait ends.
+const failWait = time.Second
 
 // Abort closes the TCP connection at once.
 func (c *Conn) Abort() {
