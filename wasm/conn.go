@@ -162,12 +162,23 @@ func (c *Conn) open(protocols []string) (err error) {
 		c.opened = true
 		c.mu.Unlock()
 	})
-	c.handle("onmessage", func(ev js.Value) {
-		m := decode(ev.Get("data"))
-		c.mu.Lock()
-		c.msgs = append(c.msgs, m)
-		c.mu.Unlock()
-	})
+	// onmessage is a small JavaScript function that hands Go the data
+	// ready to copy: a string, or a Uint8Array and its length (one call
+	// into Go and one copy, instead of reading event.data, its type, a
+	// view and its length from Go, a call into JavaScript each). A page
+	// whose Content-Security-Policy forbids making functions gets the
+	// plain handler.
+	wrap := messageWrapper()
+	if wrap.IsUndefined() {
+		c.handle("onmessage", func(ev js.Value) {
+			m := decode(ev.Get("data"))
+			c.mu.Lock()
+			c.msgs = append(c.msgs, m)
+			c.mu.Unlock()
+		})
+	} else {
+		c.handleData(wrap)
+	}
 	c.handle("onerror", func(js.Value) {}) // a close event always follows; it says more
 	c.handle("onclose", func(ev js.Value) {
 		code, reason, clean := ev.Get("code").Int(), ev.Get("reason").String(), ev.Get("wasClean").Bool()
@@ -178,6 +189,58 @@ func (c *Conn) open(protocols []string) (err error) {
 		c.mu.Unlock()
 	})
 	return nil
+}
+
+var (
+	wrapOnce sync.Once
+	wrapper  js.Value // undefined when the page forbids the Function constructor
+)
+
+// messageWrapper returns the JavaScript function that wraps onmessage
+// handlers (see open).
+func messageWrapper() js.Value {
+	wrapOnce.Do(func() {
+		defer func() { recover() }()
+		wrapper = js.Global().Get("Function").New("h", `return function (ev) {
+	const d = ev.data;
+	if (typeof d === "string") h(d, -1); else h(new Uint8Array(d), d.byteLength);
+};`)
+	})
+	return wrapper
+}
+
+// handleData installs the onmessage handler through wrap: Go gets a
+// string and -1, or a Uint8Array and its length.
+func (c *Conn) handleData(wrap js.Value) {
+	f := js.FuncOf(func(this js.Value, args []js.Value) any {
+		var m message
+		if n := args[1].Int(); n < 0 {
+			m = message{1, []byte(args[0].String())}
+		} else {
+			m = message{2, make([]byte, n)}
+			js.CopyBytesToGo(m.p, args[0])
+		}
+		c.mu.Lock()
+		c.msgs = append(c.msgs, m)
+		c.mu.Unlock()
+		c.wake()
+		return nil
+	})
+	liveFuncs.Add(1)
+	c.funcs = append(c.funcs, f)
+	c.ws.Set("onmessage", wrap.Invoke(f))
+}
+
+// decode copies a message event's data into Go: a string is a text
+// message, an ArrayBuffer a binary one.
+func decode(data js.Value) message {
+	if data.Type() == js.TypeString {
+		return message{1, []byte(data.String())}
+	}
+	arr := uint8Array.New(data)
+	p := make([]byte, arr.Length())
+	js.CopyBytesToGo(p, arr)
+	return message{2, p}
 }
 
 // handle installs fn as the socket's handler prop. The handler records and
@@ -198,18 +261,6 @@ func (c *Conn) wake() {
 	case c.notify <- struct{}{}:
 	default:
 	}
-}
-
-// decode copies a message event's data into Go: a string is a text
-// message, an ArrayBuffer a binary one.
-func decode(data js.Value) message {
-	if data.Type() == js.TypeString {
-		return message{1, []byte(data.String())}
-	}
-	arr := uint8Array.New(data)
-	p := make([]byte, arr.Length())
-	js.CopyBytesToGo(p, arr)
-	return message{2, p}
 }
 
 // release detaches the handlers, so the browser never calls them again,
