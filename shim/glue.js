@@ -6,7 +6,7 @@
 // call, so that a slow or throwing callback never touches the Go side.
 //
 // bridge: {connect(id, url, timeoutMs, protocol, headers), send(id, message,
-// isText), disconnect(id), consts}. Each returns null on success or
+// isText, length), disconnect(id), consts}. Each returns null on success or
 // [errorClass, text]. The value returned is {api, deliver, live}: api is
 // globalThis.websocket; Go calls deliver(id, event, message, type, code,
 // reason, handshake_response, closedText) from the
@@ -121,7 +121,8 @@
 			throw new TypeError(`websocket.send: options.type must be websocket.DATA_TYPE_TEXT (${c.DATA_TYPE_TEXT}) or websocket.DATA_TYPE_BINARY (${c.DATA_TYPE_BINARY}), got ${got(type)}`);
 		}
 		if (r.closed !== undefined) throw new Error(r.closed);
-		fail(bridge.send(r.id, message, type === c.DATA_TYPE_TEXT));
+		// The length (-1 for a string) saves Go two calls back into JavaScript.
+		fail(bridge.send(r.id, message, type === c.DATA_TYPE_TEXT, typeof message === "string" ? -1 : message.length));
 	}
 
 	function disconnect(connection) {

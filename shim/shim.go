@@ -110,15 +110,16 @@ func lookup(id int) *websocket.Connection {
 	return conns[id]
 }
 
-// bridgeSend(id, message, isText): message is a string or a Uint8Array.
+// bridgeSend(id, message, isText, length): message is a string (length
+// -1) or a Uint8Array of length bytes.
 func bridgeSend(_ js.Value, a []js.Value) any {
 	conn := lookup(a[0].Int())
 	var p []byte
-	if m := a[1]; m.Type() == js.TypeString {
-		p = []byte(m.String())
+	if n := a[3].Int(); n < 0 {
+		p = []byte(a[1].String())
 	} else {
-		p = make([]byte, m.Length())
-		js.CopyBytesToGo(p, m)
+		p = make([]byte, n)
+		js.CopyBytesToGo(p, a[1])
 	}
 	opts := &websocket.SendOptions{Type: websocket.DataTypeBinary}
 	if a[2].Bool() {
