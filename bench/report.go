@@ -75,26 +75,50 @@ type target struct {
 	got  string
 }
 
-func writeReport(o runOpts, nat, br []work.Result) error {
+// savedRun is everything the report is made from; run writes it as JSON
+// (-results) so that the report can be drawn again without measuring
+// (-from).
+type savedRun struct {
+	Cmd      string
+	Start    time.Time
+	Since    time.Time
+	End      time.Time
+	LoadFrom string
+	LoadTo   string
+	Runs     int
+	Dur      time.Duration
+	Conns    int
+	Trips    int
+	Libs     []string
+	Works    []string
+	BWorks   []string
+	Native   []work.Result
+	Browser  []work.Result
+}
+
+func writeReport(o runOpts, sr savedRun) error {
 	var b strings.Builder
-	wall := time.Since(o.start)
+	nat, br := sr.Native, sr.Browser
+	o.runs, o.dur, o.conns, o.trips = sr.Runs, sr.Dur, sr.Conns, sr.Trips
+	o.libs, o.works, o.bworks = sr.Libs, sr.Works, sr.BWorks
+	wall := sr.End.Sub(sr.Start)
 	nst := stats(nat)
 	bst := stats(br)
 	fmt.Fprintf(&b, "# Benchmarks\n\n")
 	fmt.Fprintf(&b, "Written by `make bench` (`%s`) on %s. Do not edit: run `make bench` again.\n\n",
-		"cd bench && go run . run "+strings.Join(os.Args[2:], " "), o.start.UTC().Format("2006-01-02 15:04 MST"))
+		sr.Cmd, sr.Start.UTC().Format("2006-01-02 15:04 MST"))
 	fmt.Fprintf(&b, "![chart](%s)\n\n", o.chart)
 	fmt.Fprintf(&b, "## Machine and run\n\n")
 	fmt.Fprintf(&b, "- CPU: %s, %d cores (`GOMAXPROCS` %d); memory %s; %s\n", cpuModel(), runtime.NumCPU(), runtime.GOMAXPROCS(0), memTotal(), kernel())
 	fmt.Fprintf(&b, "- Go: %s; Chromium: %s\n", runtime.Version(), chromiumVersion())
 	fmt.Fprintf(&b, "- Runs: %d per client and workload, clients alternating run by run; rtt, pipe and big send for %v per run; idle and many use %d connections, many does %d round trips on each\n",
 		o.runs, o.dur, o.conns, o.trips)
-	fmt.Fprintf(&b, "- Wall time: %s from the start of the command, builds included (%s measuring)\n", time.Since(o.since).Round(time.Second), wall.Round(time.Second))
-	fmt.Fprintf(&b, "- Load average (1, 5, 15 min) at the start: %s; at the end: %s. %s\n\n", o.loadFrom, loadAvg(), noiseNote(nst, bst))
+	fmt.Fprintf(&b, "- Wall time: %s from the start of the command, builds included (%s measuring)\n", sr.End.Sub(sr.Since).Round(time.Second), wall.Round(time.Second))
+	fmt.Fprintf(&b, "- Load average (1, 5, 15 min) at the start: %s; at the end: %s. %s\n\n", sr.LoadFrom, sr.LoadTo, noiseNote(nst, bst))
 
 	fmt.Fprintf(&b, "## Native\n\n")
-	fmt.Fprintf(&b, "One loopback echo server process (coder/websocket, streaming each message back through a 32 KiB buffer); every client run is its own process. ")
-	fmt.Fprintf(&b, "`hybrid` is this library in callback mode, `hybrid-queue` in Queue mode (the main goroutine calls `Dispatch` in a loop and yields when nothing waits), both through the public API only; ")
+	fmt.Fprintf(&b, "One loopback echo server process for every client (gobwas/ws frames, each echoed frame streamed back through a 32 KiB buffer, replies flushed when no more input waits, so that the server is not what limits the clients); every client run is its own process. ")
+	fmt.Fprintf(&b, "`hybrid` is this library in callback mode, `hybrid-queue` in Queue mode (the main goroutine calls `Dispatch` in a loop, a game loop without frame pacing that sleeps 1 µs when `Dispatch` finds nothing), both through the public API only, everything done in the callback; ")
 	fmt.Fprintf(&b, "`coder` is raw github.com/coder/websocket v1.8.15 (`Read`/`Write`), `gorilla` github.com/gorilla/websocket v1.5.3 (`ReadMessage`/`WriteMessage`), `gobwas` github.com/gobwas/ws v1.4.0 (`wsutil.ReadServerData`/`WriteClientMessage`). ")
 	fmt.Fprintf(&b, "Every echo is checked: length, sequence number, content; a run that lost or reordered a message counts as failed, not as a number.\n\n")
 	fmt.Fprintf(&b, "- rtt: sequential round trips of a 32-byte text message\n- pipe: 1 KiB binary messages, a sender and a receiver running at once (figure: MiB/s one way)\n- big: sequential round trips of a 1 MiB binary message (MiB/s of echoes)\n- idle: Go heap plus stacks per open idle connection, after GC, at %d connections (lower is better; each peer has one goroutine blocked in a read per connection)\n- many: %d connections, each doing %d sequential round trips of 32 bytes, all at once\n\n", o.conns, o.conns, o.trips)
@@ -124,7 +148,7 @@ func writeReport(o runOpts, nat, br []work.Result) error {
 	if err := drawChart(chartPath, nst, bst, o); err != nil {
 		return fmt.Errorf("chart: %v", err)
 	}
-	fmt.Fprintf(os.Stderr, "wrote %s and %s in %s\n", o.out, chartPath, wall.Round(time.Second))
+	fmt.Fprintf(os.Stderr, "wrote %s and %s (measuring took %s)\n", o.out, chartPath, wall.Round(time.Second))
 	return nil
 }
 

@@ -50,6 +50,8 @@ func runMain(args []string) error {
 	fs.StringVar(&o.chart, "chart", "bench/chart.png", "chart to write, relative to the report's directory")
 	fs.StringVar(&o.profile, "cpuprofile", "", "directory: write a CPU profile of every native client run there")
 	since := fs.Int64("since", 0, "Unix time the whole run (make bench) started, for the wall time in the report")
+	resultsFile := fs.String("results", "results.json", "write the measurements here as JSON")
+	from := fs.String("from", "", "draw the report again from a -results file, without measuring")
 	fs.Parse(args)
 	o.libs = splitList(libs)
 	o.works = splitList(works)
@@ -60,6 +62,17 @@ func runMain(args []string) error {
 		o.since = time.Unix(*since, 0)
 	}
 	o.loadFrom = loadAvg()
+	if *from != "" {
+		data, err := os.ReadFile(*from)
+		if err != nil {
+			return err
+		}
+		var sr savedRun
+		if err := json.Unmarshal(data, &sr); err != nil {
+			return fmt.Errorf("%s: %v", *from, err)
+		}
+		return writeReport(o, sr)
+	}
 
 	self, err := os.Executable()
 	if err != nil {
@@ -103,7 +116,24 @@ func runMain(args []string) error {
 			bres = append(bres, work.Result{Lib: "browser", Work: "all", Err: err.Error()})
 		}
 	}
-	return writeReport(o, results, bres)
+	sr := savedRun{
+		Cmd:   "cd bench && go run . run " + strings.Join(args, " "),
+		Start: o.start, Since: o.since, End: time.Now(),
+		LoadFrom: o.loadFrom, LoadTo: loadAvg(),
+		Runs: o.runs, Dur: o.dur, Conns: o.conns, Trips: o.trips,
+		Libs: o.libs, Works: o.works, BWorks: o.bworks,
+		Native: results, Browser: bres,
+	}
+	if !o.browser {
+		sr.BWorks = nil
+	}
+	if *resultsFile != "" {
+		data, _ := json.MarshalIndent(sr, "", "\t")
+		if err := os.WriteFile(*resultsFile, data, 0o644); err != nil {
+			return err
+		}
+	}
+	return writeReport(o, sr)
 }
 
 func splitList(s string) []string {
