@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hybridws/websocket"
 )
@@ -75,6 +76,23 @@ func interopCases(t *testing.T, addr string) {
 		// A browser fails such a connection itself, without saying why.
 		if kinds(evs) != "ERROR DISCONNECTED" || evs[1].Code != 1006 || !inBrowserTest && !errors.Is(evs[0].Err, websocket.ErrSubprotocol) {
 			t.Fatalf("events %s, want ERROR(ErrSubprotocol) DISCONNECTED(1006)", describe(evs))
+		}
+	})
+
+	t.Run("our keepalive pings answered", func(t *testing.T) {
+		r := newRecorder(t)
+		c := openConn(t, r, url("/echo"), &websocket.Params{KeepAlive: 50 * time.Millisecond, PongTimeout: 200 * time.Millisecond})
+		time.Sleep(600 * time.Millisecond) // a dozen pings; ignored in a browser
+		if err := websocket.Send(c, []byte("still here"), &websocket.SendOptions{Type: websocket.DataTypeText}); err != nil {
+			t.Fatal(err)
+		}
+		evs := r.waitFor("the echo", func(evs []*websocket.Data) bool { return len(evs) >= 2 })
+		if kinds(evs) != "CONNECTED MESSAGE" || string(evs[1].Message) != "still here" {
+			t.Fatalf("events %s, want CONNECTED MESSAGE(still here)", describe(evs))
+		}
+		websocket.Disconnect(c)
+		if evs := r.waitDone(); evs[len(evs)-1].Code != 1000 {
+			t.Fatalf("events %s", describe(evs))
 		}
 	})
 
