@@ -54,7 +54,7 @@ type hostileCase struct {
 	msgs   []string          // messages delivered before the failure
 	kind   error             // Data.Err on ERROR matches it
 	code   int               // the code on DISCONNECTED, and the one we send the server
-	sent   int               // the code we send the server, when it is not code
+	sent   int               // the code we send the server, when it is not code (-1: none, TCP closes)
 }
 
 func hostileCases() []hostileCase {
@@ -115,6 +115,11 @@ func hostileCases() []hostileCase {
 			frames: []rawserver.Frame{
 				{Opcode: rawserver.OpBinary, Payload: bytes.Repeat([]byte("a"), 60)},
 				{Fin: true, Opcode: rawserver.OpContinuation, Payload: bytes.Repeat([]byte("b"), 60)}}},
+		{name: "declared length far over MaxMessageSize", params: websocket.Params{MaxMessageSize: 100}, opened: true,
+			kind: websocket.ErrMessageTooBig, code: 1009,
+			frames: []rawserver.Frame{{Raw: append([]byte{0x82, 127, 0, 0, 1, 0, 0, 0, 0, 0}, bytes.Repeat([]byte("x"), 200)...)}}},
+		{name: "negative 64-bit length", opened: true, kind: websocket.ErrProtocol, code: 1002, sent: -1,
+			frames: []rawserver.Frame{{Raw: []byte{0x82, 127, 0x80, 0, 0, 0, 0, 0, 0, 1}}}},
 		{name: "bad Sec-WebSocket-Accept", up: rawserver.Upgrade{Accept: "dGhlIHNhbXBsZSBub25jZQ=="},
 			kind: websocket.ErrProtocol, code: 1006},
 		{name: "subprotocol not offered", params: websocket.Params{Protocol: "chat"}, up: rawserver.Upgrade{Protocol: "superchat"},

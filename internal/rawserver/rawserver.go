@@ -31,6 +31,7 @@ type Frame struct {
 	Opcode  byte // 4 bits
 	Masked  bool // servers must never mask; a test may
 	Payload []byte
+	Raw     []byte // when set, the frame's bytes exactly, the fields above unused
 }
 
 // Opcodes.
@@ -45,6 +46,9 @@ const (
 
 // Bytes encodes f, with the shortest length encoding.
 func (f Frame) Bytes() []byte {
+	if f.Raw != nil {
+		return f.Raw
+	}
 	b0 := f.Opcode&0x0f | f.RSV&0x70
 	if f.Fin {
 		b0 |= 0x80
