@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -446,4 +447,37 @@ func TestKeepAliveBadInput(t *testing.T) {
 			t.Errorf("Connect with %+v: %v, want ErrInvalidOptions", *p, err)
 		}
 	}
+}
+
+// The keepalive pinger ends with its connection, however it ends: there is
+// none left the moment DISCONNECTED arrives (it comes after the
+// transport's Abort, which stops the pinger and waits for it).
+func TestKeepAliveNoLeak(t *testing.T) {
+	check := func(how string) {
+		t.Helper()
+		buf := make([]byte, 1<<20)
+		if st := string(buf[:runtime.Stack(buf, true)]); strings.Contains(st, "(*keepAlive).run") {
+			t.Fatalf("%s: a keepalive goroutine outlives its connection:\n%s", how, st)
+		}
+	}
+	slow := &websocket.Params{KeepAlive: time.Second, PongTimeout: time.Second}
+	r := newRecorder(t)
+	c := openConn(t, r, wsURL("/echo"), slow)
+	websocket.Disconnect(c)
+	r.waitDone()
+	check("our Disconnect")
+	for _, path := range []string{"/close?code=4000", "/drop"} {
+		r := newRecorder(t)
+		r.connect(wsURL(path), slow)
+		r.waitDone()
+		check(path)
+	}
+	srv := rawserver.Start(rawserver.Upgrade{}, func(c *rawserver.Conn) { io.Copy(io.Discard, c) })
+	defer srv.Close()
+	r = newRecorder(t)
+	r.connect(srv.URL(), &websocket.Params{KeepAlive: 20 * time.Millisecond, PongTimeout: 100 * time.Millisecond})
+	if evs := r.waitDone(); evs[len(evs)-1].Code != 1006 {
+		t.Fatalf("events %s", describe(evs))
+	}
+	check("keepalive failure")
 }
