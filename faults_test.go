@@ -200,7 +200,7 @@ func TestFaultHalfOpen(t *testing.T) {
 	})
 	t.Run("keepalive", func(t *testing.T) {
 		t.Parallel()
-		const ka, pt = 200 * time.Millisecond, 300 * time.Millisecond
+		const ka, pt = 200 * time.Millisecond, 500 * time.Millisecond
 		p := newProxy(t, testServerAddr)
 		r := newTimedRecorder(t)
 		c := openConn(t, r.recorder, "ws://"+p.Addr()+"/echo", &websocket.Params{KeepAlive: ka, PongTimeout: pt})
@@ -265,7 +265,7 @@ func TestFaultSilentServer(t *testing.T) {
 	t.Run("keepalive, server answers pings", func(t *testing.T) {
 		t.Parallel()
 		r := newRecorder(t)
-		c := openConn(t, r, wsURL("/silent"), &websocket.Params{KeepAlive: 100 * time.Millisecond, PongTimeout: 200 * time.Millisecond})
+		c := openConn(t, r, wsURL("/silent"), &websocket.Params{KeepAlive: 100 * time.Millisecond, PongTimeout: 500 * time.Millisecond})
 		assertQuiet(t, r, time.Second, "silent server answering pings")
 		websocket.Disconnect(c)
 		if evs := r.waitDone(); kinds(evs) != "CONNECTED DISCONNECTED" || evs[1].Code != 1000 {
@@ -407,7 +407,7 @@ func TestKeepAlivePausedReader(t *testing.T) {
 	q := websocket.NewQueue()
 	r := newRecorder(t)
 	c := r.connect(wsURL("/send?n="+strconv.Itoa(n)+"&size="+strconv.Itoa(size)+"&then=wait"),
-		&websocket.Params{Queue: q, KeepAlive: 100 * time.Millisecond, PongTimeout: 200 * time.Millisecond})
+		&websocket.Params{Queue: q, KeepAlive: 100 * time.Millisecond, PongTimeout: 500 * time.Millisecond})
 	time.Sleep(1500 * time.Millisecond) // no Dispatch: the reader pauses
 	deadline := time.Now().Add(20 * time.Second)
 	for count(r.waitFor("", func([]*websocket.Data) bool { return true }), websocket.EventMessage) < n {

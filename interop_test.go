@@ -81,7 +81,7 @@ func interopCases(t *testing.T, addr string) {
 
 	t.Run("our keepalive pings answered", func(t *testing.T) {
 		r := newRecorder(t)
-		c := openConn(t, r, url("/echo"), &websocket.Params{KeepAlive: 50 * time.Millisecond, PongTimeout: 200 * time.Millisecond})
+		c := openConn(t, r, url("/echo"), &websocket.Params{KeepAlive: 50 * time.Millisecond, PongTimeout: 500 * time.Millisecond})
 		time.Sleep(600 * time.Millisecond) // a dozen pings; ignored in a browser
 		if err := websocket.Send(c, []byte("still here"), &websocket.SendOptions{Type: websocket.DataTypeText}); err != nil {
 			t.Fatal(err)
