@@ -25,6 +25,7 @@ var (
 	installOnce sync.Once
 	// glue is what glue.js returned: {api, deliver, live}.
 	glue       js.Value
+	deliver    js.Value // glue.deliver, looked up once: Invoke saves converting its name per event
 	uint8Array = js.Global().Get("Uint8Array")
 	object     = js.Global().Get("Object")
 
@@ -55,6 +56,7 @@ func install() {
 
 		factory := js.Global().Get("Function").New("return (\n" + glueSource + "\n)").Invoke()
 		glue = factory.Invoke(bridge)
+		deliver = glue.Get("deliver")
 	})
 	api := glue.Get("api")
 	g := js.Global()
@@ -213,7 +215,7 @@ func emit(id int, c *websocket.Connection, d *websocket.Data) {
 	}
 	// One call: glue.js builds the data object (a Set per field would be
 	// a call into JavaScript each).
-	glue.Call("deliver", id, int(d.Event), message, typ, code, reason, hs, closed)
+	deliver.Invoke(id, int(d.Event), message, typ, code, reason, hs, closed)
 }
 
 // headerObject turns response headers into {name: "value, value"}, names

@@ -191,21 +191,35 @@ func (c *Conn) open(protocols []string) (err error) {
 	return nil
 }
 
+// Two small JavaScript functions save calls across the Go–JavaScript
+// boundary (each costs; a property or method name is a string to convert
+// as well). Both are undefined when the page's Content-Security-Policy
+// forbids the Function constructor, and the plain way is used.
 var (
-	wrapOnce sync.Once
-	wrapper  js.Value // undefined when the page forbids the Function constructor
+	helpersOnce sync.Once
+	wrapper     js.Value // wraps onmessage handlers (see open)
+	sendIfOpen  js.Value // (ws, data): sends data if ws is open; returns ws.readyState
 )
 
-// messageWrapper returns the JavaScript function that wraps onmessage
-// handlers (see open).
-func messageWrapper() js.Value {
-	wrapOnce.Do(func() {
+func makeHelpers() {
+	helpersOnce.Do(func() {
 		defer func() { recover() }()
-		wrapper = js.Global().Get("Function").New("h", `return function (ev) {
+		fn := js.Global().Get("Function")
+		w := fn.New("h", `return function (ev) {
 	const d = ev.data;
 	if (typeof d === "string") h(d, -1); else h(new Uint8Array(d), d.byteLength);
 };`)
+		s := fn.New("ws", "data", `const s = ws.readyState;
+if (s === 1) ws.send(data);
+return s;`)
+		wrapper, sendIfOpen = w, s
 	})
+}
+
+// messageWrapper returns the JavaScript function that wraps onmessage
+// handlers (see open), or undefined.
+func messageWrapper() js.Value {
+	makeHelpers()
 	return wrapper
 }
 
@@ -315,6 +329,20 @@ func (c *Conn) Read() (int, []byte, error) {
 func (c *Conn) Write(typ int, p []byte) (err error) {
 	runtime.Gosched()
 	defer catch(&err)
+	makeHelpers()
+	if !sendIfOpen.IsUndefined() {
+		// One call: check readyState and send.
+		var data any
+		if typ == 1 {
+			data = string(p)
+		} else {
+			data = c.binary(p)
+		}
+		if rs := sendIfOpen.Invoke(c.ws, data).Int(); rs != 1 {
+			return errors.New("the WebSocket is not open (readyState " + strconv.Itoa(rs) + ")")
+		}
+		return nil
+	}
 	if rs := c.ws.Get("readyState").Int(); rs != 1 {
 		return errors.New("the WebSocket is not open (readyState " + strconv.Itoa(rs) + ")")
 	}
@@ -322,15 +350,19 @@ func (c *Conn) Write(typ int, p []byte) (err error) {
 		c.ws.Call("send", string(p))
 		return nil
 	}
-	// send copies the bytes at once, so one Uint8Array serves every
-	// message of the same length (a new one per message is a JavaScript
-	// object, and a finalizer, each).
+	c.ws.Call("send", c.binary(p))
+	return nil
+}
+
+// binary copies p into a Uint8Array for send. send copies the bytes at
+// once, so one Uint8Array serves every message of the same length (a new
+// one per message is a JavaScript object, and a finalizer, each).
+func (c *Conn) binary(p []byte) js.Value {
 	if c.sendLen != len(p) || c.sendArr.IsUndefined() {
 		c.sendArr, c.sendLen = uint8Array.New(len(p)), len(p)
 	}
 	js.CopyBytesToJS(c.sendArr, p)
-	c.ws.Call("send", c.sendArr)
-	return nil
+	return c.sendArr
 }
 
 // CheckClose reports whether a browser accepts code and reason in
