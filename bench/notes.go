@@ -50,24 +50,34 @@ const notesText = `## What the profiles say
   5,800 messages/s, with 8,192 in flight 8,100 (DevTools Network domain off).
   Every client pays that per-message cost; the ratios compare what each adds.
 - **Go API (wasm) vs plain JS.** Profile of the Go client in the page
-  (` + "`bench/wasmclient`" + ` TestProfile under wasmbrowsertest, ` + "`-cpuprofile`" + `): in rtt the
-  page is idle 58% of the time, waiting for the browser to deliver the echo;
-  in pipe 30% idle, 24% in the browser itself ("(program)"), 11%
-  ` + "`syscall/js.valueCall`" + `, 6% finalizers that syscall/js puts on every JavaScript
-  object handed to Go (` + "`runtime.SetFinalizer`" + `/` + "`addspecial`" + `: the message event, its
-  data, a Uint8Array per message), 4% ` + "`valueGet`" + `; this library's own code is
-  under 3%. Each echoed message crosses the JS–wasm boundary about ten
-  times (receiving: the handler call, event.data, its type, a Uint8Array
-  view, its length, the copy; sending: readyState, the copy, send), where
-  plain JS crosses none. Done
-  here: ` + "`Send`" + ` no longer reads ` + "`bufferedAmount`" + ` from JavaScript on every call (it keeps
-  an upper bound), the wasm ` + "`Write`" + ` reuses one Uint8Array per message length.
+  (` + "`bench/wasmclient`" + ` TestProfile under wasmbrowsertest, ` + "`-cpuprofile`" + `; wasmbrowsertest
+  leaves the DevTools Network domain on, so its rates are lower than the
+  table's, but the split of the Go side holds): in rtt the page is idle 58%
+  of the time, waiting for the browser to deliver the echo; in pipe, before
+  the changes below, 30% idle, 24% in the browser itself ("(program)"), 11%
+  ` + "`syscall/js.valueCall`" + `, 5% ` + "`loadString`" + ` (every property or method name passed from
+  Go, such as "send" or "readyState", is a string converted per call), 6%
+  finalizers that syscall/js puts on every JavaScript object handed to Go
+  (` + "`runtime.SetFinalizer`" + `/` + "`addspecial`" + `); this library's own code under 3%. An echoed
+  message crossed the JS–wasm boundary about ten times (receiving: the
+  handler, event.data, its type, a Uint8Array view, its length, the copy;
+  sending: readyState, a new Uint8Array, the copy, send), plain JS none.
+  Done here, in the wasm backend and the root package: onmessage goes
+  through a small JavaScript wrapper that hands Go the data and its length
+  (one call and one copy); Write checks readyState and sends in one call to a
+  JavaScript helper and reuses one Uint8Array per message length; ` + "`Send`" + ` no
+  longer reads ` + "`bufferedAmount`" + ` on every call (it keeps an upper bound). That
+  is about four crossings per echoed message; pipe went from about 0.4× to
+  0.5–0.7× plain JS in A/B runs here. What is left is the crossings and
+  copies themselves, Go's scheduler handing each message from the event
+  handler to the reading goroutine, and the finalizers.
 - **JS API (shim) vs plain JS.** On top of the Go client's crossings every
   message crosses twice more (the page's ` + "`send`" + ` into Go, the event back out to
   the page's callback from a microtask) and is copied twice more: a 1 MiB
   echo is copied four times between JavaScript and wasm memory. Done here:
   an event reaches the page in one call into JavaScript instead of eight
-  (object creation plus six property sets plus the call).
+  (object creation, six property sets, the call), and ` + "`send`" + ` passes the
+  message's length so Go does not call back for its type and length.
 - **coder/websocket's wasm build** does the same crossings as the Go API
   (it keeps its own read buffer and a channel, as the wasm backend does), so
   the two are close; 1.15× it would need fewer crossings per message than
