@@ -15,6 +15,7 @@
 //	/badtext              sends a text message that is not valid UTF-8
 //	/headers              sends one text message: the request headers as JSON, Host included
 //	/record?id=ID         reads messages until the connection ends and keeps them, and the close code, under ID
+//	                      (&drop=N: drops TCP, without a close frame, once it has N messages: a server that dies mid-stream)
 //	/recorded?id=ID       sends one text message, the Record that /record kept under ID (waiting up to 10 s for it), then closes
 //	/slow?ms=N            waits N ms (at most 10 s) before the upgrade, then echoes like /echo
 package testserver
@@ -263,7 +264,13 @@ func record(w http.ResponseWriter, r *http.Request) {
 	defer c.CloseNow()
 	c.SetReadLimit(64 << 20)
 	rec := Record{Messages: []string{}}
+	drop, _ := strconv.Atoi(r.URL.Query().Get("drop"))
 	for {
+		if drop > 0 && len(rec.Messages) == drop {
+			rec.Code = -1
+			c.CloseNow()
+			break
+		}
 		_, p, err := c.Read(r.Context())
 		if err != nil {
 			rec.Code = int(websocket.CloseStatus(err))
