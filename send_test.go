@@ -181,7 +181,6 @@ func TestSendQueueFull(t *testing.T) {
 // reads, the send queue is full and the writer cannot write): the close
 // cannot be sent, yet DISCONNECTED comes within a bounded time.
 func TestDisconnectStuckSocket(t *testing.T) {
-	skipInBrowser(t, "the browser owns its send buffer")
 	t.Parallel() // waits out the close timeout
 	const limit = 256 << 10
 	r := newRecorder(t)
