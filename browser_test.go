@@ -245,31 +245,6 @@ func TestBrowserHandshakeResponse(t *testing.T) {
 	r.waitDone()
 }
 
-// A server that chooses none of the requested subprotocols: the browser
-// fails the handshake and says nothing, so this is a dial failure whose
-// text names the subprotocols as a possible cause.
-func TestBrowserSubprotocolNotChosen(t *testing.T) {
-	r := newRecorder(t)
-	r.connect(wsURL("/noproto"), &websocket.Params{Protocol: "chat"})
-	evs := r.waitDone()
-	checkSeq(t, evs, "ERROR DISCONNECTED")
-	checkError(t, evs[0], []error{websocket.ErrDial}, "/noproto", "no reason", `subprotocols ["chat"]`)
-	checkDisconnected(t, evs, 1006, "")
-	r.settle(evs)
-}
-
-// Invalid UTF-8 from the server: the browser fails the connection and
-// reports only 1006, like a dropped connection: ERROR, DISCONNECTED 1006.
-func TestBrowserServerInvalidUTF8(t *testing.T) {
-	r := newRecorder(t)
-	r.connect(wsURL("/badtext"), nil)
-	evs := r.waitDone()
-	checkSeq(t, evs, "CONNECTED ERROR DISCONNECTED")
-	checkError(t, evs[1], []error{websocket.ErrConnectionLost}, "/badtext")
-	checkDisconnected(t, evs, 1006, "")
-	r.settle(evs)
-}
-
 // In a browser Headers is validated and then ignored, a Sec-WebSocket-
 // Protocol line included (Protocol is the portable way), and so is Timeout:
 // even 1ns connects.

@@ -20,15 +20,21 @@ func TestProtocolList(t *testing.T) {
 	}
 }
 
-// A requested subprotocol the server does not choose fails the connection:
-// ERROR (ErrSubprotocol), DISCONNECTED 1006, and no CONNECTED.
+// A requested subprotocol the server does not choose fails the connection
+// on both backends: ERROR, DISCONNECTED 1006, and no CONNECTED. Natively the
+// ERROR is ErrSubprotocol; the browser fails the handshake itself without
+// saying why, so there it is a dial failure whose text names the
+// subprotocols as a possible cause.
 func TestSubprotocolNotChosen(t *testing.T) {
-	skipInBrowser(t, "the browser fails the handshake itself and does not say why, so it is a plain dial failure (TestBrowserSubprotocolNotChosen)")
 	r := newRecorder(t)
 	r.connect(wsURL("/noproto"), &websocket.Params{Protocol: "chat"})
 	evs := r.waitDone()
 	checkSeq(t, evs, "ERROR DISCONNECTED")
-	checkError(t, evs[0], []error{websocket.ErrSubprotocol}, "chat")
+	if inBrowserTest {
+		checkError(t, evs[0], []error{websocket.ErrDial}, "/noproto", "no reason", `subprotocols ["chat"]`)
+	} else {
+		checkError(t, evs[0], []error{websocket.ErrSubprotocol}, "chat")
+	}
 	checkDisconnected(t, evs, 1006, "")
 	r.settle(evs)
 }
@@ -105,15 +111,22 @@ func TestMaxMessageSize(t *testing.T) {
 	checkSeq(t, r.waitDone(), "CONNECTED MESSAGE DISCONNECTED")
 }
 
-// Invalid UTF-8 in a text message from the server: ERROR, DISCONNECTED 1007.
+// Invalid UTF-8 in a text message from the server: ERROR, DISCONNECTED.
+// Natively the code is 1007 and the ERROR ErrInvalidUTF8; the browser
+// fails the connection itself and reports only 1006, like a dropped
+// connection.
 func TestServerInvalidUTF8(t *testing.T) {
-	skipInBrowser(t, "the browser fails the connection itself and reports only close code 1006, not why (TestBrowserServerInvalidUTF8)")
 	r := newRecorder(t)
 	r.connect(wsURL("/badtext"), nil)
 	evs := r.waitDone()
 	checkSeq(t, evs, "CONNECTED ERROR DISCONNECTED")
-	checkError(t, evs[1], []error{websocket.ErrInvalidUTF8}, "UTF-8")
-	checkDisconnected(t, evs, 1007, "*")
+	if inBrowserTest {
+		checkError(t, evs[1], []error{websocket.ErrConnectionLost}, "/badtext")
+		checkDisconnected(t, evs, 1006, "")
+	} else {
+		checkError(t, evs[1], []error{websocket.ErrInvalidUTF8}, "UTF-8")
+		checkDisconnected(t, evs, 1007, "*")
+	}
 	if strings.Contains(string(evs[1].Message), "\xff") {
 		t.Errorf("the error text carries the invalid bytes: %q", evs[1].Message)
 	}
