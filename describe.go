@@ -14,10 +14,6 @@ import (
 	"time"
 )
 
-// ErrDial is the kind of a dial failure that is none of the more precise
-// kinds: refused, unreachable, DNS, or the browser's unexplained failure.
-var ErrDial = errors.New("failed to connect")
-
 // describeDialError turns a backend's dial failure into an error a person
 // can act on: what was dialled and what went wrong.
 func describeDialError(rawURL string, timeout time.Duration, hs *HandshakeResponse, err, ctxErr error) error {

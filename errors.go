@@ -34,6 +34,9 @@ var (
 	// ErrSendQueueFull: Send would pass Params.SendQueueSize.
 	ErrSendQueueFull = errors.New("send queue full")
 
+	// ErrDial: a dial failure that is none of the more precise kinds below:
+	// refused, unreachable, DNS, or the browser's unexplained failure.
+	ErrDial = errors.New("failed to connect")
 	// ErrTimeout: the connection sequence took longer than Params.Timeout.
 	ErrTimeout = errors.New("timed out")
 	// ErrUpgradeRefused: the server answered the upgrade with a status other than 101.

@@ -43,8 +43,10 @@ func (q *Queue) push(c *Connection, d *Data, cost int64) {
 // caller's goroutine, in the order the events happened, and returns how
 // many it ran. It never waits for the network. Events that arrive while it
 // runs wait for the next call. Dispatch is safe to call from several
-// goroutines; the calls are serialized. If a callback panics, the panic
-// goes on up and the events after it stay queued for the next call.
+// goroutines; the calls are serialized, so a callback must not call
+// Dispatch itself (it would wait for its own call to end). If a callback
+// panics, the panic goes on up and the events after it stay queued for the
+// next call.
 func (q *Queue) Dispatch() int {
 	q.dispatch.Lock()
 	defer q.dispatch.Unlock()
