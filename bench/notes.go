@@ -17,9 +17,13 @@ const notesText = `## What the profiles say
   callback is written when the callback returns, on the same goroutine, with
   a non-blocking write system call (plain ws://; what the socket does not
   take at once is written by a drainer goroutine, so ` + "`Send`" + ` still never
-  blocks): 21–29 µs, the same as raw coder/websocket. A run where rtt shows
-  below 1.0× is noise: on this 2-core machine the spread of single rtt runs
-  is ±30% for every client.
+  blocks): 21–29 µs, the same as raw coder/websocket. What is left is
+  parity, not a gain: both clients make one write and one read system call
+  per round trip, and this library's extra work (a few uncontended locks,
+  the ` + "`*Data`" + `) is under 1 µs of 40–50. So the rtt median lands on either side
+  of 1.0× from run to run: 0.93×, 0.98× and 1.28× in three full runs here
+  before the one above, while single rtt runs of every client spread ±30% on
+  this shared 2-core machine.
 - **rtt and many, Queue mode.** Each event crosses from the connection's
   reader goroutine to the goroutine that calls ` + "`Dispatch`" + `, and the game loop
   polls: when ` + "`Dispatch`" + ` finds nothing it sleeps 1 µs. The client's profile
@@ -67,10 +71,14 @@ const notesText = `## What the profiles say
   (one call and one copy); Write checks readyState and sends in one call to a
   JavaScript helper and reuses one Uint8Array per message length; ` + "`Send`" + ` no
   longer reads ` + "`bufferedAmount`" + ` on every call (it keeps an upper bound). That
-  is about four crossings per echoed message; pipe went from about 0.4× to
-  0.5–0.7× plain JS in A/B runs here. What is left is the crossings and
-  copies themselves, Go's scheduler handing each message from the event
-  handler to the reading goroutine, and the finalizers.
+  is about four crossings per echoed message, and Write yields to other
+  goroutines every 16th call instead of every call (a goroutine switch is
+  dear in wasm): in alternating A/B runs here pipe went from about 0.4× to
+  0.6× plain JS and rtt from about 0.7× to 0.8×. What is left: the crossings
+  and copies themselves, Go's scheduler handing each message from the event
+  handler to the reading goroutine, the finalizers, and for big a 1 MiB
+  allocation (zeroed) per received message, a copy in and a copy out, and
+  the wasm garbage collector; plain JS copies nothing.
 - **JS API (shim) vs plain JS.** On top of the Go client's crossings every
   message crosses twice more (the page's ` + "`send`" + ` into Go, the event back out to
   the page's callback from a microtask) and is copied twice more: a 1 MiB
