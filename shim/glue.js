@@ -16,21 +16,27 @@
 	"use strict";
 	const c = bridge.consts;
 
-	// got describes a wrong argument for an error message.
+	// got describes a wrong argument for an error message. Whatever the
+	// value (a revoked proxy, a prototype whose constructor's name is a
+	// symbol), it returns a string and throws nothing.
 	const got = (v) => {
-		if (v === null) return "null";
-		if (Array.isArray(v)) return "an array";
-		switch (typeof v) {
-			case "undefined": return "undefined";
-			case "string": return "a string";
-			case "number": return "the number " + v;
-			case "boolean": return "the boolean " + v;
-			case "object": {
-				const name = Object.getPrototypeOf(v)?.constructor?.name;
-				return name && name !== "Object" ? "a " + name : "an object";
+		try {
+			if (v === null) return "null";
+			if (Array.isArray(v)) return "an array";
+			switch (typeof v) {
+				case "undefined": return "undefined";
+				case "string": return "a string";
+				case "number": return "the number " + v;
+				case "boolean": return "the boolean " + v;
+				case "object": {
+					const name = Object.getPrototypeOf(v)?.constructor?.name;
+					return typeof name === "string" && name !== "" && name !== "Object" ? "a " + name : "an object";
+				}
 			}
-			default: return "a " + typeof v;
+		} catch {
+			// a revoked proxy, or a getter on the way that throws
 		}
+		return "a " + typeof v;
 	};
 	const fail = (result) => {
 		if (result === undefined || result === null) return; // a Go function returning nil gives null
@@ -67,7 +73,56 @@
 		return v;
 	};
 
-	const isParams = (v) => v === undefined || v === null || (typeof v === "object" && !Array.isArray(v));
+	// isParams: undefined, null or an object that is not an array. A revoked
+	// proxy is none of these (Array.isArray throws for it).
+	const isParams = (v) => {
+		if (v === undefined || v === null) return true;
+		if (typeof v !== "object") return false;
+		try {
+			return !Array.isArray(v);
+		} catch {
+			return false;
+		}
+	};
+
+	// The intrinsic getters of typed arrays and ArrayBuffer, looked up once:
+	// unlike instanceof and .length they run no code of the page and cannot
+	// be fooled by a prototype, a proxy or an own "length" property.
+	const typedArray = Object.getPrototypeOf(Uint8Array.prototype);
+	const getter = (proto, key) => Object.getOwnPropertyDescriptor(proto, key).get;
+	const taTag = getter(typedArray, Symbol.toStringTag);
+	const taLength = getter(typedArray, "length");
+	const taBuffer = getter(typedArray, "buffer");
+	const taOffset = getter(typedArray, "byteOffset");
+	const abLength = getter(ArrayBuffer.prototype, "byteLength");
+	const isArrayBuffer = (v) => {
+		try {
+			abLength.call(v);
+			return true;
+		} catch {
+			return false;
+		}
+	};
+	// isBinary tells a Uint8Array or an ArrayBuffer, of any realm.
+	const isBinary = (v) => taTag.call(v) === "Uint8Array" || isArrayBuffer(v);
+	// bytesOf returns the bytes of a binary message (isBinary) as a
+	// Uint8Array of this realm, what Go can copy from.
+	// A detached or out-of-bounds buffer has none: a copy from its view
+	// would throw inside Go's wasm_exec.js and leave the Go program broken,
+	// so Go must get an empty array instead. No code of the page may run
+	// between this and the call into Go (it could detach the buffer).
+	const bytesOf = (message) => {
+		let n;
+		if (taTag.call(message) === "Uint8Array") {
+			n = taLength.call(message);
+			if (n !== 0 && Object.getPrototypeOf(message) === Uint8Array.prototype) return message;
+			if (n !== 0) return new Uint8Array(taBuffer.call(message), taOffset.call(message), n); // a subclass, or another realm's
+		} else {
+			n = abLength.call(message);
+			if (n !== 0) return new Uint8Array(message);
+		}
+		return new Uint8Array(0);
+	};
 
 	function connect(url, params, callback) {
 		if (typeof url !== "string") {
@@ -108,9 +163,7 @@
 
 	function send(connection, message, options) {
 		const r = record("send", connection);
-		if (message instanceof ArrayBuffer) {
-			message = new Uint8Array(message);
-		} else if (typeof message !== "string" && !(message instanceof Uint8Array)) {
+		if (typeof message !== "string" && !isBinary(message)) {
 			throw new TypeError(`websocket.send: message must be a string, a Uint8Array or an ArrayBuffer, got ${got(message)}`);
 		}
 		if (!isParams(options)) {
@@ -122,7 +175,12 @@
 		}
 		if (r.closed !== undefined) throw new Error(r.closed);
 		// The length (-1 for a string) saves Go two calls back into JavaScript.
-		fail(bridge.send(r.id, message, type === c.DATA_TYPE_TEXT, typeof message === "string" ? -1 : message.length));
+		if (typeof message === "string") {
+			fail(bridge.send(r.id, message, type === c.DATA_TYPE_TEXT, -1));
+		} else {
+			const bytes = bytesOf(message);
+			fail(bridge.send(r.id, bytes, type === c.DATA_TYPE_TEXT, taLength.call(bytes)));
+		}
 	}
 
 	function disconnect(connection) {

@@ -121,7 +121,9 @@ func bridgeSend(_ js.Value, a []js.Value) any {
 		p = []byte(a[1].String())
 	} else {
 		p = make([]byte, n)
-		js.CopyBytesToGo(p, a[1])
+		if n > 0 { // glue.js passes an empty array for a detached buffer, whose bytes cannot be read
+			js.CopyBytesToGo(p, a[1])
+		}
 	}
 	opts := &websocket.SendOptions{Type: websocket.DataTypeBinary}
 	if a[2].Bool() {
