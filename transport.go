@@ -30,13 +30,17 @@ type transport interface {
 }
 
 // dialConfig is what a backend needs to dial, after validation.
+// Each backend file (backend_native.go, backend_wasm.go) provides
+//
+//	func dial(ctx context.Context, cfg *dialConfig) (transport, *HandshakeResponse, error)
+//
+// which dials one connection and, on a refused upgrade, returns the
+// response together with the error.
 type dialConfig struct {
 	*request
 	params  *Params
 	timeout time.Duration // 0 in browsers: the timeout is ignored there
 }
 
-// dialFunc dials one connection. On a refused upgrade it returns the
-// response together with the error. dial is set by the build-tagged
-// backend file.
-type dialFunc func(ctx context.Context, cfg *dialConfig) (transport, *HandshakeResponse, error)
+// Both backends' dial has this signature.
+var _ func(context.Context, *dialConfig) (transport, *HandshakeResponse, error) = dial
