@@ -111,82 +111,57 @@ func (h *Hyb) open1() (*websocket.Connection, func(func(*websocket.Connection, *
 }
 
 func (h *Hyb) RTT() (int64, time.Duration, error) {
-	c, setHandler, err := h.open1()
-	if err != nil {
-		return 0, 0, err
-	}
-	defer websocket.Disconnect(c)
-	done := make(chan struct{})
 	p := make([]byte, RTTSize)
-	var seq uint64
-	var start time.Time
-	var el time.Duration
-	setHandler(func(c *websocket.Connection, d *websocket.Data) {
-		if d.Type != websocket.DataTypeText {
-			h.fe.set(fmt.Errorf("echo has type %v, want text", d.Type))
-			return
-		}
-		if err := check(d.Message, seq, RTTSize, nil); err != nil {
-			h.fe.set(err)
-			return
-		}
-		seq++
-		if seq%16 == 0 && time.Since(start) >= h.cfg.Dur {
-			el = time.Since(start)
-			close(done)
-			return
-		}
-		fill(p, seq, true)
-		if err := websocket.Send(c, p, text); err != nil {
-			h.fe.set(err)
-		}
-	})
-	start = time.Now()
-	fill(p, 0, true)
-	if err := websocket.Send(c, p, text); err != nil {
-		return 0, 0, err
-	}
-	if err := h.wait(done); err != nil {
-		return 0, 0, err
-	}
-	return int64(seq), el, nil
+	return h.roundTrips(p, nil, text, func(p []byte, seq uint64) { fill(p, seq, true) }, 16)
 }
 
 func (h *Hyb) Big() (int64, time.Duration, error) {
+	p := newBig(BigSize)
+	// The echo came back whole, so Send is done with p: reuse it.
+	return h.roundTrips(p, p, nil, putSeq, 5)
+}
+
+// roundTrips sends message 0 of len(p) bytes, and each time its echo comes
+// back whole and checked, the next one, for h.cfg.Dur (the clock is read
+// every `every` echoes). next writes message seq into p; tmpl is check's
+// template for big messages, nil for small ones.
+func (h *Hyb) roundTrips(p, tmpl []byte, opts *websocket.SendOptions, next func([]byte, uint64), every uint64) (int64, time.Duration, error) {
 	c, setHandler, err := h.open1()
 	if err != nil {
 		return 0, 0, err
 	}
 	defer websocket.Disconnect(c)
+	want := websocket.DataTypeBinary
+	if opts != nil {
+		want = opts.Type
+	}
 	done := make(chan struct{})
-	p := newBig(BigSize)
 	var seq uint64
 	var start time.Time
 	var el time.Duration
 	setHandler(func(c *websocket.Connection, d *websocket.Data) {
-		if d.Type != websocket.DataTypeBinary {
-			h.fe.set(fmt.Errorf("echo has type %v, want binary", d.Type))
+		if d.Type != want {
+			h.fe.set(fmt.Errorf("echo has type %v, want %v", d.Type, want))
 			return
 		}
-		if err := check(d.Message, seq, BigSize, p); err != nil {
+		if err := check(d.Message, seq, len(p), tmpl); err != nil {
 			h.fe.set(err)
 			return
 		}
 		seq++
-		if seq >= 5 && time.Since(start) >= h.cfg.Dur {
+		if seq%every == 0 && time.Since(start) >= h.cfg.Dur {
 			el = time.Since(start)
 			close(done)
 			return
 		}
-		// The echo came back whole, so Send is done with p: reuse it.
-		putSeq(p, seq)
-		if err := websocket.Send(c, p, nil); err != nil {
+		next(p, seq)
+		if err := websocket.Send(c, p, opts); err != nil {
 			h.fe.set(err)
 		}
 	})
 	start = time.Now()
-	putSeq(p, 0)
-	if err := websocket.Send(c, p, nil); err != nil {
+	next(p, 0)
+	if err := websocket.Send(c, p, opts); err != nil {
 		return 0, 0, err
 	}
 	if err := h.wait(done); err != nil {
