@@ -4,8 +4,8 @@ package websocket_test
 
 import (
 	"crypto/tls"
-	"errors"
 	"crypto/x509"
+	"errors"
 	"net/http/httptest"
 	"strings"
 	"testing"
