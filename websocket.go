@@ -9,7 +9,7 @@
 //
 // Natively the transport is github.com/coder/websocket; in a browser it is
 // the page's WebSocket object. In a browser Params.Timeout, Params.Headers,
-// and Params.TLSConfig are ignored (they are still
+// Params.TLSConfig and Params.Compression are ignored (they are still
 // validated), as browsers give scripts no control over them.
 //
 // By default callbacks run on a goroutine owned by the connection. With
