@@ -32,6 +32,9 @@ type Options struct {
 	// connection is reading kills the connection, and Read returns why.
 	KeepAlive   time.Duration
 	PongTimeout time.Duration
+	// Compression offers permessage-deflate (RFC 7692): the server's
+	// messages with context takeover, ours without (see deflateOffer).
+	Compression bool
 }
 
 // Handshake is what the server answered to the upgrade request. Status is 0
@@ -50,6 +53,12 @@ func Dial(ctx context.Context, o Options) (*Conn, Handshake, error) {
 		HTTPHeader:   o.Header,
 		Host:         o.Host,
 		Subprotocols: o.Subprotocols,
+	}
+	if o.Compression {
+		// The offer itself is deflateOffer (check.go). Smaller messages,
+		// compressed on their own, hardly shrink.
+		opts.CompressionMode = websocket.CompressionContextTakeover
+		opts.CompressionThreshold = 512
 	}
 	// A transport of our own, whose idle connections we close: with the
 	// shared http.DefaultTransport, the connection of a refused upgrade
@@ -99,7 +108,7 @@ func Dial(ctx context.Context, o Options) (*Conn, Handshake, error) {
 		}
 		tr.TLSClientConfig = cfg
 	}
-	ut := &upgradeTransport{base: tr}
+	ut := &upgradeTransport{base: tr, deflate: o.Compression}
 	opts.HTTPClient = &http.Client{Transport: ut}
 	ws, resp, err := websocket.Dial(ctx, o.URL, opts)
 	var hs Handshake

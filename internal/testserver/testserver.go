@@ -19,6 +19,9 @@
 //	                      (&drop=N: drops TCP, without a close frame, once it has N messages: a server that dies mid-stream)
 //	/recorded?id=ID       sends one text message, the Record that /record kept under ID (waiting up to 10 s for it), then closes
 //	/slow?ms=N            waits N ms (at most 10 s) before the upgrade, then echoes like /echo
+//	/deflate              accepts permessage-deflate when offered (compressing with context takeover unless the
+//	                      client asks otherwise); first sends, as text, the Sec-WebSocket-Extensions it answered
+//	                      ("" if none), then echoes like /echo
 package testserver
 
 import (
@@ -50,6 +53,7 @@ func Handler() http.Handler {
 	mux.HandleFunc("/record", record)
 	mux.HandleFunc("/recorded", recorded)
 	mux.HandleFunc("/slow", slow)
+	mux.HandleFunc("/deflate", deflate)
 	return mux
 }
 
@@ -72,6 +76,31 @@ func echo(w http.ResponseWriter, r *http.Request) {
 	defer c.CloseNow()
 	c.SetReadLimit(64 << 20)
 	ctx := r.Context()
+	for {
+		typ, p, err := c.Read(ctx)
+		if err != nil {
+			return
+		}
+		if err := c.Write(ctx, typ, p); err != nil {
+			return
+		}
+	}
+}
+
+func deflate(w http.ResponseWriter, r *http.Request) {
+	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{
+		InsecureSkipVerify: true,
+		CompressionMode:    websocket.CompressionContextTakeover,
+	})
+	if err != nil {
+		return
+	}
+	defer c.CloseNow()
+	c.SetReadLimit(64 << 20)
+	ctx := r.Context()
+	if err := c.Write(ctx, websocket.MessageText, []byte(w.Header().Get("Sec-WebSocket-Extensions"))); err != nil {
+		return
+	}
 	for {
 		typ, p, err := c.Read(ctx)
 		if err != nil {

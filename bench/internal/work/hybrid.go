@@ -53,7 +53,7 @@ func (h *Hyb) wait(done <-chan struct{}) error {
 
 // fails the run.
 func (h *Hyb) connect(onOpen func(*websocket.Connection), onMsg func(*websocket.Connection, *websocket.Data)) (*websocket.Connection, error) {
-	return websocket.Connect(h.cfg.URL, &websocket.Params{Queue: h.q, Timeout: 30 * time.Second}, func(c *websocket.Connection, d *websocket.Data) {
+	return websocket.Connect(h.cfg.URL, &websocket.Params{Queue: h.q, Timeout: 30 * time.Second, Compression: h.cfg.Compression}, func(c *websocket.Connection, d *websocket.Data) {
 		switch d.Event {
 		case websocket.EventConnected:
 			onOpen(c)
