@@ -53,7 +53,7 @@ func describeDialError(rawURL string, timeout time.Duration, hs *HandshakeRespon
 
 // describeReadError explains why an open connection failed. code is the
 // close code the transport reported for it.
-func describeReadError(rawURL string, code int, writeErr, readErr error) error {
+func describeReadError(rawURL string, code int, writeErr, readErr error) *Error {
 	switch {
 	case writeErr != nil:
 		return newError("send", rawURL, ErrConnectionLost, "failed to send", writeErr)

@@ -1,5 +1,7 @@
 package websocket
 
+import "time"
+
 // MaxPendingBrowser is the cost of undispatched events past which a
 // browser connection fails with ErrQueueFull.
 const MaxPendingBrowser = maxPendingBrowser
@@ -15,4 +17,12 @@ func QueueLast(q *Queue) (Event, bool) {
 		return 0, false
 	}
 	return q.events[len(q.events)-1].d.Event, true
+}
+
+// SetReconnectStable sets how long a connection must stay open to reset
+// Reconnect's count, and returns a func that restores it.
+func SetReconnectStable(d time.Duration) func() {
+	old := reconnectStable
+	reconnectStable = d
+	return func() { reconnectStable = old }
 }

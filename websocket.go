@@ -148,6 +148,12 @@ type Params struct {
 	// Validated and ignored in browsers, which always offer the extension
 	// themselves.
 	Compression bool
+
+	// Reconnect, when set, makes a lost connection, or an attempt that
+	// failed, come back by itself after a randomized backoff, on the same
+	// *Connection, with a new EventConnected (see Reconnect). nil: a lost
+	// connection ends with EventDisconnected.
+	Reconnect *Reconnect
 }
 
 // SendOptions holds the options of one Send. nil or a zero Type means
@@ -174,6 +180,7 @@ type Data struct {
 	Code              int                // EventDisconnected: close code (1005 none sent, 1006 no close frame)
 	Reason            string             // EventDisconnected: close reason
 	Err               error              // EventError: the error value, for errors.Is / errors.As
+	RetryIn           time.Duration      // EventError with Params.Reconnect: > 0 means the next attempt starts after it
 }
 
 // Callback receives every event of a connection. conn is the pointer that

@@ -19,6 +19,9 @@
 //	                      (&drop=N: drops TCP, without a close frame, once it has N messages: a server that dies mid-stream)
 //	/recorded?id=ID       sends one text message, the Record that /record kept under ID (waiting up to 10 s for it), then closes
 //	/slow?ms=N            waits N ms (at most 10 s) before the upgrade, then echoes like /echo
+//	/phoenix?op=addr      sends the address of the Phoenix, a second server with these endpoints (phoenix.go)
+//	/phoenix?op=restart&down=MS[&reset=1]  kills the Phoenix (TCP reset with reset=1) and brings it back after MS ms
+//	/closeonce?id=ID&code=N  closes the first connection with that id with code N; echoes on the later ones
 //	/deflate              accepts permessage-deflate when offered (compressing with context takeover unless the
 //	                      client asks otherwise); first sends, as text, the Sec-WebSocket-Extensions it answered
 //	                      ("" if none), then echoes like /echo
@@ -53,6 +56,8 @@ func Handler() http.Handler {
 	mux.HandleFunc("/record", record)
 	mux.HandleFunc("/recorded", recorded)
 	mux.HandleFunc("/slow", slow)
+	mux.HandleFunc("/phoenix", phoenixControl)
+	mux.HandleFunc("/closeonce", closeOnceHandler)
 	mux.HandleFunc("/deflate", deflate)
 	return mux
 }
