@@ -126,3 +126,32 @@ func TestReconnectSpread(t *testing.T) {
 		t.Errorf("%d of %d connections came back within the same 10 ms", most, n)
 	}
 }
+
+// A half-open connection found by keepalive is retried: the proxy stops
+// forwarding, keepalive reports the loss (ERROR, RetryIn > 0), and once
+// it forwards again the connection comes back.
+func TestReconnectAfterKeepAlive(t *testing.T) {
+	p := newProxy(t, testServerAddr)
+	r := newRecorder(t)
+	r.onEvent = func(c *websocket.Connection, d *websocket.Data) {
+		if d.Event == websocket.EventConnected {
+			websocket.Send(c, []byte("ping"), text)
+		}
+	}
+	c := r.connect("ws://"+p.Addr()+"/echo", &websocket.Params{
+		KeepAlive: 100 * time.Millisecond, PongTimeout: 300 * time.Millisecond, Timeout: 10 * time.Second, Reconnect: fast,
+	})
+	r.waitFor("the first echo", func(evs []*websocket.Data) bool { return len(messages(evs)) == 1 })
+	p.Pause()
+	e := r.waitEvent(websocket.EventError)
+	checkError(t, e, []error{websocket.ErrConnectionLost}, "keepalive")
+	if e.RetryIn <= 0 {
+		t.Fatalf("RetryIn %v after a keepalive failure", e.RetryIn)
+	}
+	p.Resume()
+	r.waitFor("the echo after coming back", func(evs []*websocket.Data) bool { return len(messages(evs)) == 2 })
+	websocket.Disconnect(c)
+	evs := r.waitDone()
+	checkGrammar(t, evs, false)
+	checkDisconnected(t, evs, 1000, "")
+}
