@@ -1,6 +1,8 @@
-// The JavaScript half of the shim, embedded in websocket.wasm. Go compiles
-// it once with the Function constructor and calls it with the bridge, the
-// Go functions that drive the real API. It checks every argument (a Go
+// The JavaScript half of the shim: one JavaScript expression, a function
+// that Go calls once with the bridge, the Go functions that drive the real
+// API. The ES module websocket.js carries it as ordinary code (no
+// 'unsafe-eval' needed); websocket.wasm embeds it too and compiles it with
+// the Function constructor when a page loads the wasm itself. It checks every argument (a Go
 // function cannot throw into JavaScript), throws the errors the bridge
 // reports, and runs the page's callbacks from microtasks, outside any Go
 // call, so that a slow or throwing callback never touches the Go side.

@@ -16,7 +16,8 @@ import (
 )
 
 // glueSource is the JavaScript half of the shim: argument checks, the
-// handles, and the microtask queue that runs the page's callbacks.
+// handles, and the microtask queue that runs the page's callbacks. The ES
+// module websocket.js carries the same file as ordinary code.
 //
 //go:embed glue.js
 var glueSource string
@@ -54,8 +55,7 @@ func install() {
 		consts.Set("DATA_TYPE_TEXT", int(websocket.DataTypeText))
 		bridge.Set("consts", consts)
 
-		factory := js.Global().Get("Function").New("return (\n" + glueSource + "\n)").Invoke()
-		glue = factory.Invoke(bridge)
+		glue = glueFactory().Invoke(bridge)
 		deliver = glue.Get("deliver")
 	})
 	api := glue.Get("api")
@@ -66,6 +66,20 @@ func install() {
 		opts.Set("detail", api)
 		g.Call("dispatchEvent", g.Get("CustomEvent").New("websocket-ready", opts))
 	}
+}
+
+// glueFactory returns glue.js's function: the ES module websocket.js
+// provides it as ordinary code in globalThis.__hybridws.glue (so a page
+// whose Content-Security-Policy forbids 'unsafe-eval' works); a page that
+// loads websocket.wasm itself gets it compiled from the embedded source
+// with the Function constructor.
+func glueFactory() js.Value {
+	if h := js.Global().Get("__hybridws"); h.Type() == js.TypeObject {
+		if f := h.Get("glue"); f.Type() == js.TypeFunction {
+			return f
+		}
+	}
+	return js.Global().Get("Function").New("return (\n" + glueSource + "\n)").Invoke()
 }
 
 // bridgeConnect(id, url, timeoutMs, protocol, headers): glue.js has

@@ -12,6 +12,7 @@ package wasm
 
 import (
 	"context"
+	_ "embed"
 	"errors"
 	"fmt"
 	"runtime"
@@ -193,27 +194,45 @@ func (c *Conn) open(protocols []string) (err error) {
 }
 
 // Two small JavaScript functions save calls across the Go–JavaScript
-// boundary (each costs; a property or method name is a string to convert
-// as well). Both are undefined when the page's Content-Security-Policy
-// forbids the Function constructor, and the plain way is used.
+// boundary (helpers.js says which). The ES module websocket.js provides
+// them as ordinary code in globalThis.__hybridws.wasm, read once when the
+// program starts (the module removes it right after); without it they are
+// compiled with the Function constructor, and where the page's
+// Content-Security-Policy refuses that too, both stay undefined and the
+// plain way is used.
 var (
 	helpersOnce sync.Once
 	wrapper     js.Value // wraps onmessage handlers (see open)
 	sendIfOpen  js.Value // (ws, data): sends data if ws is open; returns ws.readyState
+
+	//go:embed helpers.js
+	helpersSource string
+	// provided is the module's copy of helpers.js, looked up at start.
+	provided = providedHelpers()
 )
+
+func providedHelpers() (v js.Value) {
+	defer func() {
+		if recover() != nil {
+			v = js.Undefined()
+		}
+	}()
+	if h := js.Global().Get("__hybridws"); h.Type() == js.TypeObject {
+		if w := h.Get("wasm"); w.Type() == js.TypeObject {
+			return w
+		}
+	}
+	return js.Undefined()
+}
 
 func makeHelpers() {
 	helpersOnce.Do(func() {
 		defer func() { recover() }()
-		fn := js.Global().Get("Function")
-		w := fn.New("h", `return function (ev) {
-	const d = ev.data;
-	if (typeof d === "string") h(d, -1); else h(new Uint8Array(d), d.byteLength);
-};`)
-		s := fn.New("ws", "data", `const s = ws.readyState;
-if (s === 1) ws.send(data);
-return s;`)
-		wrapper, sendIfOpen = w, s
+		h := provided
+		if h.IsUndefined() {
+			h = js.Global().Get("Function").New("return (\n" + helpersSource + "\n)").Invoke()
+		}
+		wrapper, sendIfOpen = h.Get("wrap"), h.Get("sendIfOpen")
 	})
 }
 
