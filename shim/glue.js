@@ -8,7 +8,7 @@
 // call, so that a slow or throwing callback never touches the Go side.
 //
 // bridge: {connect(id, url, timeoutMs, protocol, headers), send(id, message,
-// isText, length), disconnect(id), consts}. Each returns null on success or
+// isText, length, asIs), disconnect(id), consts}. Each returns null on success or
 // [errorClass, text]. The value returned is {api, deliver, live}: api is
 // globalThis.websocket; Go calls deliver(id, event, message, type, code,
 // reason, handshake_response, closedText) from the
@@ -126,6 +126,26 @@
 		return new Uint8Array(0);
 	};
 
+	const encoder = new TextEncoder();
+	// utf8Length is the length of s in UTF-8, as the socket will send it (a
+	// lone surrogate becomes U+FFFD, 3 bytes).
+	const utf8Length = (s) => {
+		let n = s.length;
+		for (let i = 0; i < s.length; i++) {
+			const u = s.charCodeAt(i);
+			if (u < 0x80) continue;
+			if (u < 0x800) {
+				n += 1;
+			} else if (u >= 0xd800 && u <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+				n += 2; // a pair: 2 units, 4 bytes
+				i++;
+			} else {
+				n += 2;
+			}
+		}
+		return n;
+	};
+
 	function connect(url, params, callback) {
 		if (typeof url !== "string") {
 			throw new TypeError(`websocket.connect: url must be a string, got ${got(url)}`);
@@ -176,12 +196,21 @@
 			throw new TypeError(`websocket.send: options.type must be websocket.DATA_TYPE_TEXT (${c.DATA_TYPE_TEXT}) or websocket.DATA_TYPE_BINARY (${c.DATA_TYPE_BINARY}), got ${got(type)}`);
 		}
 		if (r.closed !== undefined) throw new Error(r.closed);
-		// The length (-1 for a string) saves Go two calls back into JavaScript.
+		// Go gets the length in UTF-8 bytes, and "as is" when the socket can
+		// send message itself, its bytes never copied into Go: a string as
+		// text, bytes as binary. Bytes sent as text go through Go, which
+		// checks that they are UTF-8.
+		const text = type === c.DATA_TYPE_TEXT;
 		if (typeof message === "string") {
-			fail(bridge.send(r.id, message, type === c.DATA_TYPE_TEXT, -1));
+			if (text) {
+				fail(bridge.send(r.id, message, true, utf8Length(message), true));
+			} else {
+				const bytes = encoder.encode(message);
+				fail(bridge.send(r.id, bytes, false, taLength.call(bytes), true));
+			}
 		} else {
 			const bytes = bytesOf(message);
-			fail(bridge.send(r.id, bytes, type === c.DATA_TYPE_TEXT, taLength.call(bytes)));
+			fail(bridge.send(r.id, bytes, text, taLength.call(bytes), !text));
 		}
 	}
 

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hybridws/websocket"
+	"github.com/hybridws/websocket/internal/jspayload"
 )
 
 // glueSource is the JavaScript half of the shim: argument checks, the
@@ -29,6 +30,7 @@ var (
 	deliver    js.Value // glue.deliver, looked up once: Invoke saves converting its name per event
 	uint8Array = js.Global().Get("Uint8Array")
 	object     = js.Global().Get("Object")
+	emptyText  = js.ValueOf("") // made once: every js.ValueOf of a string is a call into JavaScript
 
 	// conns maps a connection's id to the Go connection, from connect until
 	// its DISCONNECTED. It is never held across a JavaScript call, so a
@@ -42,6 +44,9 @@ var (
 // as the program; a connection owns no js.Func of its own.
 func install() {
 	installOnce.Do(func() {
+		// Payloads stay JavaScript values on their way between the page and
+		// the socket (see bridgeSend and emit).
+		jspayload.Enable()
 		bridge := object.New()
 		bridge.Set("connect", js.FuncOf(bridgeConnect))
 		bridge.Set("send", js.FuncOf(bridgeSend))
@@ -126,25 +131,36 @@ func lookup(id int) *websocket.Connection {
 	return conns[id]
 }
 
-// bridgeSend(id, message, isText, length): message is a string (length
-// -1) or a Uint8Array of length bytes.
+// maxStaged bounds the messages handed to the socket without a copy: their
+// stand-in (see bridgeSend) stays allocated for the program's life.
+const maxStaged = 4 << 20
+
+// bridgeSend(id, message, isText, length, asIs): message is a string (text)
+// or a Uint8Array, length bytes long in UTF-8. With asIs, the socket may
+// send message itself: Send gets a stand-in of the same length, which the
+// browser transport swaps for message (jspayload.Stage), so the bytes are
+// neither copied into Go nor back out. Without asIs (a Uint8Array sent as
+// text) Go copies the bytes, to check that they are UTF-8.
 func bridgeSend(_ js.Value, a []js.Value) any {
 	conn := lookup(a[0].Int())
-	var p []byte
-	if n := a[3].Int(); n < 0 {
-		p = []byte(a[1].String())
-	} else {
-		p = make([]byte, n)
-		if n > 0 { // glue.js passes an empty array for a detached buffer, whose bytes cannot be read
-			js.CopyBytesToGo(p, a[1])
-		}
+	if conn == nil { // cannot happen: glue.js knows of DISCONNECTED as soon as Go does
+		return []any{"Error", "websocket: send: the connection is closed"}
 	}
 	opts := &websocket.SendOptions{Type: websocket.DataTypeBinary}
 	if a[2].Bool() {
 		opts.Type = websocket.DataTypeText
 	}
-	if conn == nil { // cannot happen: glue.js knows of DISCONNECTED as soon as Go does
-		return []any{"Error", "websocket: send: the connection is closed"}
+	var p []byte
+	switch n := a[3].Int(); {
+	case n == 0: // glue.js passes an empty array for a detached buffer, whose bytes cannot be read
+	case a[4].Bool() && n <= maxStaged:
+		p = jspayload.Stage(a[1], n)
+		defer jspayload.Unstage()
+	case a[1].Type() == js.TypeString:
+		p = []byte(a[1].String())
+	default:
+		p = make([]byte, n)
+		js.CopyBytesToGo(p, a[1])
 	}
 	return result("send", websocket.Send(conn, p, opts))
 }
@@ -193,8 +209,8 @@ func result(fn string, err error) any {
 // emit hands one event to glue.js, which runs the page's callback from a
 // microtask. It runs on the connection's goroutine and never waits.
 func emit(id int, c *websocket.Connection, d *websocket.Data) {
-	var message any = ""
-	typ, code, reason := 0, 0, ""
+	message, reason := emptyText, emptyText
+	typ, code := 0, 0
 	var hs any // null
 	closed := js.Undefined()
 	switch d.Event {
@@ -208,17 +224,22 @@ func emit(id int, c *websocket.Connection, d *websocket.Data) {
 		}
 	case websocket.EventMessage:
 		typ = int(d.Type)
-		if d.Type == websocket.DataTypeText {
-			message = string(d.Message)
+		if v, ok := jspayload.Take(d.Message); ok {
+			message = v // the socket's own string or fresh Uint8Array: nobody else holds it
+		} else if d.Type == websocket.DataTypeText {
+			message = js.ValueOf(string(d.Message))
 		} else {
 			u := uint8Array.New(len(d.Message))
 			js.CopyBytesToJS(u, d.Message)
 			message = u
 		}
 	case websocket.EventError:
-		message = string(d.Message)
+		message = js.ValueOf(string(d.Message))
 	case websocket.EventDisconnected:
-		code, reason = d.Code, d.Reason
+		code = d.Code
+		if d.Reason != "" {
+			reason = js.ValueOf(d.Reason)
+		}
 		mu.Lock()
 		delete(conns, id)
 		mu.Unlock()

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hybridws/websocket/internal/jspayload"
 	"github.com/hybridws/websocket/wasm"
 )
 
@@ -348,6 +349,9 @@ func TestEchoEveryField(t *testing.T) {
 		wantBytes []byte
 	}{
 		{"héllo ✓", text, "héllo ✓", nil},
+		{"pair 😀 ok", text, "pair 😀 ok", nil},
+		{jsEval(`() => "lone \ud800 surrogate"`), text, "lone \ufffd surrogate", nil}, // the browser sends U+FFFD for it
+		{"bin é 😀", nil, "", []byte("bin é 😀")},
 		{"as binary", nil, "", []byte("as binary")}, // no options: binary, as in the seed
 		{"as binary too", js.Null(), "", []byte("as binary too")},
 		{"empty options", map[string]any{}, "", []byte("empty options")},
@@ -735,6 +739,9 @@ func TestConnectDisconnectCycles(t *testing.T) {
 	}
 	if n := glue.Call("live").Int(); n != 0 {
 		t.Errorf("glue.js still holds %d connections", n)
+	}
+	if n := jspayload.Kept(); n != 0 {
+		t.Errorf("%d received payloads were never handed to the page", n)
 	}
 	if n := wasm.LiveFuncs(); n != 0 {
 		t.Errorf("%d js.Funcs are still alive after %d cycles", n, cycles)

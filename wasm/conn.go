@@ -21,6 +21,8 @@ import (
 	"sync/atomic"
 	"syscall/js"
 	"unicode/utf8"
+
+	"github.com/hybridws/websocket/internal/jspayload"
 )
 
 var (
@@ -246,11 +248,18 @@ func messageWrapper() js.Value {
 // handleData installs the onmessage handler through wrap: Go gets a
 // string and -1, or a Uint8Array and its length.
 func (c *Conn) handleData(wrap js.Value) {
+	keep := jspayload.Enabled()
 	f := js.FuncOf(func(this js.Value, args []js.Value) any {
 		var m message
-		if n := args[1].Int(); n < 0 {
+		n := args[1].Int()
+		switch {
+		case keep && n < 0:
+			m = message{1, jspayload.Keep(args[0])}
+		case keep:
+			m = message{2, jspayload.Keep(args[0])} // a view of the event's own ArrayBuffer: nobody else holds it
+		case n < 0:
 			m = message{1, []byte(args[0].String())}
-		} else {
+		default:
 			m = message{2, make([]byte, n)}
 			js.CopyBytesToGo(m.p, args[0])
 		}
@@ -268,8 +277,14 @@ func (c *Conn) handleData(wrap js.Value) {
 // decode copies a message event's data into Go: a string is a text
 // message, an ArrayBuffer a binary one.
 func decode(data js.Value) message {
-	if data.Type() == js.TypeString {
+	text := data.Type() == js.TypeString
+	switch {
+	case text && jspayload.Enabled():
+		return message{1, jspayload.Keep(data)}
+	case text:
 		return message{1, []byte(data.String())}
+	case jspayload.Enabled():
+		return message{2, jspayload.Keep(uint8Array.New(data))}
 	}
 	arr := uint8Array.New(data)
 	p := make([]byte, arr.Length())
@@ -354,14 +369,21 @@ func (c *Conn) Write(typ int, p []byte) (err error) {
 	}
 	defer catch(&err)
 	makeHelpers()
+	// The payload: a JavaScript value the JavaScript API staged (no copy
+	// at all), or p copied out.
+	var data any
+	if standIn, v, ok := jspayload.Staged(p); standIn {
+		if !ok {
+			return errors.New("internal error: a staged payload is missing")
+		}
+		data = v
+	} else if typ == 1 {
+		data = string(p)
+	} else {
+		data = c.binary(p)
+	}
 	if !sendIfOpen.IsUndefined() {
 		// One call: check readyState and send.
-		var data any
-		if typ == 1 {
-			data = string(p)
-		} else {
-			data = c.binary(p)
-		}
 		if rs := sendIfOpen.Invoke(c.ws, data).Int(); rs != 1 {
 			return errors.New("the WebSocket is not open (readyState " + strconv.Itoa(rs) + ")")
 		}
@@ -370,11 +392,7 @@ func (c *Conn) Write(typ int, p []byte) (err error) {
 	if rs := c.ws.Get("readyState").Int(); rs != 1 {
 		return errors.New("the WebSocket is not open (readyState " + strconv.Itoa(rs) + ")")
 	}
-	if typ == 1 {
-		c.ws.Call("send", string(p))
-		return nil
-	}
-	c.ws.Call("send", c.binary(p))
+	c.ws.Call("send", data)
 	return nil
 }
 
