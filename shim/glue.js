@@ -9,11 +9,13 @@
 //
 // bridge: {connect(id, url, timeoutMs, protocol, headers), send(id, message,
 // isText, length, asIs), disconnect(id), consts}. Each returns null on success or
-// [errorClass, text]. The value returned is {api, deliver, live}: api is
-// globalThis.websocket; Go calls deliver(id, event, message, type, code,
-// reason, handshake_response, closedText) from the
-// connection's goroutine for every event; live() counts the connections
-// whose DISCONNECTED the page has not seen yet (for the tests).
+// [errorClass, text]. The value returned is {api, deliver, sink, live}: api
+// is globalThis.websocket; Go calls deliver(id, event, message, type, code,
+// reason, handshake_response, closedText) from the connection's goroutine
+// for every event but messages; sink(id) makes the socket's onmessage
+// handler of connection id, which queues its messages without a call into
+// Go; live() counts the connections whose DISCONNECTED the page has not
+// seen yet (for the tests).
 (bridge) => {
 	"use strict";
 	const c = bridge.consts;
@@ -55,8 +57,11 @@
 		}
 		get [Symbol.toStringTag]() { return "WebSocketConnection"; }
 	}
-	// records maps each handle to its record {id, handle, callback, closed};
-	// closed is the Go error text a send gets once DISCONNECTED happened.
+	// records maps each handle to its record {id, handle, callback, closed,
+	// open, early}; closed is the Go error text a send gets once
+	// DISCONNECTED happened; open tells that Go reported CONNECTED; early
+	// holds messages the socket delivered before that (in case Go reports
+	// it later than the socket's open event).
 	const records = new WeakMap();
 	const live = new Map(); // id -> record, until DISCONNECTED
 	let nextID = 1;
@@ -170,7 +175,7 @@
 		}
 		const id = nextID++;
 		const handle = new WebSocketConnection(id, url);
-		const r = { id, handle, callback, closed: undefined };
+		const r = { id, handle, callback, closed: undefined, open: false, early: [] };
 		records.set(handle, r);
 		live.set(id, r); // before Go starts: Go may report events before connect returns
 		try {
@@ -245,24 +250,45 @@
 		queue.length = 0;
 		scheduled = false;
 	};
-	const deliver = (id, event, message, type, code, reason, handshake_response, closedText) => {
-		const r = live.get(id);
-		if (r === undefined) return;
-		const data = {event, message, type, code, reason, handshake_response};
-		if (closedText !== undefined) {
-			r.closed = closedText;
-			live.delete(id);
-		}
+	const enqueue = (r, data) => {
 		queue.push([r, data]);
 		if (!scheduled) {
 			scheduled = true;
 			queueMicrotask(flush);
 		}
 	};
+	const deliver = (id, event, message, type, code, reason, handshake_response, closedText) => {
+		const r = live.get(id);
+		if (r === undefined) return;
+		enqueue(r, {event, message, type, code, reason, handshake_response});
+		if (closedText !== undefined) {
+			r.closed = closedText;
+			live.delete(id);
+		}
+		if (event === c.EVENT_CONNECTED) {
+			r.open = true;
+			for (const data of r.early) enqueue(r, data);
+			r.early = null;
+		}
+	};
+	// sink(id) is the socket's onmessage handler for connection id (Go
+	// installs it, and detaches it when the connection ends). A text
+	// message is the socket's string; a binary one a Uint8Array over the
+	// event's own fresh ArrayBuffer, which nobody else holds.
+	const sink = (id) => (ev) => {
+		const r = live.get(id);
+		if (r === undefined) return; // after DISCONNECTED: nothing more
+		const d = ev.data;
+		const data = typeof d === "string"
+			? { event: c.EVENT_MESSAGE, message: d, type: c.DATA_TYPE_TEXT, code: 0, reason: "", handshake_response: null }
+			: { event: c.EVENT_MESSAGE, message: new Uint8Array(d), type: c.DATA_TYPE_BINARY, code: 0, reason: "", handshake_response: null };
+		if (r.open) enqueue(r, data);
+		else r.early.push(data);
+	};
 
 	const api = { connect, send, disconnect };
 	for (const k of Object.keys(c)) api[k] = c[k];
 	api.ready = Promise.resolve(api);
 	Object.freeze(api);
-	return { api, deliver, live: () => live.size };
+	return { api, deliver, sink, live: () => live.size };
 }

@@ -28,6 +28,7 @@ var (
 	// glue is what glue.js returned: {api, deliver, live}.
 	glue       js.Value
 	deliver    js.Value // glue.deliver, looked up once: Invoke saves converting its name per event
+	sink       js.Value // glue.sink(id): the socket's message handler for connection id
 	uint8Array = js.Global().Get("Uint8Array")
 	object     = js.Global().Get("Object")
 	emptyText  = js.ValueOf("") // made once: every js.ValueOf of a string is a call into JavaScript
@@ -44,9 +45,6 @@ var (
 // as the program; a connection owns no js.Func of its own.
 func install() {
 	installOnce.Do(func() {
-		// Payloads stay JavaScript values on their way between the page and
-		// the socket (see bridgeSend and emit).
-		jspayload.Enable()
 		bridge := object.New()
 		bridge.Set("connect", js.FuncOf(bridgeConnect))
 		bridge.Set("send", js.FuncOf(bridgeSend))
@@ -62,6 +60,7 @@ func install() {
 
 		glue = glueFactory().Invoke(bridge)
 		deliver = glue.Get("deliver")
+		sink = glue.Get("sink")
 	})
 	api := glue.Get("api")
 	g := js.Global()
@@ -96,10 +95,15 @@ func bridgeConnect(_ js.Value, a []js.Value) any {
 		Protocol: a[3].String(),
 		Headers:  a[4].String(),
 	}
+	// Messages go from the socket to glue.js without crossing into Go
+	// (jspayload): the browser backend installs this handler when it dials
+	// with p.
+	jspayload.SetSink(p, sink.Invoke(id))
 	conn, err := websocket.Connect(a[1].String(), p, func(c *websocket.Connection, d *websocket.Data) {
 		emit(id, c, d)
 	})
 	if err != nil {
+		jspayload.TakeSink(p) // no dial follows
 		return result("connect", err)
 	}
 	// The connection's goroutine cannot run before this function returns
@@ -223,10 +227,10 @@ func emit(id int, c *websocket.Connection, d *websocket.Data) {
 			hs = h
 		}
 	case websocket.EventMessage:
+		// Not with the handler glue.sink (see bridgeConnect), which
+		// delivers messages itself.
 		typ = int(d.Type)
-		if v, ok := jspayload.Take(d.Message); ok {
-			message = v // the socket's own string or fresh Uint8Array: nobody else holds it
-		} else if d.Type == websocket.DataTypeText {
+		if d.Type == websocket.DataTypeText {
 			message = js.ValueOf(string(d.Message))
 		} else {
 			u := uint8Array.New(len(d.Message))

@@ -740,8 +740,8 @@ func TestConnectDisconnectCycles(t *testing.T) {
 	if n := glue.Call("live").Int(); n != 0 {
 		t.Errorf("glue.js still holds %d connections", n)
 	}
-	if n := jspayload.Kept(); n != 0 {
-		t.Errorf("%d received payloads were never handed to the page", n)
+	if n := jspayload.Sinks(); n != 0 {
+		t.Errorf("%d message handlers were never taken by a dial", n)
 	}
 	if n := wasm.LiveFuncs(); n != 0 {
 		t.Errorf("%d js.Funcs are still alive after %d cycles", n, cycles)

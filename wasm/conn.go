@@ -42,6 +42,7 @@ func LiveFuncs() int { return int(liveFuncs.Load()) }
 type Conn struct {
 	ws     js.Value
 	url    string
+	sink   js.Value // the onmessage handler DialSink was given, or undefined
 	funcs  []js.Func
 	notify chan struct{} // cap 1: "something changed", sent without waiting
 
@@ -118,10 +119,20 @@ func (e *DialError) CloseCode() int { return e.Code }
 // opens or fails, or ctx ends (then it closes the socket and returns
 // ctx.Err()). On success it returns the subprotocol the server chose.
 func Dial(ctx context.Context, url string, protocols []string) (c *Conn, protocol string, err error) {
+	return DialSink(ctx, url, protocols, js.Undefined())
+}
+
+// DialSink is Dial with sink, a JavaScript function, as the socket's
+// onmessage handler, unless it is undefined: every message event then goes
+// to it and none to Go, so Read only ever reports the close. The
+// JavaScript API uses it (see internal/jspayload): its messages need not
+// cross into Go at all. The handler is detached, as the others, when the
+// connection ends.
+func DialSink(ctx context.Context, url string, protocols []string, sink js.Value) (c *Conn, protocol string, err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, "", err // Disconnect came first: no socket at all
 	}
-	c = &Conn{url: url, notify: make(chan struct{}, 1)}
+	c = &Conn{url: url, notify: make(chan struct{}, 1), sink: sink}
 	if err := c.open(protocols); err != nil {
 		return nil, "", err
 	}
@@ -173,7 +184,9 @@ func (c *Conn) open(protocols []string) (err error) {
 	// whose Content-Security-Policy forbids making functions gets the
 	// plain handler.
 	wrap := messageWrapper()
-	if wrap.IsUndefined() {
+	if c.sink.Type() == js.TypeFunction {
+		c.ws.Set("onmessage", c.sink)
+	} else if wrap.IsUndefined() {
 		c.handle("onmessage", func(ev js.Value) {
 			m := decode(ev.Get("data"))
 			c.mu.Lock()
@@ -248,18 +261,11 @@ func messageWrapper() js.Value {
 // handleData installs the onmessage handler through wrap: Go gets a
 // string and -1, or a Uint8Array and its length.
 func (c *Conn) handleData(wrap js.Value) {
-	keep := jspayload.Enabled()
 	f := js.FuncOf(func(this js.Value, args []js.Value) any {
 		var m message
-		n := args[1].Int()
-		switch {
-		case keep && n < 0:
-			m = message{1, jspayload.Keep(args[0])}
-		case keep:
-			m = message{2, jspayload.Keep(args[0])} // a view of the event's own ArrayBuffer: nobody else holds it
-		case n < 0:
+		if n := args[1].Int(); n < 0 {
 			m = message{1, []byte(args[0].String())}
-		default:
+		} else {
 			m = message{2, make([]byte, n)}
 			js.CopyBytesToGo(m.p, args[0])
 		}
@@ -277,14 +283,8 @@ func (c *Conn) handleData(wrap js.Value) {
 // decode copies a message event's data into Go: a string is a text
 // message, an ArrayBuffer a binary one.
 func decode(data js.Value) message {
-	text := data.Type() == js.TypeString
-	switch {
-	case text && jspayload.Enabled():
-		return message{1, jspayload.Keep(data)}
-	case text:
+	if data.Type() == js.TypeString {
 		return message{1, []byte(data.String())}
-	case jspayload.Enabled():
-		return message{2, jspayload.Keep(uint8Array.New(data))}
 	}
 	arr := uint8Array.New(data)
 	p := make([]byte, arr.Length())

@@ -1,87 +1,67 @@
 //go:build js && wasm
 
-// Package jspayload lets the JavaScript API (./shim) hand message payloads
+// Package jspayload lets the JavaScript API (./shim) move message payloads
 // between the page and the browser's WebSocket without copying them into
-// Go memory and back out. The payload stays a JavaScript value; what goes
-// through the root package's state machine, which keeps every guarantee
-// (order, the send queue bound, nothing after DISCONNECTED), is a stand-in
-// slice the browser transport (../../wasm) recognizes.
+// Go memory and back out, while the root package's state machine still
+// decides everything else (the events and their order, the send queue
+// bound, nothing after DISCONNECTED).
 //
-// Received messages: with Enable, the transport keeps each message's
-// JavaScript value (a string, or a Uint8Array over the event's own fresh
-// ArrayBuffer) and gives the root package a short token instead of the
-// bytes; the shim trades the token for the value with Take. Only the
-// shim's program calls Enable: there every connection is the shim's.
+// Received messages: the shim leaves a JavaScript message handler for a
+// connection with SetSink, keyed by the *Params it passes to Connect; the
+// browser backend takes it (TakeSink) when it dials and installs it as the
+// socket's onmessage (wasm.DialSink). Messages then go from the socket
+// straight to the page's queue of events, which holds them until Go has
+// reported CONNECTED and drops them once it has reported DISCONNECTED.
 //
 // Sent messages: Stage returns a stand-in of the message's byte length for
-// Send, and the transport's Write sends the staged value instead; a
-// stand-in written without a staged value is an error, never zeros.
+// Send, and the browser transport's Write sends the staged value instead;
+// a stand-in written without a staged value is an error, never zeros.
 //
 // Everything runs on the page's one thread; the mutex only orders the
 // goroutines that take turns on it.
 package jspayload
 
 import (
-	"strconv"
 	"sync"
 	"syscall/js"
 )
 
 var (
-	mu      sync.Mutex
-	enabled bool
-	kept    = map[string]js.Value{}
-	next    uint64
+	mu    sync.Mutex
+	sinks = map[any]js.Value{}
 
 	stageBuf []byte   // the stand-ins: never written, so all zero
 	staged   js.Value // the value the next Write of a stand-in sends
 	isStaged bool
 )
 
-// Enable makes the browser transport keep received payloads as JavaScript
-// values (see Keep). Call it before the first connection.
-func Enable() {
+// SetSink leaves sink, a JavaScript function, as the message handler of the
+// connection that is dialled with key (its *Params).
+func SetSink(key any, sink js.Value) {
 	mu.Lock()
-	enabled = true
+	sinks[key] = sink
 	mu.Unlock()
 }
 
-// Enabled reports whether Enable was called.
-func Enabled() bool {
+// TakeSink returns the handler left for key and forgets it; undefined if
+// there is none.
+func TakeSink(key any) js.Value {
 	mu.Lock()
 	defer mu.Unlock()
-	return enabled
-}
-
-// Keep stores v and returns a fresh token for it: a few ASCII digits, so a
-// text message's token is valid UTF-8.
-func Keep(v js.Value) []byte {
-	mu.Lock()
-	defer mu.Unlock()
-	next++
-	tok := strconv.AppendUint(make([]byte, 0, 8), next, 10)
-	kept[string(tok)] = v
-	return tok
-}
-
-// Take returns the value stored for token by Keep and forgets it; ok is
-// false if there is none.
-func Take(token []byte) (v js.Value, ok bool) {
-	mu.Lock()
-	defer mu.Unlock()
-	v, ok = kept[string(token)]
-	if ok {
-		delete(kept, string(token))
+	v, ok := sinks[key]
+	if !ok {
+		return js.Undefined()
 	}
-	return v, ok
+	delete(sinks, key)
+	return v
 }
 
-// Kept returns how many received payloads wait to be taken (0 once every
-// connection has ended; tests use it to find leaks).
-func Kept() int {
+// Sinks returns how many handlers wait to be taken (0 once every dial has
+// started; tests use it to find leaks).
+func Sinks() int {
 	mu.Lock()
 	defer mu.Unlock()
-	return len(kept)
+	return len(sinks)
 }
 
 // Stage makes v (a string for a text message, a Uint8Array for a binary
