@@ -25,7 +25,7 @@ var glueSource string
 
 var (
 	installOnce sync.Once
-	// glue is what glue.js returned: {api, deliver, live}.
+	// glue is what glue.js returned: {api, deliver, sink, live}.
 	glue       js.Value
 	deliver    js.Value // glue.deliver, looked up once: Invoke saves converting its name per event
 	sink       js.Value // glue.sink(id): the socket's message handler for connection id
@@ -227,8 +227,8 @@ func emit(id int, c *websocket.Connection, d *websocket.Data) {
 			hs = h
 		}
 	case websocket.EventMessage:
-		// Not with the handler glue.sink (see bridgeConnect), which
-		// delivers messages itself.
+		// Only if the socket had no glue.sink handler (see bridgeConnect),
+		// which delivers messages to the page itself.
 		typ = int(d.Type)
 		if d.Type == websocket.DataTypeText {
 			message = js.ValueOf(string(d.Message))

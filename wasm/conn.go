@@ -356,7 +356,8 @@ func (c *Conn) Read() (int, []byte, error) {
 }
 
 // Write queues one message in the browser (ws.send); it never blocks.
-// typ 1 sends p as text, anything else as binary.
+// typ 1 sends p as text, anything else as binary. A stand-in from
+// jspayload.Stage sends the staged JavaScript value instead of its bytes.
 //
 // Every 16th Write yields to the other goroutines first: the page has one
 // thread and no preemption, so a loop of Writes would otherwise starve
