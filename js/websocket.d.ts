@@ -153,4 +153,8 @@ export interface WebSocketAPI {
 declare global {
 	/** Installed by websocket.wasm (through load(), or by a page that runs it itself). */
 	var websocket: WebSocketAPI | undefined;
+	interface WindowEventMap {
+		/** Dispatched on globalThis once websocket.wasm installed the API (detail). */
+		"websocket-ready": CustomEvent<WebSocketAPI>;
+	}
 }

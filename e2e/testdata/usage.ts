@@ -95,4 +95,10 @@ async function main(): Promise<void> {
 	conn.id = 2;
 }
 
+// The plain way: the event that says the API is there.
+addEventListener("websocket-ready", (ev) => {
+	const ws: WebSocketAPI = ev.detail;
+	ws.connect("ws://127.0.0.1/", () => {});
+});
+
 main();
