@@ -14,7 +14,8 @@ import (
 
 // built is what the tests serve, built once for the whole run: the
 // toolchain's wasm_exec.js, websocket.wasm from ./shim, websocket.js (the
-// ES module, as `make wasm` makes it) in dir, and the dev server's binary.
+// ES module, as `make wasm` makes it) and hello.wasm (testdata/hello) in
+// dir, and the dev server's binary.
 type built struct {
 	dir, web string
 	err      error
@@ -60,16 +61,19 @@ func build(t *testing.T, root string) built {
 				return err
 			}
 			web := filepath.Join(tmp, "web")
+			wasm := []string{"GOOS=js", "GOARCH=wasm"}
 			for _, c := range []struct {
+				in   string // relative to the repo root
 				env  []string
 				args []string
 			}{
-				{[]string{"GOOS=js", "GOARCH=wasm"}, []string{"build", "-o", filepath.Join(dir, "websocket.wasm"), "./shim"}},
-				{nil, []string{"run", "./internal/cmd/jsmodule", "-o", filepath.Join(dir, "websocket.js")}},
-				{nil, []string{"build", "-o", web, "./web"}},
+				{".", wasm, []string{"build", "-o", filepath.Join(dir, "websocket.wasm"), "./shim"}},
+				{".", nil, []string{"run", "./internal/cmd/jsmodule", "-o", filepath.Join(dir, "websocket.js")}},
+				{".", nil, []string{"build", "-o", web, "./web"}},
+				{"e2e", wasm, []string{"build", "-o", filepath.Join(dir, "hello.wasm"), "./testdata/hello"}},
 			} {
 				cmd := exec.Command("go", c.args...)
-				cmd.Dir = root
+				cmd.Dir = filepath.Join(root, c.in)
 				cmd.Env = append(os.Environ(), c.env...)
 				if out, err := cmd.CombinedOutput(); err != nil {
 					return fmt.Errorf("go %s: %v\n%s", strings.Join(c.args, " "), err, out)

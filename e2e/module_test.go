@@ -74,7 +74,7 @@ func TestModuleUnderStrictCSP(t *testing.T) {
 	root := repoRoot(t)
 	b := build(t, root)
 	dir := t.TempDir()
-	copyInto(t, dir, b.dir, "websocket.js", "websocket.wasm", "wasm_exec.js")
+	copyInto(t, dir, b.dir, "websocket.js", "websocket.wasm", "wasm_exec.js", "hello.wasm")
 	copyInto(t, dir, "testdata", "module.html", "module.js", "echo.js", "plain.html", "plain.js")
 	if err := os.WriteFile(filepath.Join(dir, "corrupt.wasm"), []byte("\x00asm but not really a module"), 0o644); err != nil {
 		t.Fatal(err)
@@ -99,7 +99,7 @@ func TestModuleUnderStrictCSP(t *testing.T) {
 	}
 
 	// Failed loads first: a load that succeeded is kept for good.
-	got := eval(`hybridwsTest.loads(42, null, "", {}, "missing.wasm", "corrupt.wasm", "module.js")`)
+	got := eval(`hybridwsTest.loads(42, null, "", {}, "missing.wasm", "corrupt.wasm", "module.js", "hello.wasm")`)
 	for i, want := range []string{
 		"rejected: TypeError: websocket.js: load(wasmURL): wasmURL must be a URL or a non-empty string, or left out, got a number",
 		"rejected: TypeError: websocket.js: load(wasmURL): wasmURL must be a URL or a non-empty string, or left out, got null",
@@ -108,6 +108,7 @@ func TestModuleUnderStrictCSP(t *testing.T) {
 		"rejected: Error: websocket.js: cannot load " + base + "/missing.wasm: HTTP 404 Not Found",
 		"rejected: Error: websocket.js: cannot load " + base + "/corrupt.wasm: it is not a WebAssembly module this Go runtime can run (CompileError: ",
 		"rejected: Error: websocket.js: cannot load " + base + "/module.js: it is not a WebAssembly module this Go runtime can run (CompileError: ",
+		"rejected: Error: websocket.js: cannot load " + base + "/hello.wasm: the Go program exited before it installed the API (the console may say why)",
 	} {
 		if i >= len(got) || !strings.HasPrefix(got[i], want) {
 			t.Errorf("load %d: got %q, want it to start with %q", i, at(got, i), want)
@@ -124,8 +125,14 @@ func TestModuleUnderStrictCSP(t *testing.T) {
 		"rejected: TypeError: websocket.js: load(wasmURL): wasmURL must be a URL or a non-empty string, or left out, got a number"}; !slices.Equal(got, want) {
 		t.Errorf("loads after the first success:\n  got  %q\n  want %q", got, want)
 	}
-	if g, err := chromedp.Run(ctx, chromedp.Evaluate[string](`typeof globalThis.Go + " " + typeof globalThis.__hybridws`)); err != nil || g != "undefined undefined" {
-		t.Errorf("globals left by the module: Go and __hybridws are %q (%v), want undefined", g, err)
+	// The module leaves no global behind but websocket, and the Go
+	// program's output still reaches the console (through wasm_exec.js's
+	// fs stub, there only while a program starts).
+	if g, err := chromedp.Run(ctx, chromedp.Evaluate[string](`["Go", "__hybridws", "fs", "process", "path"].map((n) => typeof globalThis[n]).join(" ")`)); err != nil || g != "undefined undefined undefined undefined undefined" {
+		t.Errorf("globals Go, __hybridws, fs, process, path left by the module: %q (%v), want all undefined", g, err)
+	}
+	if c := consoleLog(); !slices.ContainsFunc(c, func(s string) bool { return strings.Contains(s, "hello from a Go program that is not the shim") }) {
+		t.Errorf("hello.wasm's output is not in the console %q", c)
 	}
 
 	// The API works: text and binary echo, disconnect.

@@ -1,7 +1,8 @@
 // The loader: the last part of the ES module websocket.js. `make wasm`
 // (go run ./internal/cmd/jsmodule) puts three parts before it, as
-// constants: Go (the toolchain's wasm_exec.js), glue (shim/glue.js) and
-// wasmHelpers (wasm/helpers.js). They are ordinary code here, so the page
+// constants: Go and goGlobals (the toolchain's wasm_exec.js: the class, and
+// the global stubs it wanted), glue (shim/glue.js) and wasmHelpers
+// (wasm/helpers.js). They are ordinary code here, so the page
 // needs no 'unsafe-eval' in its Content-Security-Policy, only the
 // 'wasm-unsafe-eval' that any WebAssembly needs.
 
@@ -75,9 +76,18 @@ async function start(url) {
 		throw fail(`it is not a WebAssembly module this Go runtime can run (${e.name}: ${e.message})`, e);
 	}
 
-	// The Go side looks these up while the program starts: it finds its
-	// JavaScript helpers here instead of compiling them itself.
+	// The Go side looks these up while the program starts: its JavaScript
+	// helpers, which it then need not compile itself, and the stubs of
+	// fs, process and path that wasm_exec.js provides where the page has
+	// none. All go again once it has started.
 	Object.defineProperty(globalThis, "__hybridws", { value: { glue, wasm: wasmHelpers }, configurable: true });
+	const stubbed = [];
+	for (const [name, stub] of Object.entries(goGlobals.stubs)) {
+		if (name in globalThis) continue;
+		Object.defineProperty(globalThis, name, { value: stub, configurable: true, writable: true });
+		stubbed.push(name);
+	}
+	goGlobals.setFS(globalThis.fs);
 	let api;
 	const ready = (ev) => {
 		api = ev.detail;
@@ -91,6 +101,7 @@ async function start(url) {
 		exited = go.run(instance);
 	} finally {
 		delete globalThis.__hybridws;
+		for (const name of stubbed) delete globalThis[name];
 		if (events) globalThis.removeEventListener("websocket-ready", ready);
 	}
 	if (!events) api = globalThis.websocket;

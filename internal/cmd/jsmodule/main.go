@@ -84,17 +84,30 @@ func run(root, goroot, out string) error {
 // toolchain's lib/wasm/wasm_exec.js, shim/glue.js, wasm/helpers.js and
 // js/loader.js: edit those, not this file.
 
-// Go's wasm_exec.js of %[1]s, verbatim. It defines globalThis.Go; the
-// module takes the class and leaves globalThis.Go as it was.
-const Go = (() => {
-	const before = Object.getOwnPropertyDescriptor(globalThis, "Go");
+// Go's wasm_exec.js of %[1]s, verbatim. It defines globalThis.Go and, where
+// they are missing, the stubs globalThis.fs, process and path that the Go
+// program looks up when it starts. The module takes them and leaves
+// globalThis as it was (a global "process" misleads code that looks for
+// Node.js); load() puts the stubs back only while the program starts.
+const [Go, goGlobals] = (() => {
+	// wasm_exec.js writes the Go program's output with a bare "fs": this is
+	// the binding it sees (load() sets it).
+	let fs;
+	const before = new Map(["Go", "fs", "process", "path"].map((n) => [n, Object.getOwnPropertyDescriptor(globalThis, n)]));
 // ---- wasm_exec.js ----
 %[2]s
 // ---- end of wasm_exec.js ----
 	const Go = globalThis.Go;
-	if (before === undefined) delete globalThis.Go;
-	else Object.defineProperty(globalThis, "Go", before);
-	return Go;
+	const stubs = {};
+	for (const [name, was] of before) {
+		if (was !== undefined) {
+			Object.defineProperty(globalThis, name, was);
+			continue;
+		}
+		if (name !== "Go") stubs[name] = globalThis[name];
+		delete globalThis[name];
+	}
+	return [Go, { stubs, setFS: (v) => { fs = v; } }];
 })();
 
 // ---- shim/glue.js ----
