@@ -78,11 +78,13 @@ wasm:
 	$(GO) run ./internal/cmd/jsmodule -goroot "$$($(GO) env GOROOT)" -o websocket.js
 
 # The npm package in js/ (package.json, websocket.d.ts): websocket.js and
-# websocket.wasm built into it (git-ignored). `cd js && npm pack` runs this
-# itself (prepack) and makes the tarball; nothing is published.
+# websocket.wasm built into it (git-ignored; the wasm without this
+# machine's paths or symbols). `cd js && npm pack` runs this itself
+# (prepack) and makes the tarball; nothing is published.
 .PHONY: js-package
 js-package: wasm
-	cp websocket.js websocket.wasm js/
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o js/websocket.wasm ./shim
+	cp websocket.js js/
 
 # The demo page end to end in headless Chromium (chromedp, in its own module
 # e2e/ so that neither the library's users nor wasmbrowsertest get its
