@@ -106,6 +106,7 @@ async function start(url) {
 	}
 	if (!events) api = globalThis.websocket;
 	if (api === undefined || typeof api.connect !== "function") {
+		exited.catch(() => {}); // what went wrong is said here, and by the program on the console
 		throw fail(go.exited
 			? "the Go program exited before it installed the API (the console may say why)"
 			: "it ran but installed no websocket API: is it websocket.wasm built from hybridws's ./shim?");
