@@ -28,6 +28,7 @@ type runOpts struct {
 	chart    string // PNG path, relative to out's directory
 	browser  bool
 	bworks   []string
+	blibs    []string // browser clients, a subset of browserLibs
 	pageDir  string
 	profile  string // directory for CPU profiles of every client run, "" for none
 	start    time.Time
@@ -38,7 +39,7 @@ type runOpts struct {
 func runMain(args []string) error {
 	fs := flag.NewFlagSet("run", flag.ExitOnError)
 	var o runOpts
-	var libs, works, bworks string
+	var libs, works, bworks, blibs, shimBase string
 	fs.IntVar(&o.runs, "runs", 5, "alternating runs per client and workload")
 	fs.DurationVar(&o.dur, "dur", time.Second, "rtt, pipe, big: sending time per run")
 	fs.IntVar(&o.conns, "conns", 2000, "idle, many: connections")
@@ -47,6 +48,8 @@ func runMain(args []string) error {
 	fs.StringVar(&works, "works", strings.Join(nativeWorks, ","), "native workloads (empty: none)")
 	fs.BoolVar(&o.browser, "browser", true, "also run the browser benchmark in headless Chromium")
 	fs.StringVar(&bworks, "bworks", "rtt,pipe,big", "browser workloads")
+	fs.StringVar(&shimBase, "shimbase", "", "an older websocket.wasm (the shim) to run as the browser client shim-base, for A/B runs: -blibs=js,shim,shim-base")
+	fs.StringVar(&blibs, "blibs", strings.Join(browserLibs, ","), "browser clients (a quick A/B: -works= -blibs=js,shim -out /dev/null)")
 	fs.StringVar(&o.out, "out", "../BENCHMARKS.md", "report to write")
 	fs.StringVar(&o.chart, "chart", "bench/chart.png", "chart to write, relative to the report's directory")
 	fs.StringVar(&o.profile, "cpuprofile", "", "directory: write a CPU profile of every native client run there")
@@ -57,6 +60,7 @@ func runMain(args []string) error {
 	o.libs = splitList(libs)
 	o.works = splitList(works)
 	o.bworks = splitList(bworks)
+	o.blibs = splitList(blibs)
 	o.start = time.Now()
 	o.since = o.start
 	if *since > 0 {
@@ -82,7 +86,7 @@ func runMain(args []string) error {
 	var pageDir string
 	var bw *browserSetup
 	if o.browser {
-		bw, err = prepareBrowser()
+		bw, err = prepareBrowser(shimBase)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "bench: browser part skipped:", err)
 			o.browser = false

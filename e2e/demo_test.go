@@ -60,21 +60,17 @@ func run(t *testing.T, dir string, env []string, name string, args ...string) {
 	}
 }
 
-// site builds what `make demo` serves into a fresh folder: the repo's
-// index.html, websocket.wasm built from ./shim, the toolchain's
-// wasm_exec.js. It returns the folder and the dev server's binary.
+// site puts what `make demo` serves into a fresh folder: the repo's
+// index.html and the built files (see build). It returns the folder and
+// the dev server's binary.
 func site(t *testing.T, root string) (dir, web string) {
+	b := build(t, root)
 	dir = t.TempDir()
-	goroot, err := exec.Command("go", "env", "GOROOT").Output()
-	if err != nil {
-		t.Fatalf("go env GOROOT: %v", err)
-	}
-	copyFile(t, filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js"), filepath.Join(dir, "wasm_exec.js"))
 	copyFile(t, filepath.Join(root, "index.html"), filepath.Join(dir, "index.html"))
-	run(t, root, []string{"GOOS=js", "GOARCH=wasm"}, "go", "build", "-o", filepath.Join(dir, "websocket.wasm"), "./shim")
-	web = filepath.Join(t.TempDir(), "web")
-	run(t, root, nil, "go", "build", "-o", web, "./web")
-	return dir, web
+	for _, f := range []string{"wasm_exec.js", "websocket.js", "websocket.wasm"} {
+		copyFile(t, filepath.Join(b.dir, f), filepath.Join(dir, f))
+	}
+	return dir, b.web
 }
 
 func copyFile(t *testing.T, from, to string) {

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hybridws/websocket/internal/jspayload"
 	"github.com/hybridws/websocket/wasm"
 )
 
@@ -348,6 +349,9 @@ func TestEchoEveryField(t *testing.T) {
 		wantBytes []byte
 	}{
 		{"héllo ✓", text, "héllo ✓", nil},
+		{"pair 😀 ok", text, "pair 😀 ok", nil},
+		{jsEval(`() => "lone \ud800 surrogate"`), text, "lone \ufffd surrogate", nil}, // the browser sends U+FFFD for it
+		{"bin é 😀", nil, "", []byte("bin é 😀")},
 		{"as binary", nil, "", []byte("as binary")}, // no options: binary, as in the seed
 		{"as binary too", js.Null(), "", []byte("as binary too")},
 		{"empty options", map[string]any{}, "", []byte("empty options")},
@@ -736,6 +740,9 @@ func TestConnectDisconnectCycles(t *testing.T) {
 	if n := glue.Call("live").Int(); n != 0 {
 		t.Errorf("glue.js still holds %d connections", n)
 	}
+	if n := jspayload.Sinks(); n != 0 {
+		t.Errorf("%d message handlers were never taken by a dial", n)
+	}
 	if n := wasm.LiveFuncs(); n != 0 {
 		t.Errorf("%d js.Funcs are still alive after %d cycles", n, cycles)
 	}
@@ -771,5 +778,35 @@ func TestThrowingCallbackAndConsole(t *testing.T) {
 	api().Call("disconnect", h)
 	if evs := r.waitDone(); kinds(evs) != "CONNECTED MESSAGE DISCONNECTED" {
 		t.Errorf("events %v", evs)
+	}
+}
+
+// Messages reach glue.js from the socket's own handler (glue.sink), not
+// through Go: one that comes before Go reported CONNECTED waits for it,
+// and one after DISCONNECTED is dropped, so the event grammar holds
+// whichever of the socket and Go speaks first.
+func TestSinkKeepsTheGrammar(t *testing.T) {
+	r := newRecorder(t)
+	h := r.connect(wsURL("/slow?ms=500"), nil)
+	handler := glue.Call("sink", h.Get("id"))
+	handler.Invoke(map[string]any{"data": "early"}) // the upgrade is 500 ms away: Go has reported nothing yet
+	if n := len(r.snapshot()); n != 0 {
+		t.Fatalf("%d events right after connect", n)
+	}
+	evs := r.waitCount(evMessage, 1)
+	if kinds(evs) != "CONNECTED MESSAGE" || evs[1].text != "early" || evs[1].typ != typeText {
+		t.Fatalf("events %v, want CONNECTED then the early message", evs)
+	}
+	api().Call("send", h, u8(1, 2), nil)
+	evs = r.waitCount(evMessage, 2)
+	if !evs[2].isBytes || string(evs[2].bytes) != "\x01\x02" || !evs[2].ownBuffer {
+		t.Errorf("echo %v", evs[2])
+	}
+	api().Call("disconnect", h)
+	n := len(r.waitDone())
+	handler.Invoke(map[string]any{"data": "late"})
+	time.Sleep(20 * time.Millisecond)
+	if evs := r.snapshot(); len(evs) != n {
+		t.Errorf("events after DISCONNECTED: %v", evs[n:])
 	}
 }
