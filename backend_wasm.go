@@ -18,7 +18,7 @@ const inBrowser = true
 func dial(ctx context.Context, cfg *dialConfig) (transport, *HandshakeResponse, error) {
 	// The JavaScript API may have left a message handler for this
 	// connection, keyed by its Params (internal/jspayload).
-	c, protocol, err := wasm.DialSink(ctx, cfg.url, cfg.subprotocols, jspayload.TakeSink(cfg.params))
+	c, protocol, err := wasm.DialSink(ctx, cfg.url, cfg.subprotocols, jspayload.Sink(cfg.params))
 	if err != nil {
 		return nil, nil, err
 	}

@@ -34,8 +34,22 @@ export interface Params {
 	protocol?: string | null;
 	/** Extra request headers, "Name: value" lines separated by "\r\n"; validated, then ignored in a browser. */
 	headers?: string | null;
-	// reconnect?: {min_delay?, max_delay?, max_attempts?} comes with the
-	// reconnect work (DESIGN.md, round two), with data.retry_in.
+	/**
+	 * Come back by itself after a loss or a failed attempt: each is an
+	 * EVENT_ERROR whose retry_in says when the next attempt starts, each
+	 * success a new EVENT_CONNECTED on the same connection.
+	 */
+	reconnect?: Reconnect | null;
+}
+
+/** params.reconnect: every field may be left out. */
+export interface Reconnect {
+	/** Milliseconds: the longest first wait; 0 means 500. */
+	min_delay?: number | null;
+	/** Milliseconds: the wait doubles up to this; 0 means 30000. Each wait is drawn in [d/2, d]. */
+	max_delay?: number | null;
+	/** Failures in a row before giving up; 0 means no limit. */
+	max_attempts?: number | null;
 }
 
 /** The options of send. */
@@ -61,6 +75,8 @@ interface DataBase {
 	code: number;
 	reason: string;
 	handshake_response: HandshakeResponse | null;
+	/** Milliseconds until the next attempt (EVENT_ERROR with params.reconnect); 0 otherwise. */
+	retry_in: number;
 }
 
 export interface ConnectedData extends DataBase {
@@ -70,6 +86,7 @@ export interface ConnectedData extends DataBase {
 	code: 0;
 	reason: "";
 	handshake_response: HandshakeResponse;
+	retry_in: 0;
 }
 
 export interface TextMessageData extends DataBase {
@@ -80,6 +97,7 @@ export interface TextMessageData extends DataBase {
 	code: 0;
 	reason: "";
 	handshake_response: null;
+	retry_in: 0;
 }
 
 export interface BinaryMessageData extends DataBase {
@@ -90,6 +108,7 @@ export interface BinaryMessageData extends DataBase {
 	code: 0;
 	reason: "";
 	handshake_response: null;
+	retry_in: 0;
 }
 
 export interface ErrorData extends DataBase {
@@ -111,6 +130,7 @@ export interface DisconnectedData extends DataBase {
 	/** The close reason. */
 	reason: string;
 	handshake_response: null;
+	retry_in: 0;
 }
 
 /** The callback's data: narrow it on event (and on type for a message). */

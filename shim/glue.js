@@ -7,11 +7,12 @@
 // reports, and runs the page's callbacks from microtasks, outside any Go
 // call, so that a slow or throwing callback never touches the Go side.
 //
-// bridge: {connect(id, url, timeoutMs, protocol, headers), send(id, message,
+// bridge: {connect(id, url, timeoutMs, protocol, headers, minDelayMs,
+// maxDelayMs, maxAttempts), send(id, message,
 // isText, length, asIs), disconnect(id), consts}. Each returns null on success or
 // [errorClass, text]. The value returned is {api, deliver, sink, live}: api
 // is globalThis.websocket; Go calls deliver(id, event, message, type, code,
-// reason, handshake_response, closedText) from the connection's goroutine
+// reason, handshake_response, closedText, retry_in) from the connection's goroutine
 // for every event but messages; sink(id) makes the socket's onmessage
 // handler of connection id, which queues its messages without a call into
 // Go; live() counts the connections whose DISCONNECTED the page has not
@@ -159,7 +160,7 @@
 			[params, callback] = [undefined, params]; // connect(url, callback): params omitted
 		}
 		if (!isParams(params)) {
-			throw new TypeError(`websocket.connect: params must be an object {timeout, protocol, headers}, null or undefined, got ${got(params)}`);
+			throw new TypeError(`websocket.connect: params must be an object {timeout, protocol, headers, reconnect}, null or undefined, got ${got(params)}`);
 		}
 		params ??= {};
 		let timeout = params.timeout;
@@ -170,6 +171,28 @@
 		}
 		const protocol = optString("connect", "params.protocol", params.protocol);
 		const headers = optString("connect", "params.headers", params.headers);
+		// reconnect: {min_delay, max_delay, max_attempts}, milliseconds; -1
+		// tells Go there is none.
+		let minDelay = -1, maxDelay = 0, maxAttempts = 0;
+		const rc = params.reconnect;
+		if (rc !== undefined && rc !== null) {
+			if (typeof rc !== "object" || !isParams(rc)) {
+				throw new TypeError(`websocket.connect: params.reconnect must be an object {min_delay, max_delay, max_attempts}, null or undefined, got ${got(rc)}`);
+			}
+			const ms = (name, v, integer) => {
+				if (v === undefined || v === null) return 0;
+				if (typeof v !== "number" || !(v >= 0) || v === Infinity || (integer && !Number.isInteger(v))) {
+					throw new TypeError(`websocket.connect: params.reconnect.${name} must be ${integer ? "an integer" : "a number of milliseconds"} >= 0, got ${got(v)}`);
+				}
+				return v;
+			};
+			minDelay = ms("min_delay", rc.min_delay, false);
+			maxDelay = ms("max_delay", rc.max_delay, false);
+			maxAttempts = ms("max_attempts", rc.max_attempts, true);
+			if (maxDelay > 0 && minDelay > maxDelay) {
+				throw new TypeError(`websocket.connect: params.reconnect.min_delay (${minDelay}) must not be more than max_delay (${maxDelay})`);
+			}
+		}
 		if (typeof callback !== "function") {
 			throw new TypeError(`websocket.connect: callback must be a function (connection, data), got ${got(callback)}`);
 		}
@@ -179,7 +202,7 @@
 		records.set(handle, r);
 		live.set(id, r); // before Go starts: Go may report events before connect returns
 		try {
-			fail(bridge.connect(id, url, timeout, protocol, headers));
+			fail(bridge.connect(id, url, timeout, protocol, headers, minDelay, maxDelay, maxAttempts));
 		} catch (e) {
 			live.delete(id);
 			records.delete(handle);
@@ -257,10 +280,10 @@
 			queueMicrotask(flush);
 		}
 	};
-	const deliver = (id, event, message, type, code, reason, handshake_response, closedText) => {
+	const deliver = (id, event, message, type, code, reason, handshake_response, closedText, retry_in) => {
 		const r = live.get(id);
 		if (r === undefined) return;
-		enqueue(r, {event, message, type, code, reason, handshake_response});
+		enqueue(r, {event, message, type, code, reason, handshake_response, retry_in});
 		if (closedText !== undefined) {
 			r.closed = closedText;
 			live.delete(id);
@@ -269,6 +292,11 @@
 			r.open = true;
 			for (const data of r.early) enqueue(r, data);
 			r.early = null;
+		} else if (event === c.EVENT_ERROR && r.open) {
+			// The connection was lost (a retry may follow): the next
+			// socket's messages wait for its CONNECTED.
+			r.open = false;
+			r.early = [];
 		}
 	};
 	// sink(id) is the socket's onmessage handler for connection id (Go
@@ -280,8 +308,8 @@
 		if (r === undefined) return; // after DISCONNECTED: nothing more
 		const d = ev.data;
 		const data = typeof d === "string"
-			? { event: c.EVENT_MESSAGE, message: d, type: c.DATA_TYPE_TEXT, code: 0, reason: "", handshake_response: null }
-			: { event: c.EVENT_MESSAGE, message: new Uint8Array(d), type: c.DATA_TYPE_BINARY, code: 0, reason: "", handshake_response: null };
+			? { event: c.EVENT_MESSAGE, message: d, type: c.DATA_TYPE_TEXT, code: 0, reason: "", handshake_response: null, retry_in: 0 }
+			: { event: c.EVENT_MESSAGE, message: new Uint8Array(d), type: c.DATA_TYPE_BINARY, code: 0, reason: "", handshake_response: null, retry_in: 0 };
 		if (r.open) enqueue(r, data);
 		else r.early.push(data);
 	};

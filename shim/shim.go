@@ -86,8 +86,9 @@ func glueFactory() js.Value {
 	return js.Global().Get("Function").New("return (\n" + glueSource + "\n)").Invoke()
 }
 
-// bridgeConnect(id, url, timeoutMs, protocol, headers): glue.js has
-// checked the types already.
+// bridgeConnect(id, url, timeoutMs, protocol, headers, minDelayMs,
+// maxDelayMs, maxAttempts): glue.js has checked the types already; a
+// negative minDelayMs means no reconnect.
 func bridgeConnect(_ js.Value, a []js.Value) any {
 	id := a[0].Int()
 	p := &websocket.Params{
@@ -95,11 +96,21 @@ func bridgeConnect(_ js.Value, a []js.Value) any {
 		Protocol: a[3].String(),
 		Headers:  a[4].String(),
 	}
+	if min := a[5].Float(); min >= 0 {
+		p.Reconnect = &websocket.Reconnect{
+			MinDelay:    millis(min),
+			MaxDelay:    millis(a[6].Float()),
+			MaxAttempts: int(min2(a[7].Float(), math.MaxInt32)),
+		}
+	}
 	// Messages go from the socket to glue.js without crossing into Go
-	// (jspayload): the browser backend installs this handler when it dials
-	// with p.
+	// (jspayload): the browser backend installs this handler each time it
+	// dials with p, until DISCONNECTED (emit) takes it away.
 	jspayload.SetSink(p, sink.Invoke(id))
 	conn, err := websocket.Connect(a[1].String(), p, func(c *websocket.Connection, d *websocket.Data) {
+		if d.Event == websocket.EventDisconnected {
+			jspayload.TakeSink(p)
+		}
 		emit(id, c, d)
 	})
 	if err != nil {
@@ -115,7 +126,14 @@ func bridgeConnect(_ js.Value, a []js.Value) any {
 	return nil
 }
 
-// millis converts a timeout in milliseconds; 0 means the default.
+func min2(a, b float64) float64 {
+	if a < b {
+		return a
+	}
+	return b
+}
+
+// millis converts a duration in milliseconds; 0 means the default.
 func millis(ms float64) time.Duration {
 	switch d := ms * float64(time.Millisecond); {
 	case ms <= 0:
@@ -256,7 +274,7 @@ func emit(id int, c *websocket.Connection, d *websocket.Data) {
 	}
 	// One call: glue.js builds the data object (a Set per field would be
 	// a call into JavaScript each).
-	deliver.Invoke(id, int(d.Event), message, typ, code, reason, hs, closed)
+	deliver.Invoke(id, int(d.Event), message, typ, code, reason, hs, closed, float64(d.RetryIn)/float64(time.Millisecond))
 }
 
 // headerObject turns response headers into {name: "value, value"}, names

@@ -45,7 +45,8 @@ async function main(): Promise<void> {
 				break;
 			case ws.EVENT_ERROR: {
 				const text: string = d.message;
-				console.error(text);
+				const retryIn: number = d.retry_in;
+				console.error(text, retryIn > 0 ? `reconnecting in ${retryIn} ms` : "");
 				break;
 			}
 			case ws.EVENT_DISCONNECTED: {
@@ -63,6 +64,13 @@ async function main(): Promise<void> {
 	ws.connect("ws://127.0.0.1:8080/echo", (c, d) => console.log(c.id, c.url, d.event));
 	ws.connect("ws://127.0.0.1:8080/echo", null, () => {});
 	ws.connect("ws://127.0.0.1:8080/echo", {}, () => {});
+	ws.connect("ws://127.0.0.1:8080/echo", { reconnect: {} }, () => {});
+	ws.connect("ws://127.0.0.1:8080/echo", { reconnect: { min_delay: 250, max_delay: 10000, max_attempts: 5 } }, (c, d) => {
+		if (d.event === ws.EVENT_CONNECTED) {
+			const none: 0 = d.retry_in;
+			console.log(none);
+		}
+	});
 
 	ws.send(conn, "text as binary");
 	ws.send(conn, new Uint8Array([1, 2, 3]), { type: ws.DATA_TYPE_BINARY });
@@ -79,6 +87,10 @@ async function main(): Promise<void> {
 	ws.connect("ws://127.0.0.1/", { protocol: ["chat"] }, () => {});
 	// @ts-expect-error: headers are one string of lines
 	ws.connect("ws://127.0.0.1/", { headers: { "X-A": "1" } }, () => {});
+	// @ts-expect-error: reconnect delays are numbers of milliseconds
+	ws.connect("ws://127.0.0.1/", { reconnect: { min_delay: "1s" } }, () => {});
+	// @ts-expect-error: reconnect is an object
+	ws.connect("ws://127.0.0.1/", { reconnect: true }, () => {});
 	// @ts-expect-error: the callback is required
 	ws.connect("ws://127.0.0.1/", {});
 	// @ts-expect-error: a plain object is not a connection

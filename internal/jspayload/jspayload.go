@@ -8,8 +8,9 @@
 //
 // Received messages: the shim leaves a JavaScript message handler for a
 // connection with SetSink, keyed by the *Params it passes to Connect; the
-// browser backend takes it (TakeSink) when it dials and installs it as the
-// socket's onmessage (wasm.DialSink). Messages then go from the socket
+// browser backend looks it up (Sink) each time it dials and installs it as
+// the socket's onmessage (wasm.DialSink); the shim takes it away
+// (TakeSink) at DISCONNECTED. Messages then go from the socket
 // straight to the page's queue of events, which holds them until Go has
 // reported CONNECTED and drops them once it has reported DISCONNECTED.
 //
@@ -43,6 +44,19 @@ func SetSink(key any, sink js.Value) {
 	mu.Unlock()
 }
 
+// Sink returns the handler left for key, undefined if there is none. It
+// stays for the next dial with key (Params.Reconnect dials again) until
+// TakeSink.
+func Sink(key any) js.Value {
+	mu.Lock()
+	defer mu.Unlock()
+	v, ok := sinks[key]
+	if !ok {
+		return js.Undefined()
+	}
+	return v
+}
+
 // TakeSink returns the handler left for key and forgets it; undefined if
 // there is none.
 func TakeSink(key any) js.Value {
@@ -56,8 +70,8 @@ func TakeSink(key any) js.Value {
 	return v
 }
 
-// Sinks returns how many handlers wait to be taken (0 once every dial has
-// started; tests use it to find leaks).
+// Sinks returns how many handlers are left (0 once every connection has
+// ended; tests use it to find leaks).
 func Sinks() int {
 	mu.Lock()
 	defer mu.Unlock()
