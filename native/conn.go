@@ -36,8 +36,13 @@ func (c *Conn) Read() (int, []byte, error) {
 		if kerr := c.ka.failure(); kerr != nil {
 			return 0, nil, kerr
 		}
-		if errors.Is(err, errMaskedFrame) {
+		switch {
+		case errors.Is(err, errMaskedFrame):
 			c.Close(1002, "masked frame from server")
+		case errors.Is(err, errInvalidUTF8):
+			c.Close(1007, "invalid UTF-8 in text message")
+		case errors.Is(err, errCloseReason):
+			c.Close(1007, "invalid UTF-8 in close reason")
 		}
 		return 0, nil, err
 	}
@@ -131,6 +136,8 @@ func (c *Conn) CloseStatus(readErr error) (code int, reason string, clean bool) 
 	switch {
 	case errors.Is(readErr, websocket.ErrMessageTooBig):
 		return 1009, "", false
+	case errors.Is(readErr, errInvalidUTF8), errors.Is(readErr, errCloseReason):
+		return 1007, "", false
 	case isProtocolError(readErr), errors.Is(readErr, errMaskedFrame):
 		return 1002, "", false
 	}
