@@ -6,7 +6,7 @@ GOFILES  = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -
 .PHONY: test lint test-native test-browser demo bench fuzz test-load wasm test-e2e conformance conformance-browser
 
 ## test: gofmt, go vet (native and wasm), native tests with -race, then the browser tests
-test: lint conformance test-native test-browser test-e2e test-interop
+test: lint conformance test-native test-browser conformance-browser test-e2e test-interop
 
 lint:
 	@out=$$(gofmt -l $(GOFILES)); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
@@ -156,7 +156,7 @@ conformance:
 # (recorded, not judged); the echo categories 1, 5, 9 and 10 must be OK.
 conformance-browser: $(BROWSER_BIN)/headless_shell
 	$(GO) build -o $(BROWSER_BIN)/wasmbrowsertest github.com/agnivade/wasmbrowsertest
-	@{ PATH="$(BROWSER_BIN):$$PATH" $(GO) run ./internal/cmd/conformance -serve -require 1,5,9,10 $(CONFORMANCEFLAGS) -- \
+	@{ PATH="$(BROWSER_BIN):$$PATH" $(GO) run ./internal/cmd/conformance -serve -require 1,5,9,10 -patience 3 $(CONFORMANCEFLAGS) -- \
 		env GOOS=js GOARCH=wasm $(GO) test -tags autobahn -count=1 -timeout 10m \
 		-exec $(BROWSER_BIN)/wasmbrowsertest ./internal/autobahn 2>&1; echo $$? > $(CACHE)/conformance-browser.rc; } \
 		| grep --line-buffered -v 'unknown IPAddressSpace value'; \

@@ -118,6 +118,7 @@ type Result struct {
 	ClientCode  int    // the code in the client's close frame; 0 none (no frame or no code)
 	ClientClose bool   // the client sent a close frame
 	ClosedByMe  bool   // the fuzzer started the closing handshake
+	EchoOnly    bool   // the case expects the fuzzer to close: the client only echoes
 	Clean       bool   // the closing handshake completed
 	DroppedByMe bool   // the fuzzer dropped the TCP connection
 	Violation   string // the client broke the protocol on the wire
@@ -129,11 +130,11 @@ func (r *Result) Passed() bool {
 	return good(r.Behavior) && good(r.BehaviorClose)
 }
 
-// Verdict is the single word for the case: the events' verdict, unless the
-// closing failed where the events passed.
+// Verdict is the single word for the case: the events' verdict, unless
+// they passed and the closing did not (then WRONG CODE, UNCLEAN or FAILED).
 func (r *Result) Verdict() string {
 	if r.Behavior == OK && r.BehaviorClose != OK && r.BehaviorClose != Informational {
-		return Failed
+		return r.BehaviorClose
 	}
 	return r.Behavior
 }

@@ -316,6 +316,15 @@ func (f *Fuzz) readLoop() {
 			return
 		}
 		if v := f.check(fr); v != "" {
+			if fr.op == opClose {
+				// Keep what the client said, for the report.
+				f.mu.Lock()
+				f.clientClose = true
+				if len(fr.payload) >= 2 {
+					f.clientCode = int(binary.BigEndian.Uint16(fr.payload))
+				}
+				f.mu.Unlock()
+			}
 			f.violate(v)
 			continue
 		}

@@ -28,9 +28,14 @@ func codes(list []int) string {
 
 // Row is one category's line of the table.
 type Row struct {
-	Category, Name                              string
-	Cases, OK, NonStrict, Informational, Failed int
-	Time                                        time.Duration
+	Category, Name string
+	Cases, OK      int
+	NonStrict      int
+	Informational  int
+	WrongCode      int
+	Unclean        int
+	Failed         int
+	Time           time.Duration
 }
 
 // Tally counts the results by category and verdict (Result.Verdict).
@@ -52,6 +57,10 @@ func Tally(results []*Result) []Row {
 			row.NonStrict++
 		case Informational:
 			row.Informational++
+		case WrongCode:
+			row.WrongCode++
+		case Unclean:
+			row.Unclean++
 		default:
 			row.Failed++
 		}
@@ -71,32 +80,35 @@ func Tally(results []*Result) []Row {
 // Table formats the tally as text (markdown false) or a Markdown table.
 func Table(results []*Result, markdown bool) string {
 	var b strings.Builder
-	head := []string{"category", "cases", "OK", "NON-STRICT", "INFORMATIONAL", "FAILED"}
+	line := func(name string, r Row) {
+		if markdown {
+			fmt.Fprintf(&b, "| %s | %d | %d | %d | %d | %d | %d | %d |\n", name, r.Cases, r.OK, r.NonStrict, r.Informational, r.WrongCode, r.Unclean, r.Failed)
+		} else {
+			fmt.Fprintf(&b, "%-26s %5d %5d %10d %13d %10d %7d %6d %8s\n", name, r.Cases, r.OK, r.NonStrict, r.Informational, r.WrongCode, r.Unclean, r.Failed, r.Time.Round(time.Millisecond))
+		}
+	}
 	if markdown {
-		b.WriteString("| " + strings.Join(head, " | ") + " |\n|---|--:|--:|--:|--:|--:|\n")
+		b.WriteString("| category | cases | OK | NON-STRICT | INFORMATIONAL | WRONG CODE | UNCLEAN | FAILED |\n|---|--:|--:|--:|--:|--:|--:|--:|\n")
 	} else {
-		fmt.Fprintf(&b, "%-28s %6s %6s %11s %14s %7s %9s\n", head[0], head[1], head[2], head[3], head[4], head[5], "time")
+		fmt.Fprintf(&b, "%-26s %5s %5s %10s %13s %10s %7s %6s %8s\n", "category", "cases", "OK", "NON-STRICT", "INFORMATIONAL", "WRONG CODE", "UNCLEAN", "FAILED", "time")
 	}
 	var total Row
 	for _, r := range Tally(results) {
-		name := r.Category + " " + r.Name
-		if markdown {
-			fmt.Fprintf(&b, "| %s | %d | %d | %d | %d | %d |\n", name, r.Cases, r.OK, r.NonStrict, r.Informational, r.Failed)
-		} else {
-			fmt.Fprintf(&b, "%-28s %6d %6d %11d %14d %7d %9s\n", name, r.Cases, r.OK, r.NonStrict, r.Informational, r.Failed, r.Time.Round(time.Millisecond))
-		}
+		line(r.Category+" "+r.Name, r)
 		total.Cases += r.Cases
 		total.OK += r.OK
 		total.NonStrict += r.NonStrict
 		total.Informational += r.Informational
+		total.WrongCode += r.WrongCode
+		total.Unclean += r.Unclean
 		total.Failed += r.Failed
 		total.Time += r.Time
 	}
+	name := "all"
 	if markdown {
-		fmt.Fprintf(&b, "| **all** | %d | %d | %d | %d | %d |\n", total.Cases, total.OK, total.NonStrict, total.Informational, total.Failed)
-	} else {
-		fmt.Fprintf(&b, "%-28s %6d %6d %11d %14d %7d %9s\n", "all", total.Cases, total.OK, total.NonStrict, total.Informational, total.Failed, total.Time.Round(time.Millisecond))
+		name = "**all**"
 	}
+	line(name, total)
 	return b.String()
 }
 

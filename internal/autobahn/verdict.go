@@ -12,7 +12,7 @@ func (f *Fuzz) judge(opened bool) *Result {
 	c := f.c
 	r := &Result{
 		ID: c.ID, Received: f.received, ClientCode: f.clientCode, ClientClose: f.clientClose,
-		ClosedByMe: f.closedByMe, Clean: f.clean, DroppedByMe: f.dropped, Violation: f.violation,
+		ClosedByMe: f.closedByMe, EchoOnly: c.Close.ByFuzzer, Clean: f.clean, DroppedByMe: f.dropped, Violation: f.violation,
 		Behavior: Failed, Detail: "the events differ from every expected outcome",
 	}
 	if c.OnMessage != nil {
