@@ -2,6 +2,8 @@
 
 package native
 
+import "encoding/binary"
+
 // utf8Stream validates UTF-8 a byte at a time, across frames and reads, so
 // that a text message is failed at the byte that makes it invalid, not
 // when it ends (RFC 6455 section 8.1; Autobahn's cases 6.4.x). Its zero
@@ -15,6 +17,15 @@ type utf8Stream struct {
 // (len(p) if all of them are).
 func (s *utf8Stream) feed(p []byte) int {
 	for i := 0; i < len(p); i++ {
+		if s.need == 0 {
+			// ASCII, eight bytes at a time.
+			for i+8 <= len(p) && binary.LittleEndian.Uint64(p[i:])&0x8080808080808080 == 0 {
+				i += 8
+			}
+			if i == len(p) {
+				break
+			}
+		}
 		b := p[i]
 		if s.need == 0 {
 			if b < 0x80 {
