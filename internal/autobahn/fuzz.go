@@ -120,14 +120,21 @@ func (f *Fuzz) message(binary bool, p []byte, fragSize int) {
 // frame's payload: Autobahn's beginMessageFrame and sendMessageFrameData).
 func (f *Fuzz) raw(b []byte) { f.writeNow(b) }
 
-// writeChops writes b in pieces of chop bytes, each its own write. A few
-// chops get a pause between them, so that each reaches the client in its
-// own segment; many chops (category 9) are written back to back.
+// writeChops writes b, after what is queued, in pieces of chop bytes,
+// each its own write, and nothing else in between. A few chops get a pause
+// after each, so that each reaches the client in its own segment; many
+// chops (category 9) are written back to back.
 func (f *Fuzz) writeChops(b []byte, chop int) {
+	f.wmu.Lock()
+	defer f.wmu.Unlock()
+	if len(f.pending) > 0 {
+		f.writeLocked(f.pending)
+		f.pending = nil
+	}
 	pause := len(b)/chop <= 256
 	for i := 0; i < len(b); i += chop {
-		f.writeNow(b[i:min(i+chop, len(b))])
-		if pause && i+chop < len(b) {
+		f.writeLocked(b[i:min(i+chop, len(b))])
+		if pause {
 			time.Sleep(20 * time.Microsecond)
 		}
 	}
@@ -149,6 +156,10 @@ func (f *Fuzz) writeNow(b []byte) {
 		b = append(f.pending, b...)
 		f.pending = nil
 	}
+	f.writeLocked(b)
+}
+
+func (f *Fuzz) writeLocked(b []byte) {
 	if len(b) == 0 {
 		return
 	}

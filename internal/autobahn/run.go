@@ -15,7 +15,9 @@ func Run(cases []*Case, mistake Mistake, patience float64, progress func(*Result
 	defer s.Close()
 	for i := range cases {
 		Echo(s.CaseURL(i+1), mistake, 3*time.Minute)
-		if r := s.Await(i+1, 3*time.Minute); r != nil && progress != nil {
+		// The verdict follows the client's DISCONNECTED at once, unless the
+		// client never reached the server.
+		if r := s.Await(i+1, time.Minute); r != nil && progress != nil {
 			progress(r)
 		}
 	}

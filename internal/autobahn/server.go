@@ -142,12 +142,13 @@ func (s *Server) handle(nc net.Conn) {
 		return
 	}
 	key := req.Header.Get("Sec-WebSocket-Key")
+	c := s.cases[n-1]
 	if req.Method != http.MethodGet || !headerHas(req.Header, "Connection", "upgrade") ||
 		!headerHas(req.Header, "Upgrade", "websocket") || req.Header.Get("Sec-WebSocket-Version") != "13" || key == "" {
 		io.WriteString(nc, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+		s.finish(n, &Result{ID: c.ID, Behavior: Failed, BehaviorClose: Failed, Detail: "the upgrade request is not a valid WebSocket one"})
 		return
 	}
-	c := s.cases[n-1]
 	resp := "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
 		"Sec-WebSocket-Accept: " + acceptKey(key) + "\r\n"
 	if c.Extensions != nil {
