@@ -156,8 +156,8 @@ conformance:
 # (recorded, not judged); the echo categories 1, 5, 9 and 10 must be OK.
 conformance-browser: $(BROWSER_BIN)/headless_shell
 	$(GO) build -o $(BROWSER_BIN)/wasmbrowsertest github.com/agnivade/wasmbrowsertest
-	@{ PATH="$(BROWSER_BIN):$$PATH" $(GO) run ./internal/cmd/conformance -serve -require 1,5,9,10 -patience 3 $(CONFORMANCEFLAGS) -- \
-		env GOOS=js GOARCH=wasm $(GO) test -tags autobahn -count=1 -timeout 10m \
+	@{ PATH="$(BROWSER_BIN):$$PATH" $(GO) run ./internal/cmd/conformance -serve -require 1,5,9,10 -patience 3 -timeout 9m $(CONFORMANCEFLAGS) -- \
+		env GOOS=js GOARCH=wasm $(GO) test -tags autobahn -count=1 -timeout 8m \
 		-exec $(BROWSER_BIN)/wasmbrowsertest ./internal/autobahn 2>&1; echo $$? > $(CACHE)/conformance-browser.rc; } \
 		| grep --line-buffered -v 'unknown IPAddressSpace value'; \
 	exit $$(cat $(CACHE)/conformance-browser.rc)

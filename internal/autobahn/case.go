@@ -148,8 +148,15 @@ func (r *Result) Summary() string {
 			code = fmt.Sprint(r.ClientCode)
 		}
 	}
-	s := fmt.Sprintf("%s (close %s): client close code %s, closed by %s, clean %v",
-		r.Behavior, r.BehaviorClose, code, map[bool]string{true: "fuzzer", false: "client"}[r.ClosedByMe], r.Clean)
+	first := "neither (no close frame)"
+	switch {
+	case r.ClosedByMe:
+		first = "fuzzer"
+	case r.ClientClose:
+		first = "client"
+	}
+	s := fmt.Sprintf("%s (close %s): client close code %s, closed first by %s, clean %v",
+		r.Behavior, r.BehaviorClose, code, first, r.Clean)
 	if r.Detail != "" {
 		s += "; " + r.Detail
 	}

@@ -25,6 +25,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hybridws/websocket/internal/autobahn"
@@ -37,6 +38,7 @@ func main() {
 	require := flag.String("require", "", "with -serve: comma-separated categories whose echo cases must be OK; the rest only informs")
 	verbose := flag.Bool("v", false, "print each case's verdict as it comes")
 	patience := flag.Float64("patience", 1, "multiply every wait of the cases (1: Autobahn's)")
+	timeout := flag.Duration("timeout", 5*time.Minute, "give up after this long, with the verdicts so far (a broken client makes every case wait its full time)")
 	flag.Parse()
 
 	var patterns []string
@@ -49,6 +51,17 @@ func main() {
 		os.Exit(2)
 	}
 	start := time.Now()
+	var mu sync.Mutex
+	var sofar []*autobahn.Result
+	time.AfterFunc(*timeout, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Printf("conformance: timed out after %v; the verdicts so far:\n\n%s", *timeout, autobahn.Table(sofar, *markdown))
+		for _, l := range autobahn.NotOK(sofar) {
+			fmt.Println("  " + l)
+		}
+		os.Exit(1)
+	})
 	var results []*autobahn.Result
 	if *serve {
 		var err error
@@ -65,6 +78,9 @@ func main() {
 	} else {
 		var err error
 		results, err = autobahn.Run(cases, autobahn.NoMistake, *patience, func(r *autobahn.Result) {
+			mu.Lock()
+			sofar = append(sofar, r)
+			mu.Unlock()
 			if *verbose {
 				fmt.Printf("%-8s %s %s\n", r.ID, r.Verdict(), r.Duration.Round(time.Millisecond))
 			}
