@@ -3,10 +3,10 @@ GO      ?= go
 CACHE   := $(CURDIR)/.cache
 GOFILES  = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.cache/*')
 
-.PHONY: test lint test-native test-browser demo bench fuzz test-load wasm test-e2e conformance conformance-browser
+.PHONY: test lint test-native test-browser demo bench fuzz test-load wasm test-e2e
 
 ## test: gofmt, go vet (native and wasm), native tests with -race, then the browser tests
-test: lint conformance test-native test-browser conformance-browser test-e2e test-interop
+test: lint test-native test-browser test-e2e test-interop
 
 lint:
 	@out=$$(gofmt -l $(GOFILES)); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
@@ -142,12 +142,16 @@ $(CACHE)/node/node_modules/ws/package.json:
 		{ echo "make test-interop needs Node.js and npm" >&2; exit 1; }
 	mkdir -p $(CACHE)/node && npm install --prefix $(CACHE)/node --no-audit --no-fund ws@8
 
-# Conformance (issue 17): the Autobahn|Testsuite client cases, ported to Go
-# in internal/autobahn (a fuzzing server on raw TCP and an echo client on
-# the public API), natively: a table per category and one line per case
-# that is not OK; fails unless every case is OK or INFORMATIONAL.
+# Conformance (issue 17; both runs are part of make test): the
+# Autobahn|Testsuite client cases, ported to Go in internal/autobahn (a
+# fuzzing server on raw TCP and an echo client on the public API), natively:
+# a table per category and one line per case that is not OK; fails unless
+# every case is OK or INFORMATIONAL.
 # CONFORMANCEFLAGS='-cases 6.4,7 -v' runs a few, verbosely.
 CONFORMANCEFLAGS ?=
+.PHONY: conformance conformance-browser
+test: conformance conformance-browser
+
 conformance:
 	$(GO) run ./internal/cmd/conformance $(CONFORMANCEFLAGS)
 

@@ -4,7 +4,6 @@ package autobahn
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
 )
@@ -116,5 +115,3 @@ func readFrame(r io.Reader) (clientFrame, error) {
 	}
 	return f, nil
 }
-
-var errTooLarge = errors.New("client message too large")
