@@ -3,18 +3,57 @@ GO      ?= go
 CACHE   := $(CURDIR)/.cache
 GOFILES  = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.cache/*')
 
-.PHONY: test lint test-native test-browser demo bench fuzz test-load wasm test-e2e
+.PHONY: test lint lint-platforms test-native test-browser demo bench fuzz test-load wasm test-e2e test-toolchains
 
-## test: gofmt, go vet (native and wasm), native tests with -race, then the browser tests
+## test: gofmt, go vet (native and wasm), the platform matrix, native tests with -race, then the browser tests
 test: lint test-native test-browser test-e2e test-interop
 
-lint:
+lint: lint-platforms
 	@out=$$(gofmt -l $(GOFILES)); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) vet -tags hybridws_portable ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./...
 
+# Every native target a game ships to: go vet, then every test binary
+# compiled (not run), with cgo off. ios/arm64 is not here: Go needs Apple's
+# external linker for it, even for go vet. Prints the time it took.
+PLATFORMS ?= windows/amd64 windows/arm64 darwin/amd64 darwin/arm64 linux/amd64 \
+	linux/arm64 linux/386 freebsd/amd64 android/arm64
+
+lint-platforms:
+	@start=$$(date +%s); tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	for p in $(PLATFORMS); do \
+		echo "CGO_ENABLED=0 GOOS=$${p%/*} GOARCH=$${p#*/} go vet ./... && go test -c ./..."; \
+		CGO_ENABLED=0 GOOS=$${p%/*} GOARCH=$${p#*/} $(GO) vet ./... || exit 1; \
+		CGO_ENABLED=0 GOOS=$${p%/*} GOARCH=$${p#*/} $(GO) test -c -o "$$tmp/" ./... > "$$tmp/log" 2>&1 || \
+			{ cat "$$tmp/log"; exit 1; }; \
+	done; \
+	echo "lint-platforms: $(words $(PLATFORMS)) targets built in $$(( $$(date +%s) - start )) s"
+
+# The native suite, then the guarantee suite (the root package) and native/
+# again on the portable write path, the one Windows gets: the tag
+# hybridws_portable switches the Unix non-blocking writes off
+# (native/nbwrite_other.go).
 test-native:
 	$(GO) test -race -count=1 -timeout 5m ./...
+	$(GO) test -race -count=1 -timeout 5m -tags hybridws_portable . ./native
+
+# The oldest Go release go.mod allows and the newest one, each fetched by
+# the go command through the module proxy (GOTOOLCHAIN): go vet (native and
+# js/wasm) and the native suite. CI runs it after make test.
+GO_OLDEST ?= go1.24.11
+GO_NEWEST ?= go1.27.3
+
+test-toolchains:
+	@want=$$(sed -n 's/^go \([0-9]*\.[0-9]*\).*/go\1/p' go.mod); case "$(GO_OLDEST)" in "$$want"|"$$want".*) ;; \
+		*) echo "GO_OLDEST=$(GO_OLDEST) is not the release go.mod names ($$want): update one of them" >&2; exit 1;; esac
+	@for v in $(GO_OLDEST) $(GO_NEWEST); do \
+		echo "== GOTOOLCHAIN=$$v"; \
+		GOTOOLCHAIN=$$v $(GO) version && \
+		GOTOOLCHAIN=$$v $(GO) vet ./... && \
+		GOTOOLCHAIN=$$v GOOS=js GOARCH=wasm $(GO) vet ./... && \
+		GOTOOLCHAIN=$$v $(GO) test -race -count=1 -timeout 5m ./... || exit 1; \
+	done
 
 # The browser suite: the root package's tests (and every other js-capable
 # package) compiled for GOOS=js, run in headless Chromium by wasmbrowsertest

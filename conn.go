@@ -2,6 +2,7 @@ package websocket
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -39,6 +40,8 @@ type Connection struct {
 	inCallback bool          // a callback of this connection runs: Send leaves its messages for after it (send.go)
 	bufEst     int64         // -1: Write blocks (native); else an upper bound of the transport's own queue (browser)
 	pending    int64         // cost of this connection's undispatched Queue events
+	pendingN   int           // how many they are
+	started    time.Time     // when Connect returned it
 	resume     chan struct{} // wakes a reader paused on pending
 }
 
@@ -72,6 +75,7 @@ func Connect(url string, params *Params, callback Callback) (*Connection, error)
 		queue:     params.Queue,
 		sendLimit: params.SendQueueSize,
 		resume:    make(chan struct{}, 1),
+		started:   time.Now(),
 	}
 	if c.sendLimit == 0 {
 		c.sendLimit = DefaultSendQueueSize
@@ -132,7 +136,7 @@ func (c *Connection) run(ctx context.Context, cfg *dialConfig) {
 // serve reads until the connection ends, then emits the last events.
 func (c *Connection) serve(t transport) {
 	var readErr, failErr error
-	failCode := 0
+	failCode, failReason := 0, ""
 	for {
 		typ, p, err := t.Read()
 		if err != nil {
@@ -145,7 +149,11 @@ func (c *Connection) serve(t transport) {
 			break
 		}
 		c.emit(&Data{Event: EventMessage, Message: p, Type: DataType(typ)}, int64(len(p)))
-		c.waitDispatch()
+		if err := c.waitDispatch(); err != nil {
+			failCode, failReason, failErr = CloseNormalClosure, queueFullReason, err
+			t.Close(CloseNormalClosure, queueFullReason)
+			break
+		}
 	}
 
 	c.mu.Lock()
@@ -166,7 +174,7 @@ func (c *Connection) serve(t transport) {
 	switch {
 	case failErr != nil:
 		c.fail(failErr, nil)
-		c.emit(&Data{Event: EventDisconnected, Code: failCode}, 0)
+		c.emit(&Data{Event: EventDisconnected, Code: failCode, Reason: failReason}, 0)
 	case clean:
 		c.emit(&Data{Event: EventDisconnected, Code: code, Reason: reason}, 0)
 	case user:
@@ -191,31 +199,48 @@ func (c *Connection) emit(d *Data, size int64) {
 	cost := size + eventOverhead
 	c.mu.Lock()
 	c.pending += cost
+	c.pendingN++
 	c.mu.Unlock()
 	c.queue.push(c, d, cost)
 }
 
 // waitDispatch pauses reading while too many of this connection's events
-// wait in its Queue, so TCP pushes back on the server.
-func (c *Connection) waitDispatch() {
+// wait in its Queue, so TCP pushes back on the server. A browser socket
+// cannot stop reading: there, past maxPendingBrowser, it returns the error
+// that fails the connection.
+func (c *Connection) waitDispatch() error {
 	if c.queue == nil {
-		return
+		return nil
 	}
 	for {
 		c.mu.Lock()
-		wait := c.pending > maxPending && c.state == stateOpen
+		pending, n, open := c.pending, c.pendingN, c.state == stateOpen
 		c.mu.Unlock()
-		if !wait {
-			return
+		if inBrowser {
+			if pending > maxPendingBrowser && open {
+				return newError("read", c.url, ErrQueueFull, fmt.Sprintf(
+					"%d events (%.1f MiB) waited in the Queue, %v after the last Dispatch: the game stopped dispatching (a hidden tab?) and a browser socket cannot stop reading",
+					n, float64(pending)/(1<<20), c.queue.sinceDispatch(c.started).Round(time.Millisecond)), nil)
+			}
+			return nil
+		}
+		if pending <= maxPending || !open {
+			return nil
 		}
 		<-c.resume
 	}
 }
 
+// queueFullReason is the close reason the server gets when a browser
+// connection fails with ErrQueueFull. The code is 1000: a browser may send
+// only 1000 or 3000-4999, and codes of 3000 and up belong to applications.
+const queueFullReason = "client stopped dispatching events"
+
 // dispatched is called by Queue.Dispatch after running one event.
 func (c *Connection) dispatched(cost int64) {
 	c.mu.Lock()
 	c.pending -= cost
+	c.pendingN--
 	c.mu.Unlock()
 	c.wake()
 }

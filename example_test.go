@@ -93,3 +93,48 @@ func ExampleQueue() {
 	// disconnected with code 1000
 	// moves: 3
 }
+
+// A loop that is not paced by frames (a bot, a turn-based game, a test
+// driver) sleeps until events wait, instead of polling Dispatch, and still
+// runs its own timers: it selects on Queue.Ready and a ticker.
+func ExampleQueue_Ready() {
+	url := "ws://" + testServerAddr + "/echo"
+
+	queue := websocket.NewQueue()
+	var conn *websocket.Connection
+	open, done := false, false
+	callback := func(c *websocket.Connection, data *websocket.Data) {
+		switch data.Event {
+		case websocket.EventConnected:
+			open = true
+		case websocket.EventMessage:
+			fmt.Println("echo:", string(data.Message))
+			websocket.Disconnect(c)
+		case websocket.EventDisconnected:
+			fmt.Println("disconnected with code", data.Code)
+			done = true
+		}
+	}
+	conn, err := websocket.Connect(url, &websocket.Params{Queue: queue}, callback)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	sent := false
+	for !done {
+		select {
+		case <-queue.Ready(): // events wait: run their callbacks here
+			queue.Dispatch()
+		case <-tick.C: // the loop's own work, on its own schedule
+			if open && !sent {
+				sent = websocket.Send(conn, []byte("your move"), &websocket.SendOptions{Type: websocket.DataTypeText}) == nil
+			}
+		}
+	}
+	// Output:
+	// echo: your move
+	// disconnected with code 1000
+}

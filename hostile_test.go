@@ -133,7 +133,7 @@ func hostileCases() []hostileCase {
 // ERROR then DISCONNECTED with the RFC 6455 code, and we tell the server
 // that code in our close frame.
 func TestHostileServer(t *testing.T) {
-	for _, tc := range hostileCases() {
+	for _, tc := range append(hostileCases(), compressionHostileCases()...) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			type result struct {

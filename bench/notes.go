@@ -25,16 +25,11 @@ const notesText = `## What the profiles say
   before the one above, while single rtt runs of every client spread ±30% on
   this shared 2-core machine.
 - **rtt and many, Queue mode.** Each event crosses from the connection's
-  reader goroutine to the goroutine that calls ` + "`Dispatch`" + `, and the game loop
-  polls: when ` + "`Dispatch`" + ` finds nothing it sleeps 1 µs. The client's profile
-  (` + "`-cpuprofile`" + `, rtt, 3 s): 44% write/read system calls, 23% ` + "`runtime.futex`" + `
-  (waking the other thread for each event), 7% timers (the loop's sleep),
-  under 2% in this library's code. The handoff is the price of running
-  callbacks on the game's own goroutine; the public API gives a loop no way
-  to block until an event arrives, so it must poll (a ` + "`Gosched`" + ` spin instead
-  of the sleep starved the reader: 190 round trips/s). An API addition such
-  as a ` + "`Queue`" + ` method that waits for the next event would remove the polling,
-  not the handoff.
+  reader goroutine to the goroutine that calls ` + "`Dispatch`" + `. The loop now
+  sleeps on ` + "`Queue.Ready`" + ` instead of polling ` + "`Dispatch`" + ` with a 1 µs sleep
+  (which cost 7% in timers and 23% in ` + "`runtime.futex`" + ` in the earlier
+  profile); the handoff between the two goroutines is what remains, the
+  price of running callbacks on the game's own goroutine.
 - **pipe and big** are above 1.0× because queued messages go out corked: while
   the writer has more than one message, coder/websocket's per-message flushes
   and the 4 KiB pieces of a big message are gathered into writes of up to

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -96,15 +97,29 @@ func runMain(args []string) error {
 	}
 	defer func() { srv.Process.Kill(); srv.Wait() }()
 	url := "ws" + strings.TrimPrefix(base, "http") + "/echo"
+	deflateURL := "ws" + strings.TrimPrefix(base, "http") + "/deflate"
 
 	var results []work.Result
 	for run := 0; run < o.runs; run++ {
 		for _, w := range o.works {
 			for i := range o.libs {
 				lib := o.libs[(i+run)%len(o.libs)] // alternate the order run by run
-				r := clientRun(self, lib, w, url, o, run)
-				fmt.Fprintf(os.Stderr, "run %d %-8s %-13s %s\n", run+1, w, lib, describe(r))
+				if !runs(lib, w) {
+					continue
+				}
+				u := url
+				if slices.Contains(compressionWorks, w) {
+					u = deflateURL
+				}
+				r := clientRun(self, lib, w, u, o, run)
+				fmt.Fprintf(os.Stderr, "run %d %-9s %-14s %s\n", run+1, w, lib, describe(r))
 				results = append(results, r)
+				if w == "json" {
+					// Its bytes on the wire, as workloads of their own.
+					up, down := work.Result{Lib: lib, Work: "wire-up", Err: r.Err}, work.Result{Lib: lib, Work: "wire-down", Err: r.Err}
+					up.Value, down.Value = r.Up, r.Down
+					results = append(results, up, down)
+				}
 			}
 		}
 	}
@@ -149,6 +164,9 @@ func splitList(s string) []string {
 func describe(r work.Result) string {
 	if r.Err != "" {
 		return "FAILED: " + r.Err
+	}
+	if r.Work == "json" {
+		return fmt.Sprintf("%.1f %s, %.0f bytes/msg up, %.0f down", r.Value, work.Units[r.Work], r.Up, r.Down)
 	}
 	return fmt.Sprintf("%.1f %s", r.Value, work.Units[r.Work])
 }

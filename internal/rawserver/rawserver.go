@@ -94,6 +94,9 @@ type Upgrade struct {
 	Protocol string
 	// NoUpgrade: accept the TCP connection, read the request and never answer.
 	NoUpgrade bool
+	// Extensions, when set, is sent as Sec-WebSocket-Extensions (such as
+	// "permessage-deflate"), whatever the client offered.
+	Extensions string
 }
 
 // Conn is one upgraded connection, handed to a Script.
@@ -280,6 +283,9 @@ func (s *Server) handle(nc net.Conn) {
 	}
 	if proto != "" {
 		resp += "Sec-WebSocket-Protocol: " + proto + "\r\n"
+	}
+	if s.up.Extensions != "" {
+		resp += "Sec-WebSocket-Extensions: " + s.up.Extensions + "\r\n"
 	}
 	if _, err := io.WriteString(nc, resp+"\r\n"); err != nil {
 		return
