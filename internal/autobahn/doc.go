@@ -11,8 +11,10 @@
 // fuzzer moves on as soon as it happens, so a passing run is fast; the
 // waits that must pass in silence (6.4.x) keep Autobahn's length.
 //
-// Compression (categories 12 and 13) waits for the library to negotiate
-// permessage-deflate. Adding them takes: Case.Extensions to answer the
+// Compression (categories 12 and 13) is not ported: each case echoes
+// Autobahn's own test files (a bitmap, a PDF, a book, JSON, HTML) 1000
+// times, about 4.5 GB each way for category 12, far too much for make test;
+// a smaller variant would no longer be Autobahn's. Adding them takes: Case.Extensions to answer the
 // client's offer in the upgrade; frames sent with RSV 4 and a deflated
 // payload (compress/flate, the final 0x00 0x00 0xff 0xff removed); a reader
 // that accepts RSV1 on a message's first frame once the extension is agreed
