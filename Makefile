@@ -202,3 +202,27 @@ $(CACHE)/node/node_modules/ws/package.json:
 		{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs npm; }; } || \
 		{ echo "make test-interop needs Node.js and npm" >&2; exit 1; }
 	mkdir -p $(CACHE)/node && npm install --prefix $(CACHE)/node --no-audit --no-fund ws@8
+
+# Conformance (issue 17; both runs are part of make test): the
+# Autobahn|Testsuite client cases, ported to Go in internal/autobahn (a
+# fuzzing server on raw TCP and an echo client on the public API), natively:
+# a table per category and one line per case that is not OK; fails unless
+# every case is OK or INFORMATIONAL.
+# CONFORMANCEFLAGS='-cases 6.4,7 -v' runs a few, verbosely.
+CONFORMANCEFLAGS ?=
+.PHONY: conformance conformance-browser
+test: conformance conformance-browser
+
+conformance:
+	$(GO) run ./internal/cmd/conformance $(CONFORMANCEFLAGS)
+
+# The same cases with the echo client compiled to wasm, in headless
+# Chromium: the browser fails the connection itself on protocol errors
+# (recorded, not judged); the echo categories 1, 5, 9 and 10 must be OK.
+conformance-browser: $(BROWSER_BIN)/headless_shell
+	$(GO) build -o $(BROWSER_BIN)/wasmbrowsertest github.com/agnivade/wasmbrowsertest
+	@{ PATH="$(BROWSER_BIN):$$PATH" $(GO) run ./internal/cmd/conformance -serve -require 1,5,9,10 -patience 3 -timeout 9m $(CONFORMANCEFLAGS) -- \
+		env GOOS=js GOARCH=wasm $(GO) test -tags autobahn -count=1 -timeout 8m \
+		-exec $(BROWSER_BIN)/wasmbrowsertest ./internal/autobahn 2>&1; echo $$? > $(CACHE)/conformance-browser.rc; } \
+		| grep --line-buffered -v 'unknown IPAddressSpace value'; \
+	exit $$(cat $(CACHE)/conformance-browser.rc)

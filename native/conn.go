@@ -40,6 +40,10 @@ func (c *Conn) Read() (int, []byte, error) {
 		switch {
 		case errors.Is(err, errMaskedFrame):
 			c.Close(1002, "masked frame from server")
+		case errors.Is(err, errInvalidUTF8):
+			c.Close(1007, "invalid UTF-8 in text message")
+		case errors.Is(err, errCloseReason):
+			c.Close(1007, "invalid UTF-8 in close reason")
 		case isCorruptDeflate(err):
 			c.Close(1002, "corrupt compressed data")
 		}
@@ -135,6 +139,8 @@ func (c *Conn) CloseStatus(readErr error) (code int, reason string, clean bool) 
 	switch {
 	case errors.Is(readErr, websocket.ErrMessageTooBig):
 		return 1009, "", false
+	case errors.Is(readErr, errInvalidUTF8), errors.Is(readErr, errCloseReason):
+		return 1007, "", false
 	case isProtocolError(readErr), errors.Is(readErr, errMaskedFrame), isCorruptDeflate(readErr):
 		return 1002, "", false
 	}
