@@ -323,3 +323,28 @@ func TestReconnectBadInput(t *testing.T) {
 		}
 	}
 }
+
+// What Send queued and the connection never sent is reported, not lost
+// silently: the server stops reading, 16 MiB wait behind it, the server
+// dies, and the ERROR that announces the retry says how many bytes of the
+// queue were never sent.
+func TestReconnectReportsUnsent(t *testing.T) {
+	addr := phoenixAddr(t)
+	r := newRecorder(t)
+	c := r.connect("ws://"+addr+"/noread", &websocket.Params{Reconnect: fast})
+	r.waitEvent(websocket.EventConnected)
+	msg := make([]byte, 1<<20)
+	for i := 0; i < 16; i++ {
+		if err := websocket.Send(c, msg, nil); err != nil {
+			t.Fatalf("Send %d: %v", i, err)
+		}
+	}
+	restartPhoenix(t, 0, false)
+	e := r.waitEvent(websocket.EventError)
+	if e.RetryIn <= 0 {
+		t.Fatalf("RetryIn %v", e.RetryIn)
+	}
+	checkError(t, e, []error{websocket.ErrConnectionLost}, "bytes queued by Send were not sent")
+	websocket.Disconnect(c)
+	checkGrammar(t, r.waitDone(), true)
+}
