@@ -3,9 +3,6 @@
 package e2e
 
 import (
-	"bufio"
-	"fmt"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -13,82 +10,19 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// startWeb runs the dev server on addr ("127.0.0.1:0": a free port) and
-// returns the URL it prints and a func that kills it.
-func startWeb(t *testing.T, web, dir, addr string) (string, func()) {
-	t.Helper()
-	cmd := exec.Command(web, "-addr", addr, "-dir", dir)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	stopped := false
-	stop := func() {
-		if !stopped {
-			stopped = true
-			cmd.Process.Kill()
-			cmd.Wait()
-		}
-	}
-	t.Cleanup(stop)
-	lines := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if i := strings.Index(sc.Text(), "http://"); i >= 0 {
-				lines <- sc.Text()[i:]
-			}
-		}
-	}()
-	select {
-	case u := <-lines:
-		return u, stop
-	case <-time.After(20 * time.Second):
-		t.Fatal("the dev server printed no URL")
-		return "", nil
-	}
-}
-
 // The demo page with "Reconnect" ticked: the dev server is killed under
 // the page and started again on the same port; the page logs ERROR with
 // the wait (retry in N ms), then CONNECTED again, and echoes again.
 func TestDemoPageReconnect(t *testing.T) {
 	root := repoRoot(t)
 	dir, web := site(t, root)
-	pageURL, stop := startWeb(t, web, dir, "127.0.0.1:0")
+	pageURL, stop, _ := startWeb(t, web, dir, "127.0.0.1:0")
 	host := strings.TrimSuffix(strings.TrimPrefix(pageURL, "http://"), "/")
 	// Chromium logs each refused attempt while the server is down.
 	ctx, consoleLog := browser(t, "WebSocket connection to")
 
-	logText := func() string {
-		s, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("log").innerText`))
-		return s
-	}
-	step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v\nlog:\n%s\nconsole: %q", what, err, logText(), consoleLog())
-		}
-	}
-	waitEntries := func(kind string, n int) {
-		t.Helper()
-		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](fmt.Sprintf(
-			`document.querySelectorAll('#log .entry[data-event=%q]').length >= %d`, kind, n),
-			chromedp.WithPollingTimeout(30*time.Second))); err != nil {
-			t.Fatalf("waiting for %d %s: %v\nlog:\n%s\nconsole: %q", n, kind, err, logText(), consoleLog())
-		}
-	}
-	entry := func(kind string, i int) string {
-		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(
-			`document.querySelectorAll('#log .entry[data-event=%q]')[%d].innerText`, kind, i)))
-		if err != nil {
-			t.Fatalf("reading %s entry %d: %v", kind, i, err)
-		}
-		return strings.Join(strings.Fields(s), " ")
-	}
+	pg := &demoPage{t: t, ctx: ctx, console: consoleLog}
+	logText, step, waitEntries, entry := pg.logText, pg.step, pg.waitEntries, pg.entry
 	status := func() string {
 		s, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#status")))
 		return s

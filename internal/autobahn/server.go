@@ -14,21 +14,21 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/hybridws/websocket/internal/tcpserve"
 )
 
 // Server is the fuzzing server: ws://host:port/runCase?case=N runs case N
 // (1-based, as in Autobahn) of its list on that connection. It listens on
 // 127.0.0.1 only.
 type Server struct {
-	ln       net.Listener
+	*tcpserve.Server
 	cases    []*Case
 	patience float64
 
 	mu      sync.Mutex
 	results map[int]*Result
 	ready   map[int]chan struct{}
-	conns   map[net.Conn]bool
-	wg      sync.WaitGroup
 }
 
 // Start serves cases on a free loopback port until Close. patience
@@ -39,21 +39,17 @@ func Start(cases []*Case, patience float64) (*Server, error) {
 	if patience <= 0 {
 		patience = 1
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, fmt.Errorf("autobahn: listen: %w", err)
-	}
-	s := &Server{ln: ln, cases: cases, patience: patience, results: map[int]*Result{}, ready: map[int]chan struct{}{}, conns: map[net.Conn]bool{}}
+	s := &Server{cases: cases, patience: patience, results: map[int]*Result{}, ready: map[int]chan struct{}{}}
 	for i := range cases {
 		s.ready[i+1] = make(chan struct{})
 	}
-	s.wg.Add(1)
-	go s.serve()
+	ts, err := tcpserve.Listen(s.handle)
+	if err != nil {
+		return nil, fmt.Errorf("autobahn: listen: %w", err)
+	}
+	s.Server = ts
 	return s, nil
 }
-
-// Addr is the host:port the server listens on.
-func (s *Server) Addr() string { return s.ln.Addr().String() }
 
 // CaseURL is the URL that runs case n (1-based).
 func (s *Server) CaseURL(n int) string { return CaseURL(s.Addr(), n) }
@@ -92,39 +88,6 @@ func (s *Server) Results() []*Result {
 		}
 	}
 	return out
-}
-
-// Close stops the server and every case still running.
-func (s *Server) Close() {
-	s.ln.Close()
-	s.mu.Lock()
-	for c := range s.conns {
-		c.Close()
-	}
-	s.mu.Unlock()
-	s.wg.Wait()
-}
-
-func (s *Server) serve() {
-	defer s.wg.Done()
-	for {
-		nc, err := s.ln.Accept()
-		if err != nil {
-			return
-		}
-		s.mu.Lock()
-		s.conns[nc] = true
-		s.mu.Unlock()
-		s.wg.Add(1)
-		go func() {
-			defer s.wg.Done()
-			s.handle(nc)
-			nc.Close()
-			s.mu.Lock()
-			delete(s.conns, nc)
-			s.mu.Unlock()
-		}()
-	}
 }
 
 // handle upgrades one connection by hand and runs its case.
