@@ -1,0 +1,75 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"syscall/js"
+	"time"
+
+	"github.com/hybridws/websocket/examples/netcode"
+)
+
+// watchVisibility keeps the Queue bounded while the page is hidden. A
+// hidden tab gets no requestAnimationFrame, so Ebitengine's Update stops,
+// nobody calls Dispatch, and a browser socket cannot stop reading: events
+// would pile up for as long as the tab stays hidden. Until the library
+// bounds that itself, the game does it: while hidden it dispatches from a
+// timer (browsers still run those about once a second), and after
+// cfg.hiddenGrace it disconnects; it reconnects as soon as the page shows.
+// The timer takes g.mu, as Update does, so Dispatch never runs twice at once.
+func watchVisibility(g *Game) {
+	doc := js.Global().Get("document")
+	// The page lives as long as the game: this js.Func is never released.
+	onChange := js.FuncOf(func(js.Value, []js.Value) any {
+		hidden := doc.Get("hidden").Bool()
+		go g.setHidden(hidden) // a js.Func must not block: the lock waits in a goroutine
+		return nil
+	})
+	doc.Call("addEventListener", "visibilitychange", onChange)
+}
+
+func (g *Game) setHidden(hidden bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if hidden == g.hidden {
+		return
+	}
+	g.hidden = hidden
+	if hidden {
+		g.hiddenAt = time.Now()
+		go g.whileHidden(g.hiddenAt)
+		return
+	}
+	g.client.Resume()
+	if g.cfg.debug {
+		publish(g.debugState(time.Now()))
+	}
+}
+
+// whileHidden dispatches once a second until the page shows again or the
+// grace time is over, then pauses the connection.
+func (g *Game) whileHidden(since time.Time) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for range t.C {
+		g.mu.Lock()
+		if !g.hidden || !g.hiddenAt.Equal(since) {
+			g.mu.Unlock()
+			return
+		}
+		now := time.Now()
+		g.client.Update(now, netcode.Input{})
+		g.hiddenN++
+		paused := now.Sub(since) >= g.cfg.hiddenGrace
+		if paused {
+			g.client.Pause()
+		}
+		if g.cfg.debug {
+			publish(g.debugState(now))
+		}
+		g.mu.Unlock()
+		if paused {
+			return
+		}
+	}
+}
