@@ -22,6 +22,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -126,6 +127,10 @@ func start(t testing.TB, name string, args ...string) *proc {
 	p := &proc{cmd: exec.Command(name, args...), done: make(chan struct{})}
 	r, w := io.Pipe()
 	p.cmd.Stdout, p.cmd.Stderr = w, w
+	// Its own process group, so that stop reaches what it starts too
+	// (xvfb-run starts Xvfb and the game).
+	p.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	p.cmd.WaitDelay = 5 * time.Second
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -149,9 +154,16 @@ func (p *proc) output() string {
 	return p.out.String()
 }
 
-// stop kills the process and waits for it.
+// stop ends the process and everything it started (SIGTERM, then
+// SIGKILL after 3 s) and waits for it.
 func (p *proc) stop() {
-	p.cmd.Process.Kill()
+	pg := -p.cmd.Process.Pid
+	syscall.Kill(pg, syscall.SIGTERM)
+	select {
+	case <-p.done:
+	case <-time.After(3 * time.Second):
+	}
+	syscall.Kill(pg, syscall.SIGKILL)
 	<-p.done
 }
 
