@@ -271,8 +271,8 @@ func (c *Client) Resume() {
 	}
 }
 
-// Close disconnects for good and dispatches what is left, so no callback
-// runs later.
+// Close disconnects for good. Events of the closed connection that arrive
+// later (its DISCONNECTED) change nothing if Update or Close runs again.
 func (c *Client) Close() {
 	c.state = StateClosed
 	if c.conn != nil {
