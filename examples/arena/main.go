@@ -28,6 +28,9 @@ func main() {
 	// browser tab is another matter, see visibility_js.go.
 	ebiten.SetRunnableOnUnfocused(true)
 	watchVisibility(g)
+	if cfg.debug {
+		installDebug(g)
+	}
 	if err := ebiten.RunGame(g); err != nil {
 		log.Fatal(err)
 	}

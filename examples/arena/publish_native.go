@@ -18,3 +18,6 @@ func publish(state string) {
 	lastPublish = time.Now()
 	fmt.Println("arena-debug " + state)
 }
+
+// installDebug has nothing to add natively.
+func installDebug(*Game) {}
