@@ -3,17 +3,22 @@
 package e2e
 
 import (
+	"math"
 	"testing"
 	"time"
 )
+
+func dist(x0, y0, x1, y1 float32) float32 {
+	return float32(math.Hypot(float64(x1-x0), float64(y1-y0)))
+}
 
 func hasPlayers(n int) func(state) bool {
 	return func(s state) bool { return s.Connected && len(s.Players) >= n }
 }
 
 // TestTwoPagesThreeBots: the server, two game pages and three bots; each
-// page sees all five players, and a key held in page 1 moves that player
-// in page 2.
+// page sees all five players, a key held in page 1 moves that player in
+// page 2, and the mouse held in page 2 pulls that player in page 1.
 func TestTwoPagesThreeBots(t *testing.T) {
 	build(t)
 	addr := freeAddr(t)
@@ -54,6 +59,26 @@ func TestTwoPagesThreeBots(t *testing.T) {
 	}
 	t.Logf("page 1's player %d in page 2: (%.0f,%.0f) -> (%.0f,%.0f) with %s held", s1.ID, x0, y0, x1, y1, key)
 	t.Logf("page 1: %s", p1.waitFor("status", time.Second, hasPlayers(5)).Status)
+
+	// Hold the mouse button in page 2 at the far side of the arena from its
+	// player: page 1 sees that player head there. The 800x600 viewport
+	// shows the 640x480 world at 1.25x.
+	s2, _ = p2.state()
+	px, py, _ := s2.player(s2.ID)
+	tx, ty := float32(560), float32(400)
+	if px > 320 {
+		tx = 80
+	}
+	if py > 240 {
+		ty = 80
+	}
+	d0 := dist(px, py, tx, ty)
+	p2.mouse(true, float64(tx)*1.25, float64(ty)*1.25)
+	p1.waitFor("page 2's player to head for the mouse in page 1", 20*time.Second, func(s state) bool {
+		x, y, ok := s.player(s2.ID)
+		return ok && dist(x, y, tx, ty) < d0-60
+	})
+	p2.mouse(false, float64(tx)*1.25, float64(ty)*1.25)
 	shot := p2.screenshot("arena-browser.png")
 	t.Logf("screenshot of page 2: %s", shot)
 }

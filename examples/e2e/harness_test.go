@@ -333,6 +333,20 @@ func (p *page) key(down bool, key string, code int64) {
 	}
 }
 
+// mouse presses (down) or releases the left button at the viewport's
+// (x, y), in CSS pixels.
+func (p *page) mouse(down bool, x, y float64) {
+	typ, buttons := input.DispatchMouseEventTypeMouseReleased, int64(0)
+	if down {
+		typ, buttons = input.DispatchMouseEventTypeMousePressed, 1
+	}
+	if _, err := chromedp.Call(p.ctx, input.DispatchMouseEvent, input.DispatchMouseEventParams{
+		Type: typ, X: x, Y: y, Button: input.MouseButtonLeft, Buttons: buttons, ClickCount: 1,
+	}); err != nil {
+		p.t.Fatalf("%s: mouse: %v", p.name, err)
+	}
+}
+
 // setMinimized minimizes or restores the page's window: minimized, the
 // page is hidden (document.hidden) and gets no animation frames.
 func (p *page) setMinimized(min bool) {
