@@ -21,16 +21,18 @@ func watchVisibility(g *Game) {
 	doc := js.Global().Get("document")
 	// The page lives as long as the game: this js.Func is never released.
 	onChange := js.FuncOf(func(js.Value, []js.Value) any {
-		hidden := doc.Get("hidden").Bool()
-		go g.setHidden(hidden) // a js.Func must not block: the lock waits in a goroutine
+		go g.visibilityChanged(doc) // a js.Func must not block: the lock waits in a goroutine
 		return nil
 	})
 	doc.Call("addEventListener", "visibilitychange", onChange)
 }
 
-func (g *Game) setHidden(hidden bool) {
+// visibilityChanged reads document.hidden under the lock, so that quick
+// changes handled out of order still end in the page's real state.
+func (g *Game) visibilityChanged(doc js.Value) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	hidden := doc.Get("hidden").Bool()
 	if hidden == g.hidden {
 		return
 	}
