@@ -26,6 +26,9 @@ type debugState struct {
 	DispatchP50NS int64        `json:"dispatch_p50_ns"`
 	DispatchP99NS int64        `json:"dispatch_p99_ns"`
 	DispatchN     int64        `json:"dispatch_n"`
+	BusyP50NS     int64        `json:"busy_p50_ns"` // frames whose Dispatch ran a callback
+	BusyP99NS     int64        `json:"busy_p99_ns"`
+	BusyN         int64        `json:"busy_n"`
 	BytesIn       int64        `json:"bytes_in"`
 	HeapBytes     uint64       `json:"heap_bytes"`
 	LastError     string       `json:"last_error"`
@@ -49,6 +52,10 @@ func (g *Game) debugState(now time.Time) string {
 	v := c.DispatchTime.Values()
 	d.DispatchP50NS = int64(netcode.Percentile(v, 50))
 	d.DispatchP99NS = int64(netcode.Percentile(v, 99))
+	v = c.DispatchBusy.Values()
+	d.BusyP50NS = int64(netcode.Percentile(v, 50))
+	d.BusyP99NS = int64(netcode.Percentile(v, 99))
+	d.BusyN = c.DispatchBusy.Count()
 	for _, p := range g.players {
 		d.Players = append(d.Players, debugPoint{ID: p.ID, X: p.X, Y: p.Y})
 	}

@@ -17,6 +17,7 @@ func installDebug(g *Game) {
 		go func() { // a js.Func must not block: the lock waits in a goroutine
 			g.mu.Lock()
 			g.client.DispatchTime.Reset()
+			g.client.DispatchBusy.Reset()
 			g.client.BytesIn = 0
 			g.frames = 0
 			g.mu.Unlock()

@@ -71,8 +71,9 @@ type Client struct {
 	LastReason string
 	// Counters since NewClient.
 	Connects, Snapshots, Events, BytesIn, BytesOut int64
-	// DispatchTime holds how long each Update's Dispatch took.
-	DispatchTime Samples
+	// DispatchTime holds how long each Update's Dispatch took;
+	// DispatchBusy only those that ran at least one callback.
+	DispatchTime, DispatchBusy Samples
 }
 
 // NewClient returns a Client for cfg. It connects on the first Update.
@@ -116,7 +117,11 @@ func (c *Client) Update(now time.Time, in Input) {
 	c.now = now
 	t0 := time.Now()
 	n := c.queue.Dispatch()
-	c.DispatchTime.Add(time.Since(t0))
+	d := time.Since(t0)
+	c.DispatchTime.Add(d)
+	if n > 0 {
+		c.DispatchBusy.Add(d)
+	}
 	c.Events += int64(n)
 
 	switch c.state {

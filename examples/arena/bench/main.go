@@ -45,6 +45,9 @@ type botSummary struct {
 	Frames        int64   `json:"frames"`
 	DispatchP50NS int64   `json:"dispatch_p50_ns"`
 	DispatchP99NS int64   `json:"dispatch_p99_ns"`
+	BusyFrames    int64   `json:"busy_frames"`
+	BusyP50NS     int64   `json:"busy_p50_ns"`
+	BusyP99NS     int64   `json:"busy_p99_ns"`
 	BytesIn       int64   `json:"bytes_in"`
 	BytesOut      int64   `json:"bytes_out"`
 	Seconds       float64 `json:"seconds"`
@@ -58,6 +61,9 @@ type pageState struct {
 	DispatchP50NS int64   `json:"dispatch_p50_ns"`
 	DispatchP99NS int64   `json:"dispatch_p99_ns"`
 	DispatchN     int64   `json:"dispatch_n"`
+	BusyP50NS     int64   `json:"busy_p50_ns"`
+	BusyP99NS     int64   `json:"busy_p99_ns"`
+	BusyN         int64   `json:"busy_n"`
 	BytesIn       int64   `json:"bytes_in"`
 	RTTMS         float64 `json:"rtt_ms"`
 	Status        string  `json:"status"`
@@ -146,8 +152,10 @@ func main() {
 	fmt.Fprintf(&md, "| server CPU per tick (process user+system CPU / ticks: reads, writes, tick) | %.2f ms |\n", float64(s1.CPUNS-s0.CPUNS)/float64(ticks)/1e6)
 	fmt.Fprintf(&md, "| server tick itself (move, encode, hand to %d writers), p50 / p99 | %s / %s |\n", s1.Clients, us(s1.TickP50NS), us(s1.TickP99NS))
 	fmt.Fprintf(&md, "| bots: Dispatch per frame, p50 / p99 (%d frames) | %s / %s |\n", bs.Frames, us(bs.DispatchP50NS), us(bs.DispatchP99NS))
+	fmt.Fprintf(&md, "| bots: Dispatch in frames that ran a callback, p50 / p99 (%d frames) | %s / %s |\n", bs.BusyFrames, us(bs.BusyP50NS), us(bs.BusyP99NS))
 	for i, p := range ps {
 		fmt.Fprintf(&md, "| page %d: Dispatch per frame, p50 / p99 (%d frames, %.0f fps) | %s / %s |\n", i+1, p.DispatchN, float64(p.Frames)/secs, us(p.DispatchP50NS), us(p.DispatchP99NS))
+		fmt.Fprintf(&md, "| page %d: Dispatch in frames that ran a callback, p50 / p99 (%d frames) | %s / %s |\n", i+1, p.BusyN, us(p.BusyP50NS), us(p.BusyP99NS))
 	}
 	fmt.Fprintf(&md, "| server → each client, average | %.1f KiB/s |\n", float64(s1.BytesOut-s0.BytesOut)/clients/secs/1024)
 	fmt.Fprintf(&md, "| each client → server, average | %.2f KiB/s |\n", float64(s1.BytesIn-s0.BytesIn)/clients/secs/1024)

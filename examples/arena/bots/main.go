@@ -28,10 +28,13 @@ import (
 // Summary is what bots prints at the end.
 type Summary struct {
 	Bots          int     `json:"bots"`
-	Connected     int     `json:"connected"` // bots connected at the end
+	Connected     int     `json:"connected"` // bots that received snapshots
 	Frames        int64   `json:"frames"`
 	DispatchP50NS int64   `json:"dispatch_p50_ns"`
 	DispatchP99NS int64   `json:"dispatch_p99_ns"`
+	BusyFrames    int64   `json:"busy_frames"` // frames whose Dispatch ran a callback
+	BusyP50NS     int64   `json:"busy_p50_ns"`
+	BusyP99NS     int64   `json:"busy_p99_ns"`
 	BytesIn       int64   `json:"bytes_in"`
 	BytesOut      int64   `json:"bytes_out"`
 	Seconds       float64 `json:"seconds"`
@@ -119,6 +122,7 @@ func run(url string, fps int, stop chan struct{}, warm time.Time, connected *ato
 			if !reset && !now.Before(warm) {
 				reset = true
 				c.DispatchTime.Reset()
+				c.DispatchBusy.Reset()
 				c.BytesIn, c.BytesOut = 0, 0
 			}
 			c.Update(now, in)
@@ -158,10 +162,12 @@ func report(stop chan struct{}, connected *atomic.Int64, n int) {
 
 func summarize(cs []*netcode.Client, n int, window time.Duration) Summary {
 	s := Summary{Bots: n, Seconds: window.Seconds(), MinPlayers: math.MaxInt}
-	var all []time.Duration
+	var all, busy []time.Duration
 	for _, c := range cs {
 		all = append(all, c.DispatchTime.Values()...)
+		busy = append(busy, c.DispatchBusy.Values()...)
 		s.Frames += c.DispatchTime.Count()
+		s.BusyFrames += c.DispatchBusy.Count()
 		s.BytesIn += c.BytesIn
 		s.BytesOut += c.BytesOut
 		if c.Snapshots > 0 {
@@ -174,5 +180,7 @@ func summarize(cs []*netcode.Client, n int, window time.Duration) Summary {
 	}
 	s.DispatchP50NS = int64(netcode.Percentile(all, 50))
 	s.DispatchP99NS = int64(netcode.Percentile(all, 99))
+	s.BusyP50NS = int64(netcode.Percentile(busy, 50))
+	s.BusyP99NS = int64(netcode.Percentile(busy, 99))
 	return s
 }
