@@ -173,8 +173,8 @@ func main() {
 		"cross-origin isolation headers make precise to 5 µs (100 µs without). A frame with nothing to dispatch costs what the "+
 		"lock and the clock cost; a frame with a snapshot of %d players parses and stores it. Everything shares two cores here, "+
 		"so the figures carry the load of the other processes (and of other work on the machine). The pages draw every player "+
-		"through SwiftShader, on the CPU: one page alone drew 44 fps here, two at once a handful each, so a page's frame "+
-		"usually dispatches several snapshots.\n<!-- /bench-game -->\n", int(clients))
+		"through SwiftShader, on the CPU, so their frame rate (the fps above) drops when the machine is busy, and a page's frame "+
+		"then dispatches several snapshots.\n<!-- /bench-game -->\n", int(clients))
 	fmt.Print(md.String())
 	if *out != "" {
 		if err := writeSection(*out, md.String()); err != nil {
