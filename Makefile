@@ -211,8 +211,8 @@ game-native: game-native-deps game-bins
 test-game: $(BROWSER_BIN)/headless_shell game-native-deps game-xvfb-deps
 	cd examples && $(GO) vet ./... && GOOS=js GOARCH=wasm $(GO) vet ./arena ./netcode
 	cd examples && $(GO) test -race -count=1 -timeout 3m ./netcode ./arena/server
-	@echo 'cd examples && go test -count=1 -timeout 5m -v ./e2e  (headless Chromium and xvfb-run)'
-	@{ cd examples && CHROMIUM="$$(command -v /usr/bin/chromium || command -v chromium)" $(GO) test -count=1 -timeout 5m -v ./e2e 2>&1; \
+	@echo 'cd examples && go test -count=1 -timeout 8m -v ./e2e  (headless Chromium and xvfb-run)'
+	@{ cd examples && CHROMIUM="$$(command -v /usr/bin/chromium || command -v chromium)" $(GO) test -count=1 -timeout 8m -v ./e2e 2>&1; \
 		echo $$? > $(CACHE)/test-game.rc; } | grep --line-buffered -E -- '^(--- |ok|FAIL|PASS|panic)|_test\.go'; \
 	exit $$(cat $(CACHE)/test-game.rc)
 
