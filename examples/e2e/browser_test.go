@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"time"
 )
@@ -98,8 +99,12 @@ func TestServerRestart(t *testing.T) {
 
 	srv.stop()
 	for _, p := range []*page{p1, p2} {
-		p.waitFor("reconnecting", 20*time.Second, func(s state) bool { return !s.Connected && s.Connects == 1 })
+		s := p.waitFor("reconnecting", 20*time.Second, func(s state) bool {
+			return !s.Connected && s.Connects == 1 && strings.Contains(s.Status, "reconnecting in ")
+		})
+		t.Logf("%s while the server is down: %s", p.name, s.Status)
 	}
+	t.Logf("screenshot of page 1 while the server is down: %s", p1.screenshot("arena-reconnecting.png"))
 	startServer(t, addr)
 	var ids [2]uint16
 	for i, p := range []*page{p1, p2} {

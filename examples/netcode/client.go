@@ -214,6 +214,7 @@ func (c *Client) onEvent(conn *websocket.Connection, d *websocket.Data) {
 	case websocket.EventDisconnected:
 		c.conn = nil
 		c.welcomed = false
+		c.Interp.Reset() // show nobody rather than a frozen room
 		c.LastCode, c.LastReason = d.Code, d.Reason
 		if c.state == StatePaused || c.state == StateClosed {
 			return
@@ -262,6 +263,7 @@ func (c *Client) Pause() {
 		return
 	}
 	c.state = StatePaused
+	c.Interp.Reset()
 	if c.conn != nil {
 		websocket.Disconnect(c.conn)
 		c.conn = nil
