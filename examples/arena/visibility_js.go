@@ -66,6 +66,7 @@ func (g *Game) whileHidden(since time.Time) {
 		if paused {
 			g.client.Pause()
 		}
+		g.players = g.client.Interp.Players(g.players[:0])
 		if g.cfg.debug {
 			publish(g.debugState(now))
 		}

@@ -140,6 +140,10 @@ func TestHiddenPage(t *testing.T) {
 	}
 	paused := p.waitFor("the connection paused", 20*time.Second, func(s state) bool { return s.Hidden && !s.Connected && s.Status != "" })
 	t.Logf("hidden: %s (after %d timer dispatches)", paused.Status, paused.HiddenN)
+	// The loop really stopped: no frame ran between two timer dispatches.
+	if paused.Frames != hidden.Frames {
+		t.Errorf("%d frames ran while hidden", paused.Frames-hidden.Frames)
+	}
 	// Paused, nothing arrives: the snapshot count stays where it is.
 	time.Sleep(3 * time.Second)
 	later, _ := p.state()
