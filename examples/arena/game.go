@@ -90,6 +90,7 @@ func (g *Game) Draw(screen *ebiten.Image) {
 			ebitenutil.DebugPrintAt(screen, "you", int(p.X)-8, int(p.Y)+netcode.PlayerRadius+4)
 		}
 	}
+	vector.DrawFilledRect(screen, 0, 0, screenWidth, 16, color.RGBA{0, 0, 0, 0xa0}, false) // keeps the line readable over players
 	ebitenutil.DebugPrint(screen, g.statusLine(time.Now()))
 	ebitenutil.DebugPrintAt(screen, "move: arrows / WASD, mouse or touch", 4, screenHeight-18)
 }
