@@ -81,14 +81,13 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	for y := float32(40); y < screenHeight; y += 40 {
 		vector.StrokeLine(screen, 0, y, screenWidth, y, 1, gridColor, false)
 	}
-	me := g.client.Welcomed()
 	for _, p := range g.players {
-		c := palette[int(p.Color)%len(palette)]
-		vector.DrawFilledCircle(screen, p.X, p.Y, netcode.PlayerRadius, c, true)
-		if me && p.ID == g.client.ID {
-			vector.StrokeCircle(screen, p.X, p.Y, netcode.PlayerRadius+3, 2, color.White, true)
-			ebitenutil.DebugPrintAt(screen, "you", int(p.X)-8, int(p.Y)+netcode.PlayerRadius+4)
-		}
+		vector.DrawFilledCircle(screen, p.X, p.Y, netcode.PlayerRadius, palette[int(p.Color)%len(palette)], true)
+	}
+	if p, ok := g.me(); ok { // on top of everyone else, ringed and labelled
+		vector.DrawFilledCircle(screen, p.X, p.Y, netcode.PlayerRadius, palette[int(p.Color)%len(palette)], true)
+		vector.StrokeCircle(screen, p.X, p.Y, netcode.PlayerRadius+3, 2, color.White, true)
+		ebitenutil.DebugPrintAt(screen, "you", int(p.X)-8, int(p.Y)+netcode.PlayerRadius+4)
 	}
 	vector.DrawFilledRect(screen, 0, 0, screenWidth, 16, color.RGBA{0, 0, 0, 0xa0}, false) // keeps the line readable over players
 	ebitenutil.DebugPrint(screen, g.statusLine(time.Now()))
