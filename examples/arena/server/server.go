@@ -5,7 +5,6 @@ import (
 	"log"
 	"net/http"
 	"regexp"
-	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -225,16 +224,4 @@ func (s *Server) serveStats(w http.ResponseWriter, r *http.Request) {
 		s.tickMu.Unlock()
 	}
 	json.NewEncoder(w).Encode(s.Stats())
-}
-
-// sortedRoomNames is for logs and tests.
-func (s *Server) sortedRoomNames() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var names []string
-	for n := range s.rooms {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
 }
