@@ -9,14 +9,15 @@ import (
 	"github.com/hybridws/websocket/examples/netcode"
 )
 
-// watchVisibility keeps the Queue bounded while the page is hidden. A
-// hidden tab gets no requestAnimationFrame, so Ebitengine's Update stops,
-// nobody calls Dispatch, and a browser socket cannot stop reading: events
-// would pile up for as long as the tab stays hidden. Until the library
-// bounds that itself, the game does it: while hidden it dispatches from a
-// timer (browsers still run those about once a second), and after
-// cfg.hiddenGrace it disconnects; it reconnects as soon as the page shows.
-// The timer takes g.mu, as Update does, so Dispatch never runs twice at once.
+// watchVisibility keeps the Queue small while the page is hidden. A hidden
+// tab gets no requestAnimationFrame, so Ebitengine's Update stops, nobody
+// calls Dispatch, and a browser socket cannot stop reading: events pile up.
+// The library bounds that (the connection fails past its bound), but only
+// after many minutes of this game's traffic, holding a place in the room
+// all the while. So while hidden the game dispatches from a timer (browsers
+// still run those about once a second), after cfg.hiddenGrace it
+// disconnects, and it connects again as soon as the page shows. The timer
+// takes g.mu, as Update does, so Dispatch never runs twice at once.
 func watchVisibility(g *Game) {
 	doc := js.Global().Get("document")
 	// The page lives as long as the game: this js.Func is never released.

@@ -20,6 +20,7 @@ const (
 	StateReconnecting              // lost; the next attempt waits for its time
 	StatePaused                    // disconnected on purpose until Resume (a hidden page)
 	StateClosed                    // Close was called: it stays disconnected
+	StateDisconnected              // ended: the server meant it (1000, 1008, 4xxx) or this client dropped a bad server
 )
 
 // ClientConfig configures a Client. The zero value of each field but URL
@@ -28,8 +29,8 @@ type ClientConfig struct {
 	URL       string        // the server's game socket, ws://host/ws?room=name
 	InputRate int           // inputs sent per second; 0 means 20
 	PingEvery time.Duration // application-level ping period; 0 means 1s
-	MinRetry  time.Duration // first reconnect delay; 0 means 500ms
-	MaxRetry  time.Duration // longest reconnect delay; 0 means 10s
+	MinRetry  time.Duration // first reconnect delay (Reconnect.MinDelay); 0 means 500ms
+	MaxRetry  time.Duration // longest reconnect delay (Reconnect.MaxDelay); 0 means 10s
 	// Logf receives the client's log lines (bad messages, errors, lost
 	// connections); nil means log.Printf.
 	Logf func(format string, args ...any)
@@ -46,16 +47,15 @@ type Client struct {
 	queue   *websocket.Queue
 	conn    *websocket.Connection
 	state   State
-	retryAt time.Time
-	retry   backoff
+	retryAt time.Time // when the library's next attempt starts (Data.RetryIn)
 	now     time.Time // the frame's time, seen by the callbacks
 	start   time.Time // ping times are durations since start
 
-	nextInput   time.Time
-	nextPing    time.Time
-	connectedAt time.Time
-	seq         uint32
-	welcomed    bool
+	nextInput time.Time
+	nextPing  time.Time
+	seq       uint32
+	welcomed  bool
+	dropped   bool // this client dropped the server (a bad message)
 
 	// ID is this player's id in the room, valid once Welcomed.
 	ID uint16
@@ -97,7 +97,6 @@ func NewClient(cfg ClientConfig) *Client {
 		cfg:    cfg,
 		queue:  websocket.NewQueue(),
 		start:  time.Now(),
-		retry:  backoff{min: cfg.MinRetry, max: cfg.MaxRetry},
 		Interp: Interpolator{Period: 50 * time.Millisecond, Delay: 100 * time.Millisecond},
 	}
 }
@@ -110,9 +109,10 @@ func (c *Client) State() State { return c.state }
 func (c *Client) Welcomed() bool { return c.state == StateConnected && c.welcomed }
 
 // Update is the Client's whole frame: it runs the pending callbacks
-// (Queue.Dispatch), starts a connection attempt when one is due, sends the
-// input at the fixed rate and a ping now and then, and moves the
-// interpolation clock. in.Seq is ignored: the Client numbers inputs.
+// (Queue.Dispatch), connects on the first call, sends the input at the
+// fixed rate and a ping now and then, and moves the interpolation clock.
+// The library reconnects by itself (Params.Reconnect). in.Seq is ignored:
+// the Client numbers inputs.
 func (c *Client) Update(now time.Time, in Input) {
 	c.now = now
 	t0 := time.Now()
@@ -127,14 +127,7 @@ func (c *Client) Update(now time.Time, in Input) {
 	switch c.state {
 	case StateIdle:
 		c.connect()
-	case StateReconnecting:
-		if !now.Before(c.retryAt) {
-			c.connect()
-		}
 	case StateConnected:
-		if now.Sub(c.connectedAt) > 5*time.Second {
-			c.retry.reset()
-		}
 		if c.welcomed {
 			c.sendInput(now, in)
 		}
@@ -169,28 +162,28 @@ func (c *Client) send(b []byte) {
 	c.BytesOut += int64(len(b))
 }
 
+// connect opens the connection, which then comes back by itself after a
+// loss: the library retries with a randomized backoff from MinRetry to
+// MaxRetry and says when in EventError's RetryIn.
 func (c *Client) connect() {
 	conn, err := websocket.Connect(c.cfg.URL, &websocket.Params{
 		Queue:          c.queue,
 		MaxMessageSize: MaxServerMessage,
 		SendQueueSize:  64 << 10,
+		Reconnect:      &websocket.Reconnect{MinDelay: c.cfg.MinRetry, MaxDelay: c.cfg.MaxRetry},
 	}, c.onEvent)
 	if err != nil {
-		// Bad input (a malformed URL): no event will come; try again later
-		// so the state line says what is wrong.
+		// Bad input (a malformed URL): no event will come, and no retry
+		// can fix it; the state line says what is wrong.
 		c.LastError = err.Error()
 		c.cfg.Logf("arena: %v", err)
-		c.scheduleRetry()
+		c.state = StateDisconnected
 		return
 	}
 	c.conn = conn
 	c.state = StateConnecting
 	c.welcomed = false
-}
-
-func (c *Client) scheduleRetry() {
-	c.state = StateReconnecting
-	c.retryAt = c.now.Add(c.retry.next())
+	c.dropped = false
 }
 
 // onEvent is the connection's callback; it only ever runs inside Update's
@@ -200,9 +193,9 @@ func (c *Client) onEvent(conn *websocket.Connection, d *websocket.Data) {
 		return // the tail of a connection we already left (Pause, Close)
 	}
 	switch d.Event {
-	case websocket.EventConnected:
+	case websocket.EventConnected: // the first time, or back after a loss
 		c.state = StateConnected
-		c.connectedAt = c.now
+		c.welcomed = false
 		c.nextInput, c.nextPing = c.now, c.now
 		c.Connects++
 	case websocket.EventMessage:
@@ -210,17 +203,25 @@ func (c *Client) onEvent(conn *websocket.Connection, d *websocket.Data) {
 		c.onMessage(d)
 	case websocket.EventError:
 		c.LastError = d.Err.Error()
+		if d.RetryIn > 0 { // lost, or an attempt failed: the library tries again after RetryIn
+			c.state = StateReconnecting
+			c.retryAt = c.now.Add(d.RetryIn)
+			c.welcomed = false
+			c.Interp.Reset() // show nobody rather than a frozen room
+			c.cfg.Logf("arena: %v; reconnecting in %v", d.Err, d.RetryIn.Round(time.Millisecond))
+			return
+		}
 		c.cfg.Logf("arena: %v", d.Err)
-	case websocket.EventDisconnected:
+	case websocket.EventDisconnected: // the end: no retry follows
 		c.conn = nil
 		c.welcomed = false
-		c.Interp.Reset() // show nobody rather than a frozen room
+		c.Interp.Reset()
 		c.LastCode, c.LastReason = d.Code, d.Reason
 		if c.state == StatePaused || c.state == StateClosed {
 			return
 		}
-		c.scheduleRetry()
-		c.cfg.Logf("arena: disconnected (code %d %q); reconnecting in %v", d.Code, d.Reason, c.retryAt.Sub(c.now).Round(time.Millisecond))
+		c.state = StateDisconnected
+		c.cfg.Logf("arena: disconnected (code %d %q)", d.Code, d.Reason)
 	}
 }
 
@@ -249,9 +250,11 @@ func (c *Client) onMessage(d *websocket.Data) {
 }
 
 // badMessage drops a connection whose server sent something this client
-// does not understand; the usual reconnect follows.
+// does not understand, for good: a server that speaks another protocol
+// will not speak ours after a reconnect.
 func (c *Client) badMessage(err error) {
 	c.LastError = "bad message from the server: " + err.Error()
+	c.dropped = true
 	c.cfg.Logf("arena: %s; dropping the connection", c.LastError)
 	websocket.Disconnect(c.conn)
 }
@@ -273,7 +276,6 @@ func (c *Client) Pause() {
 // Resume connects again after Pause, at once.
 func (c *Client) Resume() {
 	if c.state == StatePaused {
-		c.retry.reset()
 		c.connect()
 	}
 }
@@ -307,6 +309,11 @@ func (c *Client) Status(now time.Time) string {
 		return "paused (page hidden)"
 	case StateClosed:
 		return "closed"
+	case StateDisconnected:
+		if c.dropped || c.LastCode == 0 {
+			return "disconnected: " + c.LastError
+		}
+		return fmt.Sprintf("disconnected (%d %s)", c.LastCode, c.LastReason)
 	}
 	return "idle"
 }

@@ -58,19 +58,22 @@ func run(t *testing.T, c *Client, what string, cond func() bool) {
 	}
 }
 
-// TestClientBadServer: whatever a server sends, the client logs it, drops
-// the connection and reconnects; it never panics.
+// TestClientBadServer: whatever a server sends, the client never panics:
+// a message it does not understand is logged and the connection dropped
+// for good (the status line says why); one over MaxServerMessage is the
+// library's 1009, which Params.Reconnect retries.
 func TestClientBadServer(t *testing.T) {
 	cases := []struct {
-		name string
-		typ  websocket.MessageType
-		msg  []byte
-		want string
+		name      string
+		typ       websocket.MessageType
+		msg       []byte
+		want      string
+		reconnect bool
 	}{
-		{"text", websocket.MessageText, []byte("hi"), "a text message"},
-		{"unknown kind", websocket.MessageBinary, []byte{77}, "unknown kind 77"},
-		{"short snapshot", websocket.MessageBinary, AppendSnapshot(nil, Snapshot{Players: make([]Player, 3)})[:20], "snapshot of 20 bytes"},
-		{"oversized", websocket.MessageBinary, bytes.Repeat([]byte{KindSnapshot}, MaxServerMessage+1), "too big"},
+		{"text", websocket.MessageText, []byte("hi"), "a text message", false},
+		{"unknown kind", websocket.MessageBinary, []byte{77}, "unknown kind 77", false},
+		{"short snapshot", websocket.MessageBinary, AppendSnapshot(nil, Snapshot{Players: make([]Player, 3)})[:20], "snapshot of 20 bytes", false},
+		{"oversized", websocket.MessageBinary, bytes.Repeat([]byte{KindSnapshot}, MaxServerMessage+1), "too big", true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -83,12 +86,19 @@ func TestClientBadServer(t *testing.T) {
 			var logs bytes.Buffer
 			c := NewClient(ClientConfig{URL: url, MinRetry: 10 * time.Millisecond, Logf: func(f string, a ...any) { fmt.Fprintf(&logs, f+"\n", a...) }})
 			defer c.Close()
-			run(t, c, "a second connection", func() bool { return c.Welcomed() && c.Connects == 2 })
+			if tc.reconnect {
+				run(t, c, "a second connection", func() bool { return c.Welcomed() && c.Connects == 2 })
+				if c.ID != 2 {
+					t.Errorf("id %d on the second connection, want 2", c.ID)
+				}
+			} else {
+				run(t, c, "the end of the connection", func() bool { return c.State() == StateDisconnected })
+				if st := c.Status(time.Now()); !strings.Contains(st, tc.want) {
+					t.Errorf("status %q, want %q in it", st, tc.want)
+				}
+			}
 			if !strings.Contains(c.LastError, tc.want) || !strings.Contains(logs.String(), tc.want) {
 				t.Errorf("last error %q, log %q: want %q in both", c.LastError, logs.String(), tc.want)
-			}
-			if c.ID != 2 {
-				t.Errorf("id %d on the second connection, want 2", c.ID)
 			}
 		})
 	}

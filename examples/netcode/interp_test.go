@@ -66,17 +66,3 @@ func TestInterpolationKeepsLittle(t *testing.T) {
 		t.Errorf("%d snapshots kept", n)
 	}
 }
-
-func TestBackoff(t *testing.T) {
-	b := backoff{min: 500 * time.Millisecond, max: 10 * time.Second}
-	want := []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second, 10 * time.Second, 10 * time.Second}
-	for i, w := range want {
-		if d := b.next(); d < w/2 || d > w {
-			t.Errorf("attempt %d: %v, want in [%v, %v]", i, d, w/2, w)
-		}
-	}
-	b.reset()
-	if d := b.next(); d > 500*time.Millisecond {
-		t.Errorf("after reset: %v", d)
-	}
-}

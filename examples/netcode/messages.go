@@ -5,8 +5,8 @@
 // Every message is one binary WebSocket message, little-endian, whose first
 // byte is its kind. Anything else (a text message, an unknown kind, a wrong
 // length, a value out of range) is a malformed message: the server closes
-// that client with ClosePolicyViolation, a client drops the connection and
-// reconnects; both log it.
+// that client with ClosePolicyViolation (1008), a client drops the
+// connection; both log it.
 package netcode
 
 import (
