@@ -226,3 +226,81 @@ conformance-browser: $(BROWSER_BIN)/headless_shell
 		-exec $(BROWSER_BIN)/wasmbrowsertest ./internal/autobahn 2>&1; echo $$? > $(CACHE)/conformance-browser.rc; } \
 		| grep --line-buffered -v 'unknown IPAddressSpace value'; \
 	exit $$(cat $(CACHE)/conformance-browser.rc)
+
+# The arena (issue 13): an Ebitengine multiplayer game on this library, in
+# its own module examples/ (Ebitengine, chromedp and the game server's deps
+# never reach the library's go.mod). One source for the desktop and the
+# browser; see README's "Games".
+#   make game          builds arena.wasm, serves the page and the game server
+#   make game-native   the desktop build (starts its own server if none runs)
+#   make test-game     its tests: server validation, netcode, two pages +
+#                      three bots in headless Chromium, server restart,
+#                      hidden page, the desktop build under xvfb-run
+#   make bench-game    200 bots + 2 pages -> the bench-game section of BENCHMARKS.md
+.PHONY: game game-page game-bins game-native game-native-deps game-xvfb-deps test-game bench-game
+GAME_ADDR  ?= 127.0.0.1:8090
+GAME_DIR   := $(CACHE)/arena
+GAME_FLAGS ?=
+# The desktop build's cgo headers (GLFW: X11 and GL), and what its test
+# needs to run it without a display.
+GAME_NATIVE_DEBS := libx11-dev libxrandr-dev libxcursor-dev libxinerama-dev libxi-dev libxxf86vm-dev libgl1-mesa-dev pkg-config gcc
+GAME_XVFB_DEBS   := xvfb xauth x11-apps libgl1-mesa-dri
+
+test: test-game
+
+game-page:
+	@mkdir -p $(GAME_DIR)
+	cd examples && GOOS=js GOARCH=wasm $(GO) build -o $(GAME_DIR)/arena.wasm ./arena
+	cp "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" $(GAME_DIR)/wasm_exec.js
+	cp examples/arena/web/index.html $(GAME_DIR)/index.html
+
+game-bins:
+	cd examples && $(GO) build -o $(BROWSER_BIN)/arena-server ./arena/server && $(GO) build -o $(BROWSER_BIN)/arena-bots ./arena/bots
+
+game: game-page game-bins
+	@echo "arena: open http://$(GAME_ADDR)/ in two tabs (or: make game-native; bots: $(BROWSER_BIN)/arena-bots -url ws://$(GAME_ADDR)/ws -n 20)"
+	$(BROWSER_BIN)/arena-server -addr $(GAME_ADDR) -static $(GAME_DIR)
+
+game-native-deps:
+	@pkg-config --exists x11 xrandr xcursor xinerama xi xxf86vm gl 2>/dev/null && command -v gcc >/dev/null || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "X11/GL headers not found: installing Debian's $(GAME_NATIVE_DEBS)"; \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(GAME_NATIVE_DEBS) || \
+			{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(GAME_NATIVE_DEBS); } || exit 1; \
+		else \
+			echo "make game-native needs cgo and the X11/GL headers. Debian/Ubuntu: apt-get install $(GAME_NATIVE_DEBS);" \
+				"Fedora: dnf install mesa-libGL-devel libXrandr-devel libXcursor-devel libXinerama-devel libXi-devel libXxf86vm-devel;" \
+				"macOS and Windows need nothing more (see ebitengine.org/en/documents/install.html)" >&2; exit 1; \
+		fi; }
+
+game-xvfb-deps:
+	@command -v xvfb-run >/dev/null && command -v xwd >/dev/null && command -v xauth >/dev/null && \
+		[ -n "$$(ls /usr/lib/*/dri/swrast_dri.so /usr/lib/*/dri/llvmpipe_dri.so 2>/dev/null)" ] || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "xvfb-run/xwd/Mesa not found: installing Debian's $(GAME_XVFB_DEBS) for the desktop test"; \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(GAME_XVFB_DEBS) || \
+			{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(GAME_XVFB_DEBS); } || exit 1; \
+		else \
+			echo "the desktop test needs xvfb-run, xauth, xwd and Mesa's software GL (Debian: apt-get install $(GAME_XVFB_DEBS))" >&2; exit 1; \
+		fi; }
+
+# Runs the desktop game against GAME_ADDR, starting a server there first
+# (if one already runs, from make game, the new one fails to listen and the
+# game joins the running one). Without a display: xvfb-run -a make game-native.
+game-native: game-native-deps game-bins
+	cd examples && CGO_ENABLED=1 $(GO) build -o $(BROWSER_BIN)/arena ./arena
+	@[ -n "$$DISPLAY$$WAYLAND_DISPLAY" ] || echo "no DISPLAY: the window needs one (here: xvfb-run -a make game-native)"
+	@$(BROWSER_BIN)/arena-server -addr $(GAME_ADDR) 2>/dev/null & srv=$$!; sleep 0.3; \
+		$(BROWSER_BIN)/arena -url ws://$(GAME_ADDR)/ws $(GAME_FLAGS); rc=$$?; kill $$srv 2>/dev/null; exit $$rc
+
+test-game: $(BROWSER_BIN)/headless_shell game-native-deps game-xvfb-deps
+	cd examples && $(GO) vet ./... && GOOS=js GOARCH=wasm $(GO) vet ./arena ./netcode
+	cd examples && $(GO) test -race -count=1 -timeout 3m ./netcode ./arena/server
+	@echo 'cd examples && go test -count=1 -timeout 8m -v ./e2e  (headless Chromium and xvfb-run)'
+	@{ cd examples && CHROMIUM="$$(command -v /usr/bin/chromium || command -v chromium)" $(GO) test -count=1 -timeout 8m -v ./e2e 2>&1; \
+		echo $$? > $(CACHE)/test-game.rc; } | grep --line-buffered -E -- '^(--- |ok|FAIL|PASS|panic)|_test\.go'; \
+	exit $$(cat $(CACHE)/test-game.rc)
+
+bench-game: $(BROWSER_BIN)/headless_shell game-page game-bins
+	cd examples && $(GO) run ./arena/bench -page $(GAME_DIR) -bin $(BROWSER_BIN) -out ../BENCHMARKS.md \
+		-chromium "$$(command -v /usr/bin/chromium || command -v chromium)"

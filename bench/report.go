@@ -143,6 +143,13 @@ func writeReport(o runOpts, sr savedRun) error {
 	}
 	b.WriteString("\n")
 	b.WriteString(notesText)
+	// The game's figures (make bench-game, issue 13) live in a marked
+	// section of the same file: carry it over.
+	if old, err := os.ReadFile(o.out); err == nil {
+		if i := strings.Index(string(old), "<!-- bench-game"); i >= 0 {
+			b.WriteString("\n" + string(old[i:]))
+		}
+	}
 	if err := os.WriteFile(o.out, []byte(b.String()), 0o644); err != nil {
 		return err
 	}
