@@ -2,6 +2,7 @@ package websocket
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"sync"
@@ -148,7 +149,7 @@ func (c *Connection) run(ctx context.Context, cfg *dialConfig) {
 			return
 		}
 		var ok bool
-		if ctx, ok = c.waitRetry(delay, cfg.timeout); !ok {
+		if ctx, ok = c.waitRetry(delay, cfg.timeout, false); !ok {
 			return
 		}
 	}
@@ -248,7 +249,7 @@ func (c *Connection) lost(t transport, cfg *dialConfig, failErr error, code int,
 		lossErr.Msg += "; " + strconv.FormatInt(unsent, 10) + " bytes queued by Send were not sent"
 	}
 	c.fail(lossErr, nil, delay)
-	if ctx, ok := c.waitRetry(delay, cfg.timeout); ok {
+	if ctx, ok := c.waitRetry(delay, cfg.timeout, errors.Is(lossErr, ErrQueueFull)); ok {
 		c.run(ctx, cfg)
 	}
 	return true

@@ -63,3 +63,47 @@ func TestQueueBoundBrowser(t *testing.T) {
 		t.Errorf("the server got close code %d, want %d", rec.Code, websocket.CloseNormalClosure)
 	}
 }
+
+// With Reconnect, a connection that failed because nobody dispatched is
+// retried only once the game dispatches again: while the queue stays
+// full, no new attempt is made (the stream server sees no second
+// connection), however long past RetryIn; once Dispatch runs, it comes
+// back.
+func TestQueueBoundBrowserReconnect(t *testing.T) {
+	q := websocket.NewQueue()
+	id := "qboundrc-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	r := newRecorder(t)
+	rc := &websocket.Reconnect{MinDelay: 20 * time.Millisecond, MaxDelay: 40 * time.Millisecond}
+	c := r.connect(wsURL("/send?n=3000&size=16384&id="+id), &websocket.Params{Queue: q, Reconnect: rc})
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		if last, ok := websocket.QueueLast(q); ok && last == websocket.EventError {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no ERROR queued after 60s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	// Well past RetryIn (at most 40ms), nothing new while nobody dispatches.
+	time.Sleep(500 * time.Millisecond)
+	if last, _ := websocket.QueueLast(q); last != websocket.EventError {
+		t.Fatalf("the connection came back (%v queued) while the queue was still full", last)
+	}
+	// The game dispatches again: the connection comes back.
+	r.waitFor("CONNECTED again", func(evs []*websocket.Data) bool {
+		q.Dispatch()
+		return countEvents(evs, websocket.EventConnected) == 2
+	})
+	websocket.Disconnect(c)
+	evs := r.waitFor("DISCONNECTED", func(evs []*websocket.Data) bool {
+		q.Dispatch()
+		return find(evs, websocket.EventDisconnected) != nil
+	})
+	checkGrammar(t, evs, false)
+	e := find(evs, websocket.EventError)
+	checkError(t, e, []error{websocket.ErrQueueFull})
+	if e.RetryIn <= 0 {
+		t.Errorf("RetryIn %v", e.RetryIn)
+	}
+}

@@ -26,6 +26,11 @@ import (
 // row. Other closes (1001 going away, 1011, 1012 service restart, 1013, no
 // close frame at all, ...) and failures are retried.
 //
+// In a browser, a connection that failed because the game stopped
+// dispatching (ErrQueueFull, a hidden tab) is retried only once the game
+// has dispatched again, so a tab that stays hidden does not reconnect just
+// to fill its Queue once more.
+//
 // While the connection is down Send returns ErrNotConnected: nothing is
 // buffered across an outage, so the game decides what to send again.
 // Messages Send accepted before the loss may or may not have reached the
@@ -140,7 +145,12 @@ func (c *Connection) retryAfterLocked(err error, hs *HandshakeResponse, cleanCod
 // waitRetry waits delay, or until Disconnect, and returns the context of
 // the next attempt; false when Disconnect came first (DISCONNECTED is then
 // emitted).
-func (c *Connection) waitRetry(delay time.Duration, timeout time.Duration) (context.Context, bool) {
+//
+// With untilDispatched (the connection failed with ErrQueueFull: the game
+// stopped dispatching, a hidden tab say), it also waits until the game has
+// dispatched most of what waited, so that a page that is still hidden does
+// not reconnect only to fill its Queue and fail again.
+func (c *Connection) waitRetry(delay time.Duration, timeout time.Duration, untilDispatched bool) (context.Context, bool) {
 	wait, stop := context.WithCancel(context.Background())
 	defer stop()
 	c.mu.Lock()
@@ -153,6 +163,17 @@ func (c *Connection) waitRetry(delay time.Duration, timeout time.Duration) (cont
 		case <-timer.C:
 		case <-wait.Done():
 			timer.Stop()
+		}
+	}
+	for untilDispatched {
+		c.mu.Lock()
+		untilDispatched = c.pending > maxPending && !c.userClosed
+		c.mu.Unlock()
+		if untilDispatched {
+			select {
+			case <-c.resume: // Dispatch ran some of them
+			case <-wait.Done():
+			}
 		}
 	}
 	c.mu.Lock()
