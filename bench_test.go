@@ -92,28 +92,18 @@ func openHybrid(b *testing.B, url string, q *websocket.Queue, onMsg func(d *webs
 	return c, closed
 }
 
-// waitQ waits for ch, dispatching q in a loop when q is set.
+// waitQ waits for ch, dispatching q when it has events (Queue.Ready) when
+// q is set.
 func waitQ(b *testing.B, q *websocket.Queue, ch chan struct{}) {
-	deadline := time.Now().Add(30 * time.Second)
+	timeout := time.After(30 * time.Second)
 	for {
 		select {
 		case <-ch:
 			return
-		default:
-		}
-		if time.Now().After(deadline) {
+		case <-q.Ready(): // nil Queue: never
+			q.Dispatch()
+		case <-timeout:
 			b.Fatal("timed out")
-		}
-		if q == nil {
-			select {
-			case <-ch:
-				return
-			case <-time.After(time.Until(deadline)):
-				b.Fatal("timed out")
-			}
-		}
-		if q.Dispatch() == 0 {
-			runtime.Gosched()
 		}
 	}
 }
@@ -267,6 +257,31 @@ func BenchmarkRoundTrip(b *testing.B) {
 		b.StopTimer()
 		srv.Close()
 		<-closed
+	})
+	// Queue mode: the callback runs in Dispatch on this goroutine, which
+	// waits on Ready between events, as a loop without frame pacing does.
+	b.Run("hybrid-queue", func(b *testing.B) {
+		srv := echoServer()
+		defer srv.Close()
+		q := websocket.NewQueue()
+		msg := make([]byte, 32)
+		done := make(chan struct{})
+		n := 0
+		var c *websocket.Connection
+		c, closed := openHybrid(b, srv.URL(), q, func(d *websocket.Data) {
+			n++
+			if n == b.N {
+				close(done)
+				return
+			}
+			websocket.Send(c, msg, nil)
+		})
+		b.ResetTimer()
+		websocket.Send(c, msg, nil)
+		waitQ(b, q, done)
+		b.StopTimer()
+		srv.Close()
+		waitQ(b, q, closed)
 	})
 	b.Run("coder-raw", func(b *testing.B) {
 		srv := echoServer()
