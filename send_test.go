@@ -215,3 +215,53 @@ func TestDisconnectStuckSocket(t *testing.T) {
 		t.Errorf("ERROR after our own Disconnect: %s", describe(evs))
 	}
 }
+
+// A failed dial ends the connection: Send then returns ErrClosed (not
+// ErrNotConnected, which would say "wait for CONNECTED"), inside the ERROR
+// and DISCONNECTED callbacks and after them, in callback and Queue mode.
+func TestSendAfterFailedDial(t *testing.T) {
+	type failure struct {
+		name   string
+		url    string
+		params websocket.Params
+	}
+	failures := []failure{
+		{"refused", "ws://" + closedAddr(t) + "/", websocket.Params{}},
+		{"upgrade refused", wsURL("/refuse"), websocket.Params{}},
+		{"subprotocol not chosen", wsURL("/noproto"), websocket.Params{Protocol: "chat"}},
+	}
+	if !inBrowserTest {
+		failures = append(failures, failure{"timeout", connectingURL(t), websocket.Params{Timeout: 100 * time.Millisecond}})
+	}
+	for _, f := range failures {
+		for _, queued := range []bool{false, true} {
+			name := f.name
+			p := f.params
+			if queued {
+				name += ", Queue"
+				p.Queue = websocket.NewQueue()
+			}
+			t.Run(name, func(t *testing.T) {
+				r := newRecorder(t)
+				r.onEvent = func(c *websocket.Connection, d *websocket.Data) {
+					err := websocket.Send(c, []byte("x"), nil)
+					if !errors.Is(err, websocket.ErrClosed) || errors.Is(err, websocket.ErrNotConnected) {
+						t.Errorf("Send inside %v: %v, want ErrClosed", d.Event, err)
+					}
+				}
+				c := r.connect(f.url, &p)
+				evs := r.waitFor("DISCONNECTED", func(evs []*websocket.Data) bool {
+					if p.Queue != nil {
+						p.Queue.Dispatch()
+					}
+					return find(evs, websocket.EventDisconnected) != nil
+				})
+				checkSeq(t, evs, "ERROR DISCONNECTED")
+				err := websocket.Send(c, []byte("x"), nil)
+				if !errors.Is(err, websocket.ErrClosed) || errors.Is(err, websocket.ErrNotConnected) {
+					t.Errorf("Send after the failed dial: %v, want ErrClosed", err)
+				}
+			})
+		}
+	}
+}
