@@ -403,12 +403,24 @@ func TestFaultServerStopsReading(t *testing.T) {
 // wait in the socket) for far longer than KeepAlive+PongTimeout, and the
 // connection survives with every message.
 func TestKeepAlivePausedReader(t *testing.T) {
+	t.Parallel()
 	const n, size = 100, 64 << 10 // 6.4 MB, past the Queue's 4 MiB bound
+	const ka, pt = 100 * time.Millisecond, time.Second
 	q := websocket.NewQueue()
 	r := newRecorder(t)
 	c := r.connect(wsURL("/send?n="+strconv.Itoa(n)+"&size="+strconv.Itoa(size)+"&then=wait"),
-		&websocket.Params{Queue: q, KeepAlive: 100 * time.Millisecond, PongTimeout: 500 * time.Millisecond})
-	time.Sleep(1500 * time.Millisecond) // no Dispatch: the reader pauses
+		&websocket.Params{Queue: q, KeepAlive: ka, PongTimeout: pt})
+	// No Dispatch: the reader pauses once the Queue passes its bound. Wait
+	// until it has, then keep it paused for twice KeepAlive+PongTimeout
+	// (the time keepalive must not count), checking that it stays paused.
+	queued, _ := waitQueuePast(t, q, websocket.MaxPending)
+	if queued >= n+1 {
+		t.Fatalf("all %d messages queued: the reader never paused", n)
+	}
+	time.Sleep(2 * (ka + pt))
+	if again, _ := websocket.QueueLen(q); again != queued {
+		t.Fatalf("%d events queued, then %d: the reader did not pause", queued, again)
+	}
 	deadline := time.Now().Add(20 * time.Second)
 	for count(r.waitFor("", func([]*websocket.Data) bool { return true }), websocket.EventMessage) < n {
 		if q.Dispatch() == 0 {
@@ -437,6 +449,23 @@ func TestKeepAlivePausedReader(t *testing.T) {
 	}
 }
 
+// waitQueuePast waits until the events waiting in q cost more than
+// bound, and returns how many there are and their cost.
+func waitQueuePast(t *testing.T, q *websocket.Queue, bound int64) (int, int64) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		n, cost := websocket.QueueLen(q)
+		if cost > bound {
+			return n, cost
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the Queue never passed %d bytes: %d events, %d bytes", bound, n, cost)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 // Negative keepalive settings are bad input.
 func TestKeepAliveBadInput(t *testing.T) {
 	for _, p := range []*websocket.Params{{KeepAlive: -1}, {KeepAlive: time.Second, PongTimeout: -1}} {
@@ -452,17 +481,27 @@ func TestKeepAliveBadInput(t *testing.T) {
 // The keepalive pinger ends with its connection, however it ends: there is
 // none left the moment DISCONNECTED arrives (it comes after the
 // transport's Abort, which stops the pinger and waits for it).
+// The check looks for the pinger by its function's name; the self-test at
+// the start makes sure it finds one that runs, so a rename cannot turn it
+// into a check of nothing.
 func TestKeepAliveNoLeak(t *testing.T) {
+	running := func() (bool, string) {
+		buf := make([]byte, 1<<20)
+		st := string(buf[:runtime.Stack(buf, true)])
+		return strings.Contains(st, "(*keepAlive).run"), st
+	}
 	check := func(how string) {
 		t.Helper()
-		buf := make([]byte, 1<<20)
-		if st := string(buf[:runtime.Stack(buf, true)]); strings.Contains(st, "(*keepAlive).run") {
+		if ok, st := running(); ok {
 			t.Fatalf("%s: a keepalive goroutine outlives its connection:\n%s", how, st)
 		}
 	}
 	slow := &websocket.Params{KeepAlive: time.Second, PongTimeout: time.Second}
 	r := newRecorder(t)
 	c := openConn(t, r, wsURL("/echo"), slow)
+	if ok, _ := running(); !ok {
+		t.Fatal("self-test: no (*keepAlive).run goroutine while a keepalive connection is open: the leak check below would find nothing")
+	}
 	websocket.Disconnect(c)
 	r.waitDone()
 	check("our Disconnect")
