@@ -83,6 +83,9 @@ func Connect(url string, params *Params, callback Callback) (*Connection, error)
 		ctx, cancel = context.WithCancel(ctx)
 	}
 	c.cancelDial = cancel
+	if cfg.timeout > 0 {
+		c.cancelDial = countedCancel(cancel) // the deadline's timer
+	}
 	go c.run(ctx, cfg)
 	return c, nil
 }
@@ -153,7 +156,7 @@ func (c *Connection) serve(t transport) {
 	user := c.userClosed
 	werr := c.writeErr
 	if c.closeTimer != nil {
-		c.closeTimer.Stop()
+		stopTimer(c.closeTimer)
 	}
 	c.mu.Unlock()
 	t.Abort()

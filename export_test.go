@@ -24,3 +24,6 @@ func SendQueued(c *Connection) int64 {
 	defer c.mu.Unlock()
 	return c.outBytes
 }
+
+// LiveTimers returns how many of this package's timers are armed right now.
+func LiveTimers() int { return int(liveTimers.Load()) }

@@ -499,8 +499,14 @@ func TestKeepAliveNoLeak(t *testing.T) {
 	slow := &websocket.Params{KeepAlive: time.Second, PongTimeout: time.Second}
 	r := newRecorder(t)
 	c := openConn(t, r, wsURL("/echo"), slow)
-	if ok, _ := running(); !ok {
-		t.Fatal("self-test: no (*keepAlive).run goroutine while a keepalive connection is open: the leak check below would find nothing")
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if ok, _ := running(); ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			websocket.Disconnect(c)
+			t.Fatal("self-test: no (*keepAlive).run goroutine while a keepalive connection is open: the leak check below would find nothing")
+		}
 	}
 	websocket.Disconnect(c)
 	r.waitDone()
