@@ -92,7 +92,7 @@ func Connect(url string, params *Params, callback Callback) (*Connection, error)
 
 // run owns the connection: it dials, reads, and emits every event.
 func (c *Connection) run(ctx context.Context, cfg *dialConfig) {
-	t, hs, err := dial(ctx, cfg)
+	t, hs, err := dialTransport(ctx, cfg)
 	ctxErr := ctx.Err()
 	c.cancelDial()
 	if err == nil && len(cfg.subprotocols) > 0 && hs.Protocol == "" {

@@ -1,6 +1,7 @@
 package websocket_test
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strings"
@@ -264,4 +265,95 @@ func TestSendAfterFailedDial(t *testing.T) {
 			})
 		}
 	}
+}
+
+// Guarantee 4, checked so that a stall fails: under a socket whose writes
+// never complete, Send keeps returning at once while the one write in
+// flight stays stuck, the queue fills to exactly SendQueueSize, and then
+// every Send returns ErrSendQueueFull, again at once. Nothing here waits
+// for the clock except the bound on 300 calls together, which a Send that
+// waited even 20ms for the socket breaks and a loaded machine does not;
+// a Send that waits for good fails at the 20s hang guard instead of the
+// suite's timeout.
+func TestSendNeverBlocksOnStuckSocket(t *testing.T) {
+	const limit, size, extra = 64 << 10, 1000, 300
+	s := websocket.NewStuckSocket(t.Name())
+	r := newRecorder(t)
+	c := connectOpen(t, r, s.URL, &websocket.Params{SendQueueSize: limit})
+	want := limit / (size + websocket.MsgOverhead) // what fits in the queue
+
+	type result struct {
+		accepted, full int
+		other          error
+		took           time.Duration
+	}
+	done := make(chan result, 1)
+	go func() {
+		var res result
+		start := time.Now()
+		for i := 0; i < want+extra; i++ {
+			err := websocket.Send(c, payload(i, size), nil)
+			switch {
+			case err == nil:
+				res.accepted++
+			case errors.Is(err, websocket.ErrSendQueueFull):
+				res.full++
+			case res.other == nil:
+				res.other = err
+			}
+		}
+		res.took = time.Since(start)
+		done <- res
+	}()
+	var res result
+	select {
+	case res = <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("Send blocked: the loop of Sends did not end within 20s while the socket was stuck")
+	}
+	if res.other != nil {
+		t.Fatalf("Send: %v", res.other)
+	}
+	if res.accepted != want || res.full != extra {
+		t.Errorf("%d Sends accepted and %d refused with ErrSendQueueFull, want %d and %d (SendQueueSize %d)",
+			res.accepted, res.full, want, extra, limit)
+	}
+	if q := websocket.SendQueued(c); q > limit {
+		t.Errorf("send queue holds %d bytes, bound %d", q, limit)
+	}
+	if res.took > 6*time.Second {
+		t.Errorf("%d Sends took %v together: a Send waits for the socket", want+extra, res.took)
+	}
+	// The writer is stuck in its first write: every Send returned while
+	// that write had not completed.
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(time.Millisecond) {
+		begun, completed := s.Entered()
+		if completed != 0 {
+			t.Fatalf("%d writes completed on a stuck socket", completed)
+		}
+		if begun == 1 {
+			break
+		}
+		if begun > 1 || time.Now().After(deadline) {
+			t.Fatalf("%d writes begun on a stuck socket, want 1", begun)
+		}
+	}
+
+	// Once the socket moves, everything accepted goes out in order, then
+	// the close frame, and the connection ends cleanly.
+	s.Release()
+	websocket.Disconnect(c)
+	evs := r.waitDone()
+	checkSeq(t, evs, "CONNECTED DISCONNECTED")
+	checkDisconnected(t, evs, 1000, "")
+	written, code := s.Written()
+	if len(written) != want || code != 1000 {
+		t.Fatalf("%d messages then close code %d written once released, want %d then 1000", len(written), code, want)
+	}
+	for i, p := range written {
+		if !bytes.Equal(p, payload(i, size)) {
+			t.Fatalf("message %d written as %.20q", i, p)
+		}
+	}
+	t.Logf("%d Sends (%d accepted, %d refused) took %v under a stuck socket", want+extra, res.accepted, res.full, res.took)
 }
