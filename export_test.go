@@ -147,3 +147,16 @@ func (s *StuckSocket) CloseStatus(error) (int, string, bool) {
 }
 
 func (s *StuckSocket) Buffered() int64 { return -1 }
+
+// KeepAlivePongs returns how many keepalive pings of c the server has
+// answered (native), or -1 when c is not open or its transport has no
+// keepalive (the browser).
+func KeepAlivePongs(c *Connection) int64 {
+	c.mu.Lock()
+	t := c.t
+	c.mu.Unlock()
+	if p, ok := t.(interface{ Pongs() int64 }); ok {
+		return p.Pongs()
+	}
+	return -1
+}

@@ -27,6 +27,7 @@ type keepAlive struct {
 
 	inRead atomic.Bool  // the reader is blocked in Read
 	reads  atomic.Int64 // Read calls that returned
+	pongs  atomic.Int64 // pings answered
 
 	done chan struct{} // closed by stop
 	once sync.Once
@@ -68,6 +69,16 @@ func (k *keepAlive) reading(on bool) {
 	}
 }
 
+// Pongs returns how many keepalive pings the server has answered so far:
+// 0 without keepalive. Tests use it to see that pings went out and were
+// answered.
+func (c *Conn) Pongs() int64 {
+	if c.ka == nil {
+		return 0
+	}
+	return c.ka.pongs.Load()
+}
+
 // failure returns the keepalive error if keepalive killed the connection.
 func (k *keepAlive) failure() error {
 	if k == nil {
@@ -99,6 +110,7 @@ func (k *keepAlive) run(t *time.Timer) {
 			}
 			return // otherwise the connection is closing: the reader says why
 		}
+		k.pongs.Add(1)
 		t.Reset(k.interval)
 	}
 }
