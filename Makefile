@@ -3,7 +3,7 @@ GO      ?= go
 CACHE   := $(CURDIR)/.cache
 GOFILES  = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.cache/*')
 
-.PHONY: test lint test-native test-browser demo bench fuzz test-load wasm test-e2e
+.PHONY: test lint test-native test-browser demo bench fuzz test-load wasm test-e2e mutate
 
 ## test: gofmt, go vet (native and wasm), native tests with -race, then the browser tests
 test: lint test-native test-browser test-e2e test-interop
@@ -141,3 +141,21 @@ $(CACHE)/node/node_modules/ws/package.json:
 		{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs npm; }; } || \
 		{ echo "make test-interop needs Node.js and npm" >&2; exit 1; }
 	mkdir -p $(CACHE)/node && npm install --prefix $(CACHE)/node --no-audit --no-fund ws@8
+
+# Mutation testing (issue 18), a habit rather than a gate: not part of make
+# test nor CI. gremlins (pinned in tools/mutate, a module of its own, so the
+# library's go.mod never names it) changes one operator at a time in the
+# root package and native/ (a < into <=, a + into -, a condition negated),
+# runs the native tests against each mutant (--integration: native/ has no
+# tests of its own, the root package's exercise it), and lists the mutants
+# no test noticed (LIVED). The tests that mostly wait out a timer (5s close
+# timeouts, 3s default timeout) are skipped to keep one run near 15s, the
+# whole pass within MUTATE_BUDGET; the results also go to .cache/mutate.json.
+MUTATE_BUDGET ?= 45m
+MUTATE_SKIP   ?= ^(TestDisconnectStuckSocket|TestSendQueueFull|TestFaultHalfOpen|TestDefaultTimeout|TestFaultSlowLink|TestKeepAlivePausedReader|Example.*)$$
+MUTATE_FLAGS  ?=
+mutate:
+	cd tools/mutate && $(GO) build -o $(BROWSER_BIN)/gremlins github.com/go-gremlins/gremlins/cmd/gremlins
+	GOFLAGS='-skip=$(MUTATE_SKIP)' timeout $(MUTATE_BUDGET) $(BROWSER_BIN)/gremlins unleash --integration \
+		--coverpkg .,./native --exclude-files '^(internal|wasm|web|shim|tools|bench|e2e|examples)/' \
+		--exclude-files '_wasm\.go$$' --timeout-coefficient 3 -S lt -o $(CACHE)/mutate.json $(MUTATE_FLAGS) .
