@@ -156,6 +156,6 @@ MUTATE_SKIP   ?= ^(TestDisconnectStuckSocket|TestSendQueueFull|TestFaultHalfOpen
 MUTATE_FLAGS  ?=
 mutate:
 	cd tools/mutate && $(GO) build -o $(BROWSER_BIN)/gremlins github.com/go-gremlins/gremlins/cmd/gremlins
-	GOFLAGS='-skip=$(MUTATE_SKIP)' timeout $(MUTATE_BUDGET) $(BROWSER_BIN)/gremlins unleash --integration \
+	GOFLAGS='-count=1 -skip=$(MUTATE_SKIP)' timeout --kill-after=30s $(MUTATE_BUDGET) $(BROWSER_BIN)/gremlins unleash --integration \
 		--coverpkg .,./native --exclude-files '^(internal|wasm|web|shim|tools|bench|e2e|examples)/' \
 		--exclude-files '_wasm\.go$$' --timeout-coefficient 3 -S lt -o $(CACHE)/mutate.json $(MUTATE_FLAGS) .
