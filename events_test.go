@@ -133,7 +133,7 @@ func TestUpgradeRefused(t *testing.T) {
 	checkDisconnected(t, evs, 1006, "")
 	r.settle(evs)
 	skipInBrowser(t, "browsers hide the status, headers and body of a refused upgrade")
-	checkError(t, evs[0], []error{websocket.ErrUpgradeRefused}, "403")
+	checkError(t, evs[0], []error{websocket.ErrUpgradeRefused}, "status 403 Forbidden")
 	hs := evs[0].HandshakeResponse
 	if hs == nil {
 		t.Fatal("no HandshakeResponse on the ERROR of a refused upgrade")
@@ -147,7 +147,7 @@ func TestUpgradeRefused(t *testing.T) {
 	r.connect(wsURL("/refuse?status=503"), nil)
 	evs = r.waitDone()
 	checkSeq(t, evs, "ERROR DISCONNECTED")
-	checkError(t, evs[0], []error{websocket.ErrUpgradeRefused}, "503")
+	checkError(t, evs[0], []error{websocket.ErrUpgradeRefused}, "status 503 Service Unavailable")
 	if hs := evs[0].HandshakeResponse; hs == nil || hs.Status != 503 {
 		t.Errorf("HandshakeResponse %+v", hs)
 	}
