@@ -302,6 +302,18 @@ func TestFaultSilentServer(t *testing.T) {
 		}
 		t.Logf("silent server, KeepAlive %v PongTimeout %v: detected in %v: %s", ka, pt, took, evs[1].Message)
 	})
+	t.Run("keepalive, PongTimeout 0 means KeepAlive", func(t *testing.T) {
+		t.Parallel()
+		srv := rawserver.Start(rawserver.Upgrade{}, func(c *rawserver.Conn) { io.Copy(io.Discard, c) })
+		defer srv.Close()
+		r := newRecorder(t)
+		openConn(t, r, srv.URL(), &websocket.Params{KeepAlive: 150 * time.Millisecond})
+		evs := r.waitDone()
+		if got := kinds(evs); got != "CONNECTED ERROR DISCONNECTED" {
+			t.Fatalf("events %s, want CONNECTED ERROR DISCONNECTED", describe(evs))
+		}
+		checkError(t, evs[1], []error{websocket.ErrConnectionLost}, "within 150ms of a ping")
+	})
 }
 
 // A slow link (latency and a bandwidth limit): every message still
