@@ -189,6 +189,11 @@ func TestDisconnectStuckSocket(t *testing.T) {
 	msg := make([]byte, 32<<10)
 	stuckSince := time.Time{}
 	deadline := time.Now().Add(20 * time.Second)
+	// What Send accepts must stay within SendQueueSize plus what the
+	// kernel's socket buffers take (a few MiB on loopback): past 64 MiB the
+	// transport is holding the bytes somewhere, without a bound.
+	const accepted = 64 << 20
+	sent := 0
 	for {
 		if time.Now().After(deadline) {
 			t.Fatalf("the socket never got stuck")
@@ -198,6 +203,10 @@ func TestDisconnectStuckSocket(t *testing.T) {
 			t.Fatal(err)
 		}
 		if err == nil {
+			sent += len(msg)
+			if sent > accepted {
+				t.Fatalf("Send accepted %d MiB for a server that never reads: the send queue is not bounded", sent>>20)
+			}
 			stuckSince = time.Time{}
 			continue
 		}
