@@ -139,6 +139,54 @@ func TestFaultServerKilledWhileSending(t *testing.T) {
 		len(rec.Messages)-1, n, took, evs[1].Message)
 }
 
+// A link that stalls while we send, then recovers: the socket fills, so
+// writes are partial and the rest waits (natively, in the transport's
+// spill); once the link moves again every message reaches the server
+// whole and in order. The other send tests never fill the socket while
+// checking what arrives.
+func TestFaultStalledLinkWhileSending(t *testing.T) {
+	t.Parallel()
+	const n, size = 1000, 16 << 10 // 16 MiB: more than the kernel's socket buffers hold
+	p := newProxy(t, testServerAddr)
+	id := "stalled-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	r := newRecorder(t)
+	c := openConn(t, r, "ws://"+p.Addr()+"/record?id="+id, nil)
+	p.Pause()
+	for i := 0; i < n; i++ {
+		if err := websocket.Send(c, testserver.Payload(i, size), nil); err != nil {
+			t.Fatalf("Send %d: %v", i, err)
+		}
+	}
+	// Resume once the writer is stuck: what is queued stops shrinking.
+	last, since := websocket.SendQueued(c), time.Now()
+	for deadline := time.Now().Add(20 * time.Second); time.Since(since) < 200*time.Millisecond; time.Sleep(10 * time.Millisecond) {
+		if q := websocket.SendQueued(c); q != last {
+			last, since = q, time.Now()
+		}
+		if time.Now().After(deadline) {
+			break
+		}
+	}
+	if last == 0 {
+		t.Fatalf("every message left while the link was stalled: the socket never filled")
+	}
+	p.Resume()
+	websocket.Disconnect(c)
+	evs := r.waitDone()
+	checkSeq(t, evs, "CONNECTED DISCONNECTED")
+	checkDisconnected(t, evs, 1000, "")
+	rec := fetchRecord(t, id)
+	if len(rec.Messages) != n || rec.Code != 1000 {
+		t.Fatalf("the server got %d of %d messages and close code %d", len(rec.Messages), n, rec.Code)
+	}
+	for i, m := range rec.Messages {
+		if m != string(testserver.Payload(i, size)) {
+			t.Fatalf("message %d arrived as %d bytes %.20q", i, len(m), m)
+		}
+	}
+	t.Logf("%d KiB still queued when the link resumed; all %d messages arrived whole", last>>10, n)
+}
+
 // A TCP reset (RST) in the middle of a stream. Bound: 1s.
 func TestFaultReset(t *testing.T) {
 	p := newProxy(t, testServerAddr)
