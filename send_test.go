@@ -285,7 +285,9 @@ func TestSendAfterFailedDial(t *testing.T) {
 // a Send that waits for good fails at the 20s hang guard instead of the
 // suite's timeout.
 func TestSendNeverBlocksOnStuckSocket(t *testing.T) {
-	const limit, size, extra = 64 << 10, 1000, 300
+	// Each message costs exactly 1 KiB in the queue, so 64 fill it to the
+	// byte: SendQueueSize is inclusive, the 65th is refused.
+	const limit, size, extra = 64 << 10, 1024 - websocket.MsgOverhead, 300
 	s := websocket.NewStuckSocket(t.Name())
 	r := newRecorder(t)
 	c := connectOpen(t, r, s.URL, &websocket.Params{SendQueueSize: limit})
