@@ -25,6 +25,7 @@ func dial(ctx context.Context, cfg *dialConfig) (transport, *HandshakeResponse, 
 		MaxMessageSize: max,
 		KeepAlive:      cfg.params.KeepAlive,
 		PongTimeout:    cfg.params.PongTimeout,
+		Compression:    cfg.params.Compression,
 	})
 	var resp *HandshakeResponse
 	if hs.Status != 0 {

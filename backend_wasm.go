@@ -6,6 +6,7 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/hybridws/websocket/internal/jspayload"
 	"github.com/hybridws/websocket/wasm"
 )
 
@@ -15,7 +16,9 @@ import (
 const inBrowser = true
 
 func dial(ctx context.Context, cfg *dialConfig) (transport, *HandshakeResponse, error) {
-	c, protocol, err := wasm.Dial(ctx, cfg.url, cfg.subprotocols)
+	// The JavaScript API may have left a message handler for this
+	// connection, keyed by its Params (internal/jspayload).
+	c, protocol, err := wasm.DialSink(ctx, cfg.url, cfg.subprotocols, jspayload.Sink(cfg.params))
 	if err != nil {
 		return nil, nil, err
 	}

@@ -2,6 +2,25 @@ package websocket
 
 import "time"
 
+// The close codes of RFC 6455 section 7.4.1 and the IANA registry, with
+// gorilla/websocket's names, for comparing Data.Code on EventDisconnected.
+const (
+	CloseNormalClosure           = 1000
+	CloseGoingAway               = 1001
+	CloseProtocolError           = 1002
+	CloseUnsupportedData         = 1003
+	CloseNoStatusReceived        = 1005 // the server's close frame carried no code
+	CloseAbnormalClosure         = 1006 // no close frame: never opened, or the transport died
+	CloseInvalidFramePayloadData = 1007
+	ClosePolicyViolation         = 1008
+	CloseMessageTooBig           = 1009
+	CloseMandatoryExtension      = 1010
+	CloseInternalServerErr       = 1011
+	CloseServiceRestart          = 1012
+	CloseTryAgainLater           = 1013
+	CloseTLSHandshake            = 1015
+)
+
 // closeTimeout bounds how long Disconnect lets an open connection flush
 // its queue and finish the closing handshake before tearing it down.
 const closeTimeout = 5 * time.Second

@@ -2,6 +2,9 @@ package websocket
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"strconv"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -39,6 +42,12 @@ type Connection struct {
 	inCallback bool          // a callback of this connection runs: Send leaves its messages for after it (send.go)
 	bufEst     int64         // -1: Write blocks (native); else an upper bound of the transport's own queue (browser)
 	pending    int64         // cost of this connection's undispatched Queue events
+	pendingN   int           // how many they are
+	started    time.Time     // when Connect returned it
+	reconnect  *Reconnect    // Params.Reconnect
+	openedAt   time.Time     // when the current connection opened; zero while none is open
+	fails      int           // failures in a row, for Reconnect's backoff
+	unsent     int64         // bytes a failed writer dropped, reported on a retried loss
 	resume     chan struct{} // wakes a reader paused on pending
 }
 
@@ -72,70 +81,85 @@ func Connect(url string, params *Params, callback Callback) (*Connection, error)
 		queue:     params.Queue,
 		sendLimit: params.SendQueueSize,
 		resume:    make(chan struct{}, 1),
+		started:   time.Now(),
+	}
+	if params.Reconnect != nil {
+		r := *params.Reconnect
+		c.reconnect = &r
 	}
 	if c.sendLimit == 0 {
 		c.sendLimit = DefaultSendQueueSize
 	}
-	ctx, cancel := context.Background(), context.CancelFunc(func() {})
-	if cfg.timeout > 0 {
-		ctx, cancel = context.WithTimeout(ctx, cfg.timeout)
-	} else {
-		ctx, cancel = context.WithCancel(ctx)
-	}
+	ctx, cancel := dialContext(cfg.timeout)
 	c.cancelDial = cancel
-	if cfg.timeout > 0 {
-		c.cancelDial = countedCancel(cancel) // the deadline's timer
-	}
 	go c.run(ctx, cfg)
 	return c, nil
 }
 
-// run owns the connection: it dials, reads, and emits every event.
+// run owns the connection: it dials (again, with Params.Reconnect), and
+// emits the events of each attempt; serve takes over once one opens.
 func (c *Connection) run(ctx context.Context, cfg *dialConfig) {
-	t, hs, err := dialTransport(ctx, cfg)
-	ctxErr := ctx.Err()
-	c.cancelDial()
-	if err == nil && len(cfg.subprotocols) > 0 && hs.Protocol == "" {
-		t.Abort()
-		t, err = nil, newError("connect", c.url, ErrSubprotocol,
-			"the server chose none of the requested subprotocols "+quoteList(cfg.subprotocols), nil)
-	}
+	for {
+		t, hs, err := dialTransport(ctx, cfg)
+		ctxErr := ctx.Err()
+		c.cancelDial()
+		if err == nil && len(cfg.subprotocols) > 0 && hs.Protocol == "" {
+			t.Abort()
+			t, err = nil, newError("connect", c.url, ErrSubprotocol,
+				"the server chose none of the requested subprotocols "+quoteList(cfg.subprotocols), nil)
+		}
 
-	c.mu.Lock()
-	user := c.userClosed
-	if err != nil || user {
-		c.state = stateClosed
-		c.mu.Unlock()
+		c.mu.Lock()
+		user := c.userClosed
+		if err == nil && !user {
+			c.t = t
+			c.bufEst = t.Buffered()
+			c.state = stateOpen
+			c.openedAt = time.Now()
+			c.mu.Unlock()
+			c.emit(&Data{Event: EventConnected, HandshakeResponse: hs}, 0)
+			// Read on a fresh goroutine: dialling grew this one's stack to
+			// 16 KiB, which it would keep for the connection's life; the
+			// reader's stays small (the idle cost per connection).
+			go c.serve(t, cfg)
+			return
+		}
 		if t != nil {
 			t.Abort()
 		}
-		if !user {
-			c.fail(describeDialError(c.url, cfg.timeout, hs, err, ctxErr), hs)
-			code := 1006
+		if user {
+			c.state = stateClosed
+			c.mu.Unlock()
+			c.emit(&Data{Event: EventDisconnected, Code: CloseNormalClosure}, 0)
+			return
+		}
+		derr := describeDialError(c.url, cfg.timeout, hs, err, ctxErr)
+		delay, retry := c.retryAfterLocked(derr, hs, 0)
+		if !retry {
+			c.state = stateClosed
+		}
+		c.mu.Unlock()
+		c.fail(derr, hs, delay)
+		if !retry {
+			code := CloseAbnormalClosure
 			if cc, ok := err.(interface{ CloseCode() int }); ok {
 				code = cc.CloseCode()
 			}
 			c.emit(&Data{Event: EventDisconnected, Code: code}, 0)
 			return
 		}
-		c.emit(&Data{Event: EventDisconnected, Code: 1000}, 0)
-		return
+		var ok bool
+		if ctx, ok = c.waitRetry(delay, cfg.timeout, false); !ok {
+			return
+		}
 	}
-	c.t = t
-	c.bufEst = t.Buffered()
-	c.state = stateOpen
-	c.mu.Unlock()
-	c.emit(&Data{Event: EventConnected, HandshakeResponse: hs}, 0)
-	// Read on a fresh goroutine: dialling grew this one's stack to 16 KiB,
-	// which it would keep for the connection's life; the reader's stays
-	// small (the idle cost per connection).
-	go c.serve(t)
 }
 
-// serve reads until the connection ends, then emits the last events.
-func (c *Connection) serve(t transport) {
+// serve reads until the connection ends, then emits the last events, or
+// the ERROR of a loss and, after a wait, dials again (Params.Reconnect).
+func (c *Connection) serve(t transport, cfg *dialConfig) {
 	var readErr, failErr error
-	failCode := 0
+	failCode, failReason := 0, ""
 	for {
 		typ, p, err := t.Read()
 		if err != nil {
@@ -148,7 +172,11 @@ func (c *Connection) serve(t transport) {
 			break
 		}
 		c.emit(&Data{Event: EventMessage, Message: p, Type: DataType(typ)}, int64(len(p)))
-		c.waitDispatch()
+		if err := c.waitDispatch(); err != nil {
+			failCode, failReason, failErr = CloseNormalClosure, queueFullReason, err
+			t.Close(CloseNormalClosure, queueFullReason)
+			break
+		}
 	}
 
 	c.mu.Lock()
@@ -166,23 +194,70 @@ func (c *Connection) serve(t transport) {
 	if failErr == nil {
 		code, reason, clean = t.CloseStatus(readErr)
 	}
+	if !user && c.reconnect != nil && c.lost(t, cfg, failErr, code, reason, clean, werr, readErr) {
+		return
+	}
 	switch {
 	case failErr != nil:
-		c.fail(failErr, nil)
-		c.emit(&Data{Event: EventDisconnected, Code: failCode}, 0)
+		c.fail(failErr, nil, 0)
+		c.emit(&Data{Event: EventDisconnected, Code: failCode, Reason: failReason}, 0)
 	case clean:
 		c.emit(&Data{Event: EventDisconnected, Code: code, Reason: reason}, 0)
 	case user:
-		c.emit(&Data{Event: EventDisconnected, Code: 1000}, 0)
+		c.emit(&Data{Event: EventDisconnected, Code: CloseNormalClosure}, 0)
 	default:
-		c.fail(describeReadError(c.url, code, werr, readErr), nil)
+		c.fail(describeReadError(c.url, code, werr, readErr), nil, 0)
 		c.emit(&Data{Event: EventDisconnected, Code: code, Reason: reason}, 0)
 	}
 }
 
-// fail emits EventError for err.
-func (c *Connection) fail(err error, hs *HandshakeResponse) {
-	c.emit(&Data{Event: EventError, Message: []byte(err.Error()), Err: err, HandshakeResponse: hs}, 0)
+// lost handles the end of an open connection with Params.Reconnect: when
+// it is to be retried, it emits the ERROR with RetryIn, waits, dials again
+// on this goroutine and returns true; otherwise it returns false and
+// serve ends the connection as without Reconnect (the last ERROR then has
+// RetryIn 0).
+func (c *Connection) lost(t transport, cfg *dialConfig, failErr error, code int, reason string, clean bool, werr, readErr error) bool {
+	var lossErr *Error
+	switch {
+	case failErr != nil:
+		lossErr = failErr.(*Error)
+	case clean:
+		lossErr = newError("read", c.url, ErrConnectionLost, closedText(code, reason), readErr)
+	default:
+		lossErr = describeReadError(c.url, code, werr, readErr)
+	}
+	cleanCode := 0
+	if clean {
+		cleanCode = code
+	}
+	c.mu.Lock()
+	delay, retry := c.retryAfterLocked(lossErr, nil, cleanCode)
+	if !retry {
+		c.mu.Unlock()
+		return false
+	}
+	// What Send had queued and the connection never sent is gone: say how
+	// much, so that the game knows what to send again.
+	unsent := c.unsent + c.outBytes
+	if b := t.Buffered(); b > 0 {
+		unsent += b // the browser's bufferedAmount after the close
+	}
+	c.state = stateConnecting
+	c.t, c.out, c.outBytes, c.unsent, c.closeReq, c.writeErr, c.bufEst = nil, nil, 0, 0, false, nil, 0
+	c.mu.Unlock()
+	if unsent > 0 {
+		lossErr.Msg += "; " + strconv.FormatInt(unsent, 10) + " bytes queued by Send were not sent"
+	}
+	c.fail(lossErr, nil, delay)
+	if ctx, ok := c.waitRetry(delay, cfg.timeout, errors.Is(lossErr, ErrQueueFull)); ok {
+		c.run(ctx, cfg)
+	}
+	return true
+}
+
+// fail emits EventError for err; retryIn > 0 says a retry follows.
+func (c *Connection) fail(err error, hs *HandshakeResponse, retryIn time.Duration) {
+	c.emit(&Data{Event: EventError, Message: []byte(err.Error()), Err: err, HandshakeResponse: hs, RetryIn: retryIn}, 0)
 }
 
 // emit delivers one event: at once on this goroutine, or into the Queue.
@@ -194,31 +269,48 @@ func (c *Connection) emit(d *Data, size int64) {
 	cost := size + eventOverhead
 	c.mu.Lock()
 	c.pending += cost
+	c.pendingN++
 	c.mu.Unlock()
 	c.queue.push(c, d, cost)
 }
 
 // waitDispatch pauses reading while too many of this connection's events
-// wait in its Queue, so TCP pushes back on the server.
-func (c *Connection) waitDispatch() {
+// wait in its Queue, so TCP pushes back on the server. A browser socket
+// cannot stop reading: there, past maxPendingBrowser, it returns the error
+// that fails the connection.
+func (c *Connection) waitDispatch() error {
 	if c.queue == nil {
-		return
+		return nil
 	}
 	for {
 		c.mu.Lock()
-		wait := c.pending > maxPending && c.state == stateOpen
+		pending, n, open := c.pending, c.pendingN, c.state == stateOpen
 		c.mu.Unlock()
-		if !wait {
-			return
+		if inBrowser {
+			if pending > maxPendingBrowser && open {
+				return newError("read", c.url, ErrQueueFull, fmt.Sprintf(
+					"%d events (%.1f MiB) waited in the Queue, %v after the last Dispatch: the game stopped dispatching (a hidden tab?) and a browser socket cannot stop reading",
+					n, float64(pending)/(1<<20), c.queue.sinceDispatch(c.started).Round(time.Millisecond)), nil)
+			}
+			return nil
+		}
+		if pending <= maxPending || !open {
+			return nil
 		}
 		<-c.resume
 	}
 }
 
+// queueFullReason is the close reason the server gets when a browser
+// connection fails with ErrQueueFull. The code is 1000: a browser may send
+// only 1000 or 3000-4999, and codes of 3000 and up belong to applications.
+const queueFullReason = "client stopped dispatching events"
+
 // dispatched is called by Queue.Dispatch after running one event.
 func (c *Connection) dispatched(cost int64) {
 	c.mu.Lock()
 	c.pending -= cost
+	c.pendingN--
 	c.mu.Unlock()
 	c.wake()
 }

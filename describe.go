@@ -3,15 +3,15 @@ package websocket
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"net"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/hybridws/websocket/internal/neterr"
 )
 
 // describeDialError turns a backend's dial failure into an error a person
@@ -21,9 +21,14 @@ func describeDialError(rawURL string, timeout time.Duration, hs *HandshakeRespon
 	if errors.As(err, &e) {
 		return e
 	}
+	cause := neterr.Classify(err)
 	switch {
-	case errors.Is(ctxErr, context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
+	case errors.Is(ctxErr, context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded):
 		return newError("connect", rawURL, ErrTimeout, "timed out after "+timeout.String(), context.DeadlineExceeded)
+	case cause == neterr.TimedOut || isTimeout(err):
+		// The operating system or the HTTP client gave up before our
+		// Timeout did.
+		return newError("connect", rawURL, ErrTimeout, "timed out connecting to "+hostPort(rawURL), err)
 	case isProtocolViolation(err):
 		return newError("connect", rawURL, ErrProtocol, "the server's upgrade response broke the WebSocket protocol", err)
 	case hs != nil && hs.Status != 0 && hs.Status != http.StatusSwitchingProtocols:
@@ -34,8 +39,10 @@ func describeDialError(rawURL string, timeout time.Duration, hs *HandshakeRespon
 		return newError("connect", rawURL, ErrUpgradeRefused, msg, nil)
 	case isTLS(err):
 		return newError("connect", rawURL, ErrTLS, "TLS handshake failed", err)
-	case errors.Is(err, syscall.ECONNREFUSED):
+	case cause == neterr.Refused:
 		return newError("connect", rawURL, ErrDial, "connection refused by "+hostPort(rawURL), err)
+	case cause == neterr.Unreachable:
+		return newError("connect", rawURL, ErrDial, "no route to "+hostPort(rawURL), err)
 	}
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) {
@@ -46,7 +53,7 @@ func describeDialError(rawURL string, timeout time.Duration, hs *HandshakeRespon
 
 // describeReadError explains why an open connection failed. code is the
 // close code the transport reported for it.
-func describeReadError(rawURL string, code int, writeErr, readErr error) error {
+func describeReadError(rawURL string, code int, writeErr, readErr error) *Error {
 	switch {
 	case writeErr != nil:
 		return newError("send", rawURL, ErrConnectionLost, "failed to send", writeErr)
@@ -56,6 +63,9 @@ func describeReadError(rawURL string, code int, writeErr, readErr error) error {
 		return newError("read", rawURL, ErrProtocol, "the server broke the WebSocket protocol", readErr)
 	case code == 1007:
 		return newError("read", rawURL, ErrInvalidUTF8, "the server sent invalid data", readErr)
+	}
+	if neterr.Classify(readErr) == neterr.Reset {
+		return newError("read", rawURL, ErrConnectionLost, "the connection was reset without a close frame", readErr)
 	}
 	return newError("read", rawURL, ErrConnectionLost, "connection lost without a close frame", readErr)
 }
@@ -72,27 +82,18 @@ func isTimeout(err error) bool {
 	return errors.As(err, &ne) && ne.Timeout()
 }
 
+// isTLS reports a TLS failure by the error's type: the certificate
+// verification error, or a backend's mark for a failure during its TLS
+// handshake (natively: any error between the TCP connection and a verified
+// handshake, wss:// to a plain server included). Never by text: crypto/tls
+// words its errors differently across versions and builds most of them
+// with fmt.Errorf.
 func isTLS(err error) bool {
 	var (
-		cv  *tls.CertificateVerificationError
-		rh  tls.RecordHeaderError
-		ua  x509.UnknownAuthorityError
-		hn  x509.HostnameError
-		ci  x509.CertificateInvalidError
-		alt tls.AlertError
+		cv *tls.CertificateVerificationError
+		tf interface{ TLSFailure() bool }
 	)
-	return errors.As(err, &cv) || errors.As(err, &rh) || errors.As(err, &ua) ||
-		errors.As(err, &hn) || errors.As(err, &ci) || errors.As(err, &alt) ||
-		strings.Contains(fmtErr(err), "tls: ") ||
-		// net/http's answer when a wss:// URL reaches a plain-TCP server
-		strings.Contains(fmtErr(err), "server gave HTTP response to HTTPS client")
-}
-
-func fmtErr(err error) string {
-	if err == nil {
-		return ""
-	}
-	return err.Error()
+	return errors.As(err, &cv) || (errors.As(err, &tf) && tf.TLSFailure())
 }
 
 // hostPort returns the address a URL dials, with the default port filled in.

@@ -33,6 +33,11 @@ var (
 	ErrClosed = errors.New("connection is closing or closed")
 	// ErrSendQueueFull: Send would pass Params.SendQueueSize.
 	ErrSendQueueFull = errors.New("send queue full")
+	// ErrQueueFull: in a browser, a connection's events waiting in its
+	// Queue passed the bound (16 MiB) because nothing called Dispatch; the
+	// connection failed rather than let the page's memory grow without
+	// end. Natively the connection stops reading instead.
+	ErrQueueFull = errors.New("event queue full")
 
 	// ErrDial: a dial failure that is none of the more precise kinds below:
 	// refused, unreachable, DNS, or the browser's unexplained failure.

@@ -1,6 +1,6 @@
 module github.com/hybridws/websocket
 
-go 1.26
+go 1.24.0
 
 require github.com/coder/websocket v1.8.15
 

@@ -49,6 +49,33 @@ func interopCases(t *testing.T, addr string) {
 		}
 	})
 
+	// Compression: a mix of messages up to 4 MiB, compressed or not, both
+	// ways, with a server that accepts permessage-deflate and one that does
+	// not. Natively Params.Compression offers it; a browser always does.
+	for _, tc := range []struct {
+		path    string
+		deflate bool // the server accepts the extension
+	}{{"/ext-echo", true}, {"/plain/ext-echo", false}} {
+		t.Run("compression "+tc.path, func(t *testing.T) {
+			r := newRecorder(t)
+			c := openConn(t, r, url(tc.path), &websocket.Params{Compression: true})
+			evs := r.waitFor("the negotiated extensions", func(evs []*websocket.Data) bool { return len(evs) >= 2 })
+			ext := string(evs[1].Message)
+			t.Logf("server answered Sec-WebSocket-Extensions: %q", ext)
+			if got := strings.HasPrefix(ext, "permessage-deflate"); got != tc.deflate {
+				t.Fatalf("server answered Sec-WebSocket-Extensions %q", ext)
+			}
+			if !inBrowserTest && tc.deflate && !strings.Contains(ext, "client_no_context_takeover") {
+				t.Errorf("server answered %q: it did not take client_no_context_takeover", ext)
+			}
+			echoAll(t, r, c, 1, compressionMix())
+			websocket.Disconnect(c)
+			if evs := r.waitDone(); evs[len(evs)-1].Code != 1000 || count(evs, websocket.EventError) > 0 {
+				t.Fatalf("events %s", describe(evs))
+			}
+		})
+	}
+
 	t.Run("close code and reason", func(t *testing.T) {
 		r := newRecorder(t)
 		r.connect(url("/close?code=4001&reason=bye%20now"), nil)

@@ -132,6 +132,34 @@ func TestNoGoroutineLeak(t *testing.T) {
 		onEvent func(*websocket.Connection, *websocket.Data)
 		after   func(*websocket.Connection)
 	}{"keepalive gets no pong", deaf.URL(), &websocket.Params{KeepAlive: 20 * time.Millisecond, PongTimeout: 100 * time.Millisecond}, nil, nil})
+	// Reconnect: Disconnect while the retry waits (its timer armed: the
+	// Disconnect comes from elsewhere, a little after the ERROR), and
+	// giving up after MaxAttempts.
+	disconnectSoonAfterError := func(c *websocket.Connection, d *websocket.Data) {
+		if d.Event == websocket.EventError {
+			go func() {
+				time.Sleep(50 * time.Millisecond)
+				websocket.Disconnect(c)
+			}()
+		}
+	}
+	type leakCase = struct {
+		name    string
+		url     string
+		params  *websocket.Params
+		onEvent func(*websocket.Connection, *websocket.Data)
+		after   func(*websocket.Connection)
+	}
+	cases = append(cases,
+		leakCase{"reconnect: Disconnect while waiting to retry", "ws://" + closed + "/",
+			&websocket.Params{Reconnect: &websocket.Reconnect{MinDelay: time.Minute, MaxDelay: time.Minute}},
+			disconnectSoonAfterError, nil},
+		leakCase{"reconnect: gives up after MaxAttempts", "ws://" + closed + "/",
+			&websocket.Params{Reconnect: &websocket.Reconnect{MinDelay: 10 * time.Millisecond, MaxAttempts: 3}}, nil, nil},
+		leakCase{"reconnect: lost, then Disconnect while waiting", wsURL("/drop"),
+			&websocket.Params{Reconnect: &websocket.Reconnect{MinDelay: time.Minute, MaxDelay: time.Minute}},
+			disconnectSoonAfterError, nil},
+	)
 	for i, tc := range cases {
 		for _, keep := range []bool{false, true} {
 			name, label := tc.name, fmt.Sprint(i)

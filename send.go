@@ -248,9 +248,11 @@ func (c *Connection) writeFailed(err error, rest []outMsg) {
 	}
 	for _, m := range rest {
 		c.outBytes -= int64(len(m.p)) + msgOverhead
+		c.unsent += int64(len(m.p))
 	}
 	for _, m := range c.out {
 		c.outBytes -= int64(len(m.p)) + msgOverhead
+		c.unsent += int64(len(m.p))
 	}
 	c.out, c.closeReq, c.writing = nil, false, false
 	t := c.t

@@ -5,6 +5,7 @@ package websocket_test
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -74,4 +75,26 @@ func TestWSSToPlainServer(t *testing.T) {
 	evs := r.waitDone()
 	checkSeq(t, evs, "ERROR DISCONNECTED")
 	checkError(t, evs[0], []error{websocket.ErrTLS}, "TLS")
+}
+
+// TLS failures are classified by where they happen, not by their text:
+// a VerifyConnection hook of the user's that refuses the server (its error
+// says nothing about TLS) and a version the server does not speak are
+// both ErrTLS, on every OS.
+func TestWSSHandshakeFailures(t *testing.T) {
+	addr, trusted := newTLSServer(t)
+	pinned := trusted.Clone()
+	pinned.VerifyConnection = func(tls.ConnectionState) error { return errors.New("pinned key mismatch") }
+	old := trusted.Clone()
+	old.MaxVersion = tls.VersionTLS10 // httptest's server wants TLS 1.2 at least
+	for name, cfg := range map[string]*tls.Config{"VerifyConnection": pinned, "version": old} {
+		t.Run(name, func(t *testing.T) {
+			r := newRecorder(t)
+			r.connect("wss://"+addr+"/echo", &websocket.Params{TLSConfig: cfg})
+			evs := r.waitDone()
+			checkSeq(t, evs, "ERROR DISCONNECTED")
+			checkError(t, evs[0], []error{websocket.ErrTLS}, "TLS", addr)
+			checkDisconnected(t, evs, 1006, "")
+		})
+	}
 }

@@ -200,6 +200,9 @@ func validate(rawURL string, p *Params, cb Callback) (*request, error) {
 	if p.KeepAlive < 0 || p.PongTimeout < 0 {
 		return nil, newError("connect", rawURL, ErrInvalidOptions, "Params.KeepAlive or Params.PongTimeout is negative", nil)
 	}
+	if err := validateReconnect(rawURL, p.Reconnect); err != nil {
+		return nil, err
+	}
 	u, err := parseURL(rawURL)
 	if err != nil {
 		return nil, err

@@ -9,7 +9,7 @@
 //
 // Natively the transport is github.com/coder/websocket; in a browser it is
 // the page's WebSocket object. In a browser Params.Timeout, Params.Headers,
-// and Params.TLSConfig are ignored (they are still
+// Params.TLSConfig and Params.Compression are ignored (they are still
 // validated), as browsers give scripts no control over them.
 //
 // By default callbacks run on a goroutine owned by the connection. With
@@ -132,6 +132,28 @@ type Params struct {
 	// count; but on a slow link PongTimeout must cover the time a ping
 	// waits behind the messages we are sending. Ignored in browsers.
 	PongTimeout time.Duration
+
+	// Compression, natively, offers the permessage-deflate extension
+	// (RFC 7692) in the handshake. When the server accepts it, each side
+	// compresses the messages it sends (ours of 512 bytes or more) and
+	// the other inflates them; a server that does not accept it gets
+	// uncompressed messages, as with Compression off. The server may
+	// compress with context takeover (each message against the ones before
+	// it: much smaller repetitive messages, for a 32 KiB window kept per
+	// connection); we compress each of our messages on its own, so an idle
+	// connection holds no compressor. It costs CPU per message: turn it on
+	// for a server that requires it or for a slow link. MaxMessageSize
+	// bounds the inflated size, and a message that would inflate past it
+	// fails the connection with 1009 before it is inflated whole.
+	// Validated and ignored in browsers, which always offer the extension
+	// themselves.
+	Compression bool
+
+	// Reconnect, when set, makes a lost connection, or an attempt that
+	// failed, come back by itself after a randomized backoff, on the same
+	// *Connection, with a new EventConnected (see Reconnect). nil: a lost
+	// connection ends with EventDisconnected.
+	Reconnect *Reconnect
 }
 
 // SendOptions holds the options of one Send. nil or a zero Type means
@@ -158,6 +180,7 @@ type Data struct {
 	Code              int                // EventDisconnected: close code (1005 none sent, 1006 no close frame)
 	Reason            string             // EventDisconnected: close reason
 	Err               error              // EventError: the error value, for errors.Is / errors.As
+	RetryIn           time.Duration      // EventError with Params.Reconnect: > 0 means the next attempt starts after it
 }
 
 // Callback receives every event of a connection. conn is the pointer that

@@ -40,9 +40,10 @@ var pageFS embed.FS
 type browserSetup struct{ dir string }
 
 // prepareBrowser builds what the page loads into a temporary directory:
-// the page, wasm_exec.js of this toolchain, websocket.wasm (the shim) and
-// wasmclient.wasm (the Go clients).
-func prepareBrowser() (*browserSetup, error) {
+// the page, wasm_exec.js of this toolchain, websocket.wasm (the shim) with
+// its ES module websocket.js, and wasmclient.wasm (the Go clients); and
+// shimBase, if given, as websocket-base.wasm for the client shim-base.
+func prepareBrowser(shimBase string) (*browserSetup, error) {
 	if _, err := os.Stat(chromiumPath); err != nil {
 		return nil, fmt.Errorf("%s not found (apt-get install chromium)", chromiumPath)
 	}
@@ -80,6 +81,21 @@ func prepareBrowser() (*browserSetup, error) {
 			return fail(fmt.Errorf("building %s: %v\n%s", b.pkg, err, out))
 		}
 	}
+	// The shim's ES module, as make wasm writes it.
+	cmd := exec.Command("go", "run", "./internal/cmd/jsmodule", "-o", filepath.Join(dir, "websocket.js"))
+	cmd.Dir = ".."
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fail(fmt.Errorf("writing websocket.js: %v\n%s", err, out))
+	}
+	if shimBase != "" {
+		b, err := os.ReadFile(shimBase)
+		if err != nil {
+			return fail(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "websocket-base.wasm"), b, 0o644); err != nil {
+			return fail(err)
+		}
+	}
 	return &browserSetup{dir: dir}, nil
 }
 
@@ -115,8 +131,8 @@ func runBrowser(bw *browserSetup, base string, o runOpts) ([]work.Result, error)
 	url := "ws" + strings.TrimPrefix(base, "http") + "/echo"
 	var out []work.Result
 	for run := 0; run < o.runs; run++ {
-		for i := range browserLibs {
-			lib := browserLibs[(i+run)%len(browserLibs)]
+		for i := range o.blibs {
+			lib := o.blibs[(i+run)%len(o.blibs)]
 			rs := browserRun(ctx, base, url, lib, o)
 			for _, r := range rs {
 				fmt.Fprintf(os.Stderr, "browser run %d %-6s %-12s %s\n", run+1, r.Work, lib, describe(r))

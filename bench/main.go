@@ -15,14 +15,31 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/hybridws/websocket/bench/internal/work"
 )
 
-var nativeLibs = []string{"hybrid", "hybrid-queue", "coder", "gorilla", "gobwas"}
-var nativeWorks = []string{"rtt", "pipe", "big", "idle", "many"}
+var nativeLibs = []string{"hybrid", "hybrid-queue", "coder", "gorilla", "gobwas", "hybrid-deflate", "coder-deflate", "coder-deflate-nct"}
+var nativeWorks = []string{"rtt", "pipe", "big", "idle", "many", "json", "idle-json"}
+
+// The compression workloads (work/json.go) run on these clients only, and
+// the clients that offer compression run only those.
+var (
+	compressionWorks = []string{"json", "wire-up", "wire-down", "idle-json"} // wire-*: figures of json runs
+	compressionLibs  = []string{"hybrid", "hybrid-deflate", "coder", "coder-deflate", "coder-deflate-nct"}
+)
+
+// runs says whether the run command measures workload w with client lib.
+func runs(lib, w string) bool {
+	deflateLib := strings.Contains(lib, "-deflate")
+	if slices.Contains(compressionWorks, w) {
+		return slices.Contains(compressionLibs, lib)
+	}
+	return !deflateLib
+}
 
 func main() {
 	if len(os.Args) < 2 {

@@ -25,16 +25,11 @@ const notesText = `## What the profiles say
   before the one above, while single rtt runs of every client spread ±30% on
   this shared 2-core machine.
 - **rtt and many, Queue mode.** Each event crosses from the connection's
-  reader goroutine to the goroutine that calls ` + "`Dispatch`" + `, and the game loop
-  polls: when ` + "`Dispatch`" + ` finds nothing it sleeps 1 µs. The client's profile
-  (` + "`-cpuprofile`" + `, rtt, 3 s): 44% write/read system calls, 23% ` + "`runtime.futex`" + `
-  (waking the other thread for each event), 7% timers (the loop's sleep),
-  under 2% in this library's code. The handoff is the price of running
-  callbacks on the game's own goroutine; the public API gives a loop no way
-  to block until an event arrives, so it must poll (a ` + "`Gosched`" + ` spin instead
-  of the sleep starved the reader: 190 round trips/s). An API addition such
-  as a ` + "`Queue`" + ` method that waits for the next event would remove the polling,
-  not the handoff.
+  reader goroutine to the goroutine that calls ` + "`Dispatch`" + `. The loop now
+  sleeps on ` + "`Queue.Ready`" + ` instead of polling ` + "`Dispatch`" + ` with a 1 µs sleep
+  (which cost 7% in timers and 23% in ` + "`runtime.futex`" + ` in the earlier
+  profile); the handoff between the two goroutines is what remains, the
+  price of running callbacks on the game's own goroutine.
 - **pipe and big** are above 1.0× because queued messages go out corked: while
   the writer has more than one message, coder/websocket's per-message flushes
   and the 4 KiB pieces of a big message are gathered into writes of up to
@@ -79,13 +74,23 @@ const notesText = `## What the profiles say
   handler to the reading goroutine, the finalizers, and for big a 1 MiB
   allocation (zeroed) per received message, a copy in and a copy out, and
   the wasm garbage collector; plain JS copies nothing.
-- **JS API (shim) vs plain JS.** On top of the Go client's crossings every
-  message crosses twice more (the page's ` + "`send`" + ` into Go, the event back out to
-  the page's callback from a microtask) and is copied twice more: a 1 MiB
-  echo is copied four times between JavaScript and wasm memory. Done here:
-  an event reaches the page in one call into JavaScript instead of eight
-  (object creation, six property sets, the call), and ` + "`send`" + ` passes the
-  message's length so Go does not call back for its type and length.
+- **JS API (shim) vs plain JS.** A call from JavaScript into Go costs about
+  10–20 µs in a page here (a loop of calls to an empty ` + "`js.FuncOf`" + `), and the
+  shim used to make two per echoed message (the socket's message event, the
+  page's ` + "`send`" + `) and copy each payload four times between JavaScript and
+  wasm memory. Now received messages never enter Go: the shim leaves a
+  JavaScript ` + "`onmessage`" + ` handler per connection that the browser backend
+  installs when it dials (` + "`wasm.DialSink`" + `), and which queues the messages
+  with Go's events (held until Go reported CONNECTED, dropped after
+  DISCONNECTED); a binary message is a view of the event's own fresh
+  ArrayBuffer, not a copy. A sent string (text) or bytes (binary) go to
+  ` + "`ws.send`" + ` as they are: Go's ` + "`Send`" + ` still decides (state, order, the send
+  queue bound) on a stand-in of the same length that the backend swaps for
+  the staged value (internal/jspayload). One call into Go per echo, none
+  for the payload: in A/B runs (the old websocket.wasm as a client beside
+  the new one, alternating, 8 runs on this loaded machine) rtt went from
+  about 0.5× to 0.8× plain JS, pipe from 0.4× to 0.8×, big from 0.7× to
+  0.8–1.0×.
 - **coder/websocket's wasm build** does the same crossings as the Go API
   (it keeps its own read buffer and a channel, as the wasm backend does), so
   the two are close; 1.15× it would need fewer crossings per message than

@@ -6,6 +6,7 @@ import (
 	"net"
 	"time"
 
+	coder "github.com/coder/websocket"
 	"github.com/gobwas/ws"
 	"github.com/gobwas/ws/wsutil"
 	"github.com/gorilla/websocket"
@@ -14,10 +15,42 @@ import (
 
 // The peer libraries, each used the plain way it documents.
 var rawLibs = map[string]work.Dial{
-	"coder":   work.DialCoder,
-	"gorilla": dialGorilla,
-	"gobwas":  dialGobwas,
+	"coder":         work.DialCoder,
+	"gorilla":       dialGorilla,
+	"gobwas":        dialGobwas,
+	"coder-deflate": func(url string) (work.Conn, error) { return dialCoderDeflate(url, coder.CompressionContextTakeover) },
+	"coder-deflate-nct": func(url string) (work.Conn, error) {
+		return dialCoderDeflate(url, coder.CompressionNoContextTakeover)
+	},
 }
+
+// coder/websocket v1.8.15 with compression: CompressionContextTakeover
+// (both ways; 128-byte threshold) or CompressionNoContextTakeover (neither
+// way; 512 bytes).
+
+func dialCoderDeflate(url string, mode coder.CompressionMode) (work.Conn, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c, _, err := coder.Dial(ctx, url, &coder.DialOptions{CompressionMode: mode})
+	if err != nil {
+		return nil, err
+	}
+	c.SetReadLimit(64 << 20)
+	return coderConn{c}, nil
+}
+
+type coderConn struct{ c *coder.Conn }
+
+func (c coderConn) Write(typ int, p []byte) error {
+	return c.c.Write(context.Background(), coder.MessageType(typ), p)
+}
+
+func (c coderConn) Read() (int, []byte, error) {
+	typ, p, err := c.c.Read(context.Background())
+	return int(typ), p, err
+}
+
+func (c coderConn) Close() { c.c.CloseNow() }
 
 // gorilla/websocket v1.5.3
 

@@ -118,11 +118,13 @@ func writeReport(o runOpts, sr savedRun) error {
 
 	fmt.Fprintf(&b, "## Native\n\n")
 	fmt.Fprintf(&b, "One loopback echo server process for every client (gobwas/ws frames, each echoed frame streamed back through a 32 KiB buffer, replies flushed when no more input waits, so that the server is not what limits the clients); every client run is its own process. ")
-	fmt.Fprintf(&b, "`hybrid` is this library in callback mode, `hybrid-queue` in Queue mode (the main goroutine calls `Dispatch` in a loop, a game loop without frame pacing that sleeps 1 µs when `Dispatch` finds nothing), both through the public API only, everything done in the callback; ")
+	fmt.Fprintf(&b, "`hybrid` is this library in callback mode, `hybrid-queue` in Queue mode (the main goroutine is a loop without frame pacing that waits on `Queue.Ready` and then calls `Dispatch`), both through the public API only, everything done in the callback; ")
 	fmt.Fprintf(&b, "`coder` is raw github.com/coder/websocket v1.8.15 (`Read`/`Write`), `gorilla` github.com/gorilla/websocket v1.5.3 (`ReadMessage`/`WriteMessage`), `gobwas` github.com/gobwas/ws v1.4.0 (`wsutil.ReadServerData`/`WriteClientMessage`). ")
 	fmt.Fprintf(&b, "Every echo is checked: length, sequence number, content; a run that lost or reordered a message counts as failed, not as a number.\n\n")
 	fmt.Fprintf(&b, "- rtt: sequential round trips of a 32-byte text message\n- pipe: 1 KiB binary messages, a sender and a receiver running at once (figure: MiB/s one way)\n- big: sequential round trips of a 1 MiB binary message (MiB/s of echoes)\n- idle: Go heap plus stacks per open idle connection, after GC, at %d connections (lower is better; each peer has one goroutine blocked in a read per connection)\n- many: %d connections, each doing %d sequential round trips of 32 bytes, all at once\n\n", o.conns, o.conns, o.trips)
-	table(&b, nst, o.works, o.libs, "coder", "× coder")
+	mainWorks, mainLibs := withoutCompression(o.works, o.libs)
+	table(&b, nst, mainWorks, mainLibs, "coder", "× coder")
+	writeCompression(&b, nst, o)
 
 	if len(br) > 0 {
 		fmt.Fprintf(&b, "## Browser\n\n")
@@ -141,6 +143,13 @@ func writeReport(o runOpts, sr savedRun) error {
 	}
 	b.WriteString("\n")
 	b.WriteString(notesText)
+	// The game's figures (make bench-game, issue 13) live in a marked
+	// section of the same file: carry it over.
+	if old, err := os.ReadFile(o.out); err == nil {
+		if i := strings.Index(string(old), "<!-- bench-game"); i >= 0 {
+			b.WriteString("\n" + string(old[i:]))
+		}
+	}
 	if err := os.WriteFile(o.out, []byte(b.String()), 0o644); err != nil {
 		return err
 	}
@@ -318,8 +327,8 @@ func barPlot(title, ylabel string, st map[[2]string]*stat, works, libs []string,
 
 func drawChart(path string, nst, bst map[[2]string]*stat, o runOpts) error {
 	var plots []*plot.Plot
-	if len(nst) > 0 {
-		np, err := barPlot("Native: relative to raw coder/websocket (idle: memory, inverted)", "× coder (higher is better)", nst, o.works, o.libs, "coder")
+	if works, libs := withoutCompression(o.works, o.libs); len(nst) > 0 && len(works) > 0 {
+		np, err := barPlot("Native: relative to raw coder/websocket (idle: memory, inverted)", "× coder (higher is better)", nst, works, libs, "coder")
 		if err != nil {
 			return err
 		}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -27,6 +28,7 @@ type runOpts struct {
 	chart    string // PNG path, relative to out's directory
 	browser  bool
 	bworks   []string
+	blibs    []string // browser clients, a subset of browserLibs
 	pageDir  string
 	profile  string // directory for CPU profiles of every client run, "" for none
 	start    time.Time
@@ -37,7 +39,7 @@ type runOpts struct {
 func runMain(args []string) error {
 	fs := flag.NewFlagSet("run", flag.ExitOnError)
 	var o runOpts
-	var libs, works, bworks string
+	var libs, works, bworks, blibs, shimBase string
 	fs.IntVar(&o.runs, "runs", 5, "alternating runs per client and workload")
 	fs.DurationVar(&o.dur, "dur", time.Second, "rtt, pipe, big: sending time per run")
 	fs.IntVar(&o.conns, "conns", 2000, "idle, many: connections")
@@ -46,6 +48,8 @@ func runMain(args []string) error {
 	fs.StringVar(&works, "works", strings.Join(nativeWorks, ","), "native workloads (empty: none)")
 	fs.BoolVar(&o.browser, "browser", true, "also run the browser benchmark in headless Chromium")
 	fs.StringVar(&bworks, "bworks", "rtt,pipe,big", "browser workloads")
+	fs.StringVar(&shimBase, "shimbase", "", "an older websocket.wasm (the shim) to run as the browser client shim-base, for A/B runs: -blibs=js,shim,shim-base")
+	fs.StringVar(&blibs, "blibs", strings.Join(browserLibs, ","), "browser clients (a quick A/B: -works= -blibs=js,shim -out /dev/null)")
 	fs.StringVar(&o.out, "out", "../BENCHMARKS.md", "report to write")
 	fs.StringVar(&o.chart, "chart", "bench/chart.png", "chart to write, relative to the report's directory")
 	fs.StringVar(&o.profile, "cpuprofile", "", "directory: write a CPU profile of every native client run there")
@@ -56,6 +60,7 @@ func runMain(args []string) error {
 	o.libs = splitList(libs)
 	o.works = splitList(works)
 	o.bworks = splitList(bworks)
+	o.blibs = splitList(blibs)
 	o.start = time.Now()
 	o.since = o.start
 	if *since > 0 {
@@ -81,7 +86,7 @@ func runMain(args []string) error {
 	var pageDir string
 	var bw *browserSetup
 	if o.browser {
-		bw, err = prepareBrowser()
+		bw, err = prepareBrowser(shimBase)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "bench: browser part skipped:", err)
 			o.browser = false
@@ -96,15 +101,29 @@ func runMain(args []string) error {
 	}
 	defer func() { srv.Process.Kill(); srv.Wait() }()
 	url := "ws" + strings.TrimPrefix(base, "http") + "/echo"
+	deflateURL := "ws" + strings.TrimPrefix(base, "http") + "/deflate"
 
 	var results []work.Result
 	for run := 0; run < o.runs; run++ {
 		for _, w := range o.works {
 			for i := range o.libs {
 				lib := o.libs[(i+run)%len(o.libs)] // alternate the order run by run
-				r := clientRun(self, lib, w, url, o, run)
-				fmt.Fprintf(os.Stderr, "run %d %-8s %-13s %s\n", run+1, w, lib, describe(r))
+				if !runs(lib, w) {
+					continue
+				}
+				u := url
+				if slices.Contains(compressionWorks, w) {
+					u = deflateURL
+				}
+				r := clientRun(self, lib, w, u, o, run)
+				fmt.Fprintf(os.Stderr, "run %d %-9s %-14s %s\n", run+1, w, lib, describe(r))
 				results = append(results, r)
+				if w == "json" {
+					// Its bytes on the wire, as workloads of their own.
+					up, down := work.Result{Lib: lib, Work: "wire-up", Err: r.Err}, work.Result{Lib: lib, Work: "wire-down", Err: r.Err}
+					up.Value, down.Value = r.Up, r.Down
+					results = append(results, up, down)
+				}
 			}
 		}
 	}
@@ -149,6 +168,9 @@ func splitList(s string) []string {
 func describe(r work.Result) string {
 	if r.Err != "" {
 		return "FAILED: " + r.Err
+	}
+	if r.Work == "json" {
+		return fmt.Sprintf("%.1f %s, %.0f bytes/msg up, %.0f down", r.Value, work.Units[r.Work], r.Up, r.Down)
 	}
 	return fmt.Sprintf("%.1f %s", r.Value, work.Units[r.Work])
 }

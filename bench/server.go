@@ -2,13 +2,18 @@ package main
 
 import (
 	"bufio"
+	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
+	"sync/atomic"
 
+	coder "github.com/coder/websocket"
 	"github.com/gobwas/ws"
+	"github.com/hybridws/websocket/bench/internal/work"
 )
 
 // serve runs the one echo server that every client, native and in the
@@ -22,11 +27,78 @@ func serve(addr, dir string) error {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/echo", echo)
+	mux.HandleFunc("/deflate", deflateEcho)
 	if dir != "" {
 		mux.Handle("/page/", http.StripPrefix("/page/", http.FileServer(http.Dir(dir))))
 	}
 	fmt.Fprintf(os.Stdout, "http://%s\n", ln.Addr())
-	return http.Serve(ln, mux)
+	srv := &http.Server{Handler: mux, ConnContext: func(ctx context.Context, c net.Conn) context.Context {
+		return context.WithValue(ctx, countingKey{}, c)
+	}}
+	return srv.Serve(countingListener{ln})
+}
+
+// countingConn counts the bytes that cross a server socket, for /deflate's
+// bytes-on-the-wire figures.
+type countingConn struct {
+	net.Conn
+	in, out *atomic.Int64
+}
+
+func (c countingConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	c.in.Add(int64(n))
+	return n, err
+}
+
+func (c countingConn) Write(p []byte) (int, error) {
+	n, err := c.Conn.Write(p)
+	c.out.Add(int64(n))
+	return n, err
+}
+
+type countingListener struct{ net.Listener }
+
+func (l countingListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return countingConn{c, new(atomic.Int64), new(atomic.Int64)}, nil
+}
+
+type countingKey struct{}
+
+// deflateEcho (/deflate) is the server of the compression workloads:
+// coder/websocket, accepting permessage-deflate when offered (context
+// takeover unless the client asks otherwise, coder/websocket's default
+// thresholds), echoing every message. The text message work.WireQuery is
+// answered with the bytes its socket read and wrote since the upgrade.
+func deflateEcho(w http.ResponseWriter, r *http.Request) {
+	cc, _ := r.Context().Value(countingKey{}).(countingConn)
+	c, err := coder.Accept(w, r, &coder.AcceptOptions{CompressionMode: coder.CompressionContextTakeover})
+	if err != nil {
+		return
+	}
+	defer c.CloseNow()
+	c.SetReadLimit(64 << 20)
+	var in0, out0 int64
+	if cc.in != nil {
+		in0, out0 = cc.in.Load(), cc.out.Load()
+	}
+	ctx := r.Context()
+	for {
+		typ, p, err := c.Read(ctx)
+		if err != nil {
+			return
+		}
+		if typ == coder.MessageText && string(p) == work.WireQuery && cc.in != nil {
+			p, _ = json.Marshal(work.Wire{In: cc.in.Load() - in0, Out: cc.out.Load() - out0})
+		}
+		if err := c.Write(ctx, typ, p); err != nil {
+			return
+		}
+	}
 }
 
 // echo answers every data frame with the same frame, unmasked, streaming

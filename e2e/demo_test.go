@@ -60,21 +60,17 @@ func run(t *testing.T, dir string, env []string, name string, args ...string) {
 	}
 }
 
-// site builds what `make demo` serves into a fresh folder: the repo's
-// index.html, websocket.wasm built from ./shim, the toolchain's
-// wasm_exec.js. It returns the folder and the dev server's binary.
+// site puts what `make demo` serves into a fresh folder: the repo's
+// index.html and the built files (see build). It returns the folder and
+// the dev server's binary.
 func site(t *testing.T, root string) (dir, web string) {
+	b := build(t, root)
 	dir = t.TempDir()
-	goroot, err := exec.Command("go", "env", "GOROOT").Output()
-	if err != nil {
-		t.Fatalf("go env GOROOT: %v", err)
-	}
-	copyFile(t, filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js"), filepath.Join(dir, "wasm_exec.js"))
 	copyFile(t, filepath.Join(root, "index.html"), filepath.Join(dir, "index.html"))
-	run(t, root, []string{"GOOS=js", "GOARCH=wasm"}, "go", "build", "-o", filepath.Join(dir, "websocket.wasm"), "./shim")
-	web = filepath.Join(t.TempDir(), "web")
-	run(t, root, nil, "go", "build", "-o", web, "./web")
-	return dir, web
+	for _, f := range []string{"wasm_exec.js", "websocket.js", "websocket.wasm"} {
+		copyFile(t, filepath.Join(b.dir, f), filepath.Join(dir, f))
+	}
+	return dir, b.web
 }
 
 func copyFile(t *testing.T, from, to string) {
@@ -92,26 +88,52 @@ func copyFile(t *testing.T, from, to string) {
 // it prints. It fails the test if the server's stderr does not contain
 // wantStderr ("": nothing at all).
 func serve(t *testing.T, web, dir, wantStderr string) string {
-	cmd := exec.Command(web, "-addr", "127.0.0.1:0", "-dir", dir)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	u, stop, stderr := startWeb(t, web, dir, "127.0.0.1:0")
 	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-		switch s := stderr.String(); {
+		stop()
+		switch s := stderr(); {
 		case wantStderr == "" && s != "":
 			t.Errorf("the dev server wrote to stderr:\n%s", s)
 		case !strings.Contains(s, wantStderr):
 			t.Errorf("the dev server's stderr %q does not say %q", s, wantStderr)
 		}
 	})
+	return u
+}
+
+// startWeb runs the dev server on addr ("127.0.0.1:0": a free port) and
+// returns the URL it prints, a func that kills it (also run when the test
+// ends) and one that returns what it wrote to stderr.
+func startWeb(t *testing.T, web, dir, addr string) (string, func(), func() string) {
+	t.Helper()
+	cmd := exec.Command(web, "-addr", addr, "-dir", dir)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var stderr strings.Builder
+	cmd.Stderr = writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return stderr.Write(p)
+	})
+	errText := func() string {
+		mu.Lock()
+		defer mu.Unlock()
+		return stderr.String()
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cmd.Process.Kill()
+			cmd.Wait()
+		})
+	}
+	t.Cleanup(stop)
 	lines := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
@@ -123,12 +145,16 @@ func serve(t *testing.T, web, dir, wantStderr string) string {
 	}()
 	select {
 	case u := <-lines:
-		return u
+		return u, stop, errText
 	case <-time.After(20 * time.Second):
-		t.Fatalf("the dev server printed no URL; stderr: %s", stderr.String())
-		return ""
+		t.Fatalf("the dev server printed no URL; stderr: %s", errText())
+		return "", nil, nil
 	}
 }
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
 // browser starts headless Chromium, loopback only, and returns its tab's
 // context and a func that returns what the page wrote to the console so
@@ -217,33 +243,8 @@ func TestDemoPage(t *testing.T) {
 	start := time.Now()
 	ctx, consoleLog := browser(t)
 
-	logText := func() string {
-		s, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("log").innerText`))
-		return s
-	}
-	step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v\nlog:\n%s\nconsole: %q", what, err, logText(), consoleLog())
-		}
-	}
-	// waitEntries waits until the log has n entries of kind (CONNECTED, ...).
-	waitEntries := func(kind string, n int) {
-		t.Helper()
-		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](fmt.Sprintf(
-			`document.querySelectorAll('#log .entry[data-event=%q]').length >= %d`, kind, n),
-			chromedp.WithPollingTimeout(20*time.Second))); err != nil {
-			t.Fatalf("waiting for %d %s: %v\nlog:\n%s\nconsole: %q", n, kind, err, logText(), consoleLog())
-		}
-	}
-	entry := func(kind string, i int) string {
-		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(
-			`document.querySelectorAll('#log .entry[data-event=%q]')[%d].innerText`, kind, i)))
-		if err != nil {
-			t.Fatalf("reading %s entry %d: %v", kind, i, err)
-		}
-		return strings.Join(strings.Fields(s), " ")
-	}
+	pg := &demoPage{t: t, ctx: ctx, console: consoleLog}
+	logText, step, waitEntries, entry := pg.logText, pg.step, pg.waitEntries, pg.entry
 
 	step("loading the page", chromedp.EmulateViewport(1280, 760), chromedp.Navigate(pageURL), chromedp.WaitEnabled(chromedp.CSS("#connect")))
 	url, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#url")))
@@ -324,4 +325,47 @@ func saveScreenshot(t *testing.T, ctx context.Context, root, name string) string
 		t.Fatal(err)
 	}
 	return shot
+}
+
+// demoPage reads and drives the demo page's event log.
+type demoPage struct {
+	t       *testing.T
+	ctx     context.Context
+	console func() []string
+}
+
+// logText returns the whole log as the page shows it.
+func (p *demoPage) logText() string {
+	s, _ := chromedp.Run(p.ctx, chromedp.Evaluate[string](`document.getElementById("log").innerText`))
+	return s
+}
+
+// step runs actions and fails the test with the log and the console if
+// one fails.
+func (p *demoPage) step(what string, actions ...chromedp.Action[chromedp.Void]) {
+	p.t.Helper()
+	if err := chromedp.Do(p.ctx, actions...); err != nil {
+		p.t.Fatalf("%s: %v\nlog:\n%s\nconsole: %q", what, err, p.logText(), p.console())
+	}
+}
+
+// waitEntries waits until the log has n entries of kind (CONNECTED, ...).
+func (p *demoPage) waitEntries(kind string, n int) {
+	p.t.Helper()
+	if _, err := chromedp.Run(p.ctx, chromedp.Poll[bool](fmt.Sprintf(
+		`document.querySelectorAll('#log .entry[data-event=%q]').length >= %d`, kind, n),
+		chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		p.t.Fatalf("waiting for %d %s: %v\nlog:\n%s\nconsole: %q", n, kind, err, p.logText(), p.console())
+	}
+}
+
+// entry returns the text of the i-th log entry of kind, spaces folded.
+func (p *demoPage) entry(kind string, i int) string {
+	p.t.Helper()
+	s, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](fmt.Sprintf(
+		`document.querySelectorAll('#log .entry[data-event=%q]')[%d].innerText`, kind, i)))
+	if err != nil {
+		p.t.Fatalf("reading %s entry %d: %v", kind, i, err)
+	}
+	return strings.Join(strings.Fields(s), " ")
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 )
 
 // errMaskedFrame: the server masked a frame. RFC 6455 section 5.1 says a
@@ -15,14 +16,37 @@ import (
 // unmasks control frames and hands data frames over still masked).
 var errMaskedFrame = errors.New("received a masked frame from the server")
 
+// errInvalidUTF8: a text message stopped being valid UTF-8. It is found as
+// the bytes arrive, at the byte that breaks it, so a fragmented or slowly
+// sent message fails at once rather than when it ends.
+var errInvalidUTF8 = errors.New("received a text message that is not valid UTF-8")
+
+// errCloseReason: the server's close frame has a reason that is not valid
+// UTF-8. coder/websocket would echo that reason back; the close frame is
+// held back from it instead and the connection is failed with 1007.
+var errCloseReason = errors.New("received a close frame whose reason is not valid UTF-8")
+
+// deflateOffer is the permessage-deflate offer sent instead of
+// coder/websocket's: the server may keep its compression context between
+// messages (we keep a 32 KiB window to inflate them), while we compress
+// each of our messages on its own, so that no idle connection holds a
+// compressor (over 1 MiB each). BENCHMARKS.md has the measurements behind
+// the choice.
+const deflateOffer = "permessage-deflate; client_no_context_takeover"
+
 // upgradeTransport wraps the body of a 101 response, which is the raw
 // connection, in a checkedConn. One is made per Dial.
 type upgradeTransport struct {
-	base http.RoundTripper
-	body *checkedConn // the 101 response's body, once there is one
+	base    http.RoundTripper
+	deflate bool         // offer deflateOffer
+	body    *checkedConn // the 101 response's body, once there is one
 }
 
 func (t *upgradeTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.deflate {
+		// coder/websocket offers context takeover both ways or neither.
+		req.Header.Set("Sec-WebSocket-Extensions", deflateOffer)
+	}
 	resp, err := t.base.RoundTrip(req)
 	if err != nil || resp.StatusCode != http.StatusSwitchingProtocols {
 		return resp, err
@@ -39,8 +63,14 @@ func (t *upgradeTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 // rejects the upgrade response (bad Sec-WebSocket-Accept, a subprotocol we
 // did not offer) it reads the body "for easier debugging" for up to 3
 // seconds, which on an upgraded connection just waits for the server.
-// Once armed, it watches the frame headers that go by and fails the read
-// at the first masked frame.
+// Once armed, it follows the frames that go by and fails the read at the
+// first masked frame, at the first byte that makes an uncompressed text
+// message invalid UTF-8, and at a close frame whose reason is not UTF-8;
+// the bytes from there on never reach coder/websocket. (RSV bits it leaves
+// to coder/websocket, which allows RSV1 only on the first frame of a data
+// message once permessage-deflate is negotiated, as RFC 7692 section 6
+// says; a compressed text message is checked once inflated, by the root
+// package.)
 type checkedConn struct {
 	rwc   io.ReadWriteCloser
 	armed atomic.Bool
@@ -54,6 +84,14 @@ type checkedConn struct {
 	n    int        // bytes of hdr collected
 	skip uint64     // payload bytes left in the current frame
 	err  error
+
+	op     byte       // the current frame's opcode
+	fin    bool       // the current frame's FIN bit
+	text   bool       // the current data message is text sent uncompressed: its bytes are checked
+	utf8   utf8Stream // the check of that message so far
+	closeP [125]byte  // the payload of the current close frame
+	closeN int        // bytes of closeP collected
+	closeL uint64     // the close frame's declared payload length
 }
 
 func (c *checkedConn) arm() { c.armed.Store(true) }
@@ -78,7 +116,8 @@ func (c *checkedConn) Read(p []byte) (int, error) {
 }
 
 // scan follows the frame boundaries through p and returns how many bytes
-// of p come before the first masked frame (len(p) if none).
+// of p come before the first fault (len(p) if none); c.err says what the
+// fault is.
 func (c *checkedConn) scan(p []byte) int {
 	for i := 0; i < len(p); {
 		if c.skip > 0 {
@@ -86,8 +125,23 @@ func (c *checkedConn) scan(p []byte) int {
 			if k > c.skip {
 				k = c.skip
 			}
+			chunk := p[i : i+int(k)]
+			switch {
+			case c.op == 0x8:
+				if c.closeL <= uint64(len(c.closeP)) {
+					c.closeN += copy(c.closeP[c.closeN:], chunk)
+				}
+			case c.text && (c.op == 0x0 || c.op == 0x1):
+				if ok := c.utf8.feed(chunk); ok < len(chunk) {
+					c.err = errInvalidUTF8
+					return i + ok
+				}
+			}
 			c.skip -= k
 			i += int(k)
+			if c.skip == 0 && c.frameEnd() {
+				return i - 1 // hold back the frame's last byte
+			}
 			continue
 		}
 		c.hdr[c.n] = p[i]
@@ -121,6 +175,44 @@ func (c *checkedConn) scan(p []byte) int {
 			}
 		}
 		c.n = 0
+		c.frameStart()
+		if c.skip == 0 && c.frameEnd() {
+			return i - 1
+		}
 	}
 	return len(p)
+}
+
+// frameStart notes a frame whose header has just been read.
+func (c *checkedConn) frameStart() {
+	c.op, c.fin = c.hdr[0]&0x0f, c.hdr[0]&0x80 != 0
+	switch {
+	case c.op == 0x1:
+		// A compressed message (RSV1) is checked once inflated, by the
+		// root package, which checks every text message it delivers.
+		c.text, c.utf8 = c.hdr[0]&0x40 == 0, utf8Stream{}
+	case c.op >= 0x2 && c.op <= 0x7:
+		c.text = false
+	case c.op == 0x8:
+		c.closeN, c.closeL = 0, c.skip
+	}
+}
+
+// frameEnd checks a frame whose last byte has just gone by, and reports
+// whether it is faulty (c.err says why).
+func (c *checkedConn) frameEnd() bool {
+	switch {
+	case c.op == 0x8:
+		if c.closeL <= uint64(len(c.closeP)) && c.closeN > 2 && !utf8.Valid(c.closeP[2:c.closeN]) {
+			c.err = errCloseReason
+			return true
+		}
+	case c.text && c.fin && (c.op == 0x0 || c.op == 0x1):
+		c.text = false
+		if !c.utf8.complete() {
+			c.err = errInvalidUTF8 // the message ends inside a code point
+			return true
+		}
+	}
+	return false
 }

@@ -3,6 +3,7 @@
 package native
 
 import (
+	"compress/flate"
 	"context"
 	"errors"
 	"strings"
@@ -36,8 +37,15 @@ func (c *Conn) Read() (int, []byte, error) {
 		if kerr := c.ka.failure(); kerr != nil {
 			return 0, nil, kerr
 		}
-		if errors.Is(err, errMaskedFrame) {
+		switch {
+		case errors.Is(err, errMaskedFrame):
 			c.Close(1002, "masked frame from server")
+		case errors.Is(err, errInvalidUTF8):
+			c.Close(1007, "invalid UTF-8 in text message")
+		case errors.Is(err, errCloseReason):
+			c.Close(1007, "invalid UTF-8 in close reason")
+		case isCorruptDeflate(err):
+			c.Close(1002, "corrupt compressed data")
 		}
 		return 0, nil, err
 	}
@@ -131,7 +139,9 @@ func (c *Conn) CloseStatus(readErr error) (code int, reason string, clean bool) 
 	switch {
 	case errors.Is(readErr, websocket.ErrMessageTooBig):
 		return 1009, "", false
-	case isProtocolError(readErr), errors.Is(readErr, errMaskedFrame):
+	case errors.Is(readErr, errInvalidUTF8), errors.Is(readErr, errCloseReason):
+		return 1007, "", false
+	case isProtocolError(readErr), errors.Is(readErr, errMaskedFrame), isCorruptDeflate(readErr):
 		return 1002, "", false
 	}
 	c.mu.Lock()
@@ -141,6 +151,17 @@ func (c *Conn) CloseStatus(readErr error) (code int, reason string, clean bool) 
 		return sent, "", false
 	}
 	return 1006, "", false
+}
+
+// isCorruptDeflate recognises a compressed message that does not inflate.
+// coder/websocket returns the inflater's error and sends no close frame.
+// RFC 7692 names no close code for it; we send 1002 (protocol error), not
+// 1007: the payload broke the negotiated extension's encoding, before
+// there is any message data whose type (text, binary) it could contradict.
+func isCorruptDeflate(err error) bool {
+	var ce flate.CorruptInputError
+	var ie flate.InternalError
+	return errors.As(err, &ce) || errors.As(err, &ie)
 }
 
 // isProtocolError recognises the protocol violations after which

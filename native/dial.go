@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -31,6 +32,9 @@ type Options struct {
 	// connection is reading kills the connection, and Read returns why.
 	KeepAlive   time.Duration
 	PongTimeout time.Duration
+	// Compression offers permessage-deflate (RFC 7692): the server's
+	// messages with context takeover, ours without (see deflateOffer).
+	Compression bool
 }
 
 // Handshake is what the server answered to the upgrade request. Status is 0
@@ -50,6 +54,12 @@ func Dial(ctx context.Context, o Options) (*Conn, Handshake, error) {
 		Host:         o.Host,
 		Subprotocols: o.Subprotocols,
 	}
+	if o.Compression {
+		// The offer itself is deflateOffer (check.go). Smaller messages,
+		// compressed on their own, hardly shrink.
+		opts.CompressionMode = websocket.CompressionContextTakeover
+		opts.CompressionThreshold = 512
+	}
 	// A transport of our own, whose idle connections we close: with the
 	// shared http.DefaultTransport, the connection of a refused upgrade
 	// would stay in its idle pool, two goroutines outliving the Connection.
@@ -59,22 +69,46 @@ func Dial(ctx context.Context, o Options) (*Conn, Handshake, error) {
 	}
 	defer tr.CloseIdleConnections()
 	// Keep the TCP connection of a plain ws:// dial: writes go to it without
-	// blocking (nbwrite.go).
-	var dialed []net.Conn
-	var dialedMu sync.Mutex
-	if !strings.HasPrefix(o.URL, "wss:") && !strings.HasPrefix(o.URL, "https:") {
-		base := tr.DialContext
-		tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
-			conn, err := base(ctx, network, addr)
-			if err == nil {
+	// blocking (nbwrite.go). For wss://, note when TCP is up and when the
+	// TLS handshake has verified the server: a failure in between is a TLS
+	// failure, whatever crypto/tls or net/http called it.
+	secure := strings.HasPrefix(o.URL, "wss:") || strings.HasPrefix(o.URL, "https:")
+	var (
+		dialed       []net.Conn
+		dialedMu     sync.Mutex
+		tcpUp, tlsUp atomic.Bool
+		base         = tr.DialContext
+	)
+	tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		conn, err := base(ctx, network, addr)
+		if err == nil {
+			tcpUp.Store(true)
+			if !secure {
 				dialedMu.Lock()
 				dialed = append(dialed, conn)
 				dialedMu.Unlock()
 			}
-			return conn, err
 		}
+		return conn, err
 	}
-	ut := &upgradeTransport{base: tr}
+	if secure {
+		cfg := &tls.Config{}
+		if tr.TLSClientConfig != nil {
+			cfg = tr.TLSClientConfig.Clone()
+		}
+		verify := cfg.VerifyConnection
+		cfg.VerifyConnection = func(cs tls.ConnectionState) error {
+			if verify != nil {
+				if err := verify(cs); err != nil {
+					return err
+				}
+			}
+			tlsUp.Store(true)
+			return nil
+		}
+		tr.TLSClientConfig = cfg
+	}
+	ut := &upgradeTransport{base: tr, deflate: o.Compression}
 	opts.HTTPClient = &http.Client{Transport: ut}
 	ws, resp, err := websocket.Dial(ctx, o.URL, opts)
 	var hs Handshake
@@ -88,8 +122,11 @@ func Dial(ctx context.Context, o Options) (*Conn, Handshake, error) {
 		}
 	}
 	if err != nil {
-		if hs.Status == http.StatusSwitchingProtocols {
+		switch {
+		case hs.Status == http.StatusSwitchingProtocols:
 			err = handshakeError{err}
+		case secure && hs.Status == 0 && tcpUp.Load() && !tlsUp.Load() && ctx.Err() == nil:
+			err = tlsError{err}
 		}
 		return nil, hs, err
 	}
@@ -119,3 +156,14 @@ func (e handshakeError) Unwrap() error { return e.err }
 
 // ProtocolError tells the root package that the server broke the protocol.
 func (e handshakeError) ProtocolError() bool { return true }
+
+// tlsError: the TCP connection was made but the TLS handshake did not
+// verify the server (an untrusted or mismatched certificate, a server that
+// does not speak TLS, a failed negotiation).
+type tlsError struct{ err error }
+
+func (e tlsError) Error() string { return e.err.Error() }
+func (e tlsError) Unwrap() error { return e.err }
+
+// TLSFailure tells the root package that the TLS handshake failed.
+func (e tlsError) TLSFailure() bool { return true }

@@ -5,21 +5,27 @@ package native
 import (
 	"errors"
 	"net"
-	"os"
 	"sync"
 	"syscall"
 )
 
-// Writes that never block (plain ws:// connections). Every write under
-// coder/websocket goes first to the socket with a non-blocking write
-// system call; what the socket does not take at once is kept in a spill
-// buffer that a drainer goroutine writes out, and every later write queues
-// behind it until it is empty. So nothing under coder/websocket's locks
-// ever waits for the network, and the root package can write a message
-// on the goroutine that sent it (TryWrite) without handing it to another
-// goroutine: a request/response exchange costs no goroutine switch.
-// Write still waits until the spill is gone, so a writer goroutine feels
-// the network's back pressure as before and the spill stays small.
+// Writes that never block (plain ws:// connections, where the platform
+// allows it: nbwrite_unix.go). Every write under coder/websocket goes first
+// to the socket with a non-blocking write system call; what the socket
+// does not take at once is kept in a spill buffer that a drainer goroutine
+// writes out, and every later write queues behind it until it is empty. So
+// nothing under coder/websocket's locks ever waits for the network, and
+// the root package can write a message on the goroutine that sent it
+// (TryWrite) without handing it to another goroutine: a request/response
+// exchange costs no goroutine switch. Write still waits until the spill is
+// gone, so a writer goroutine feels the network's back pressure as before
+// and the spill stays small.
+//
+// This file is the platform-neutral part. Where non-blocking writes are
+// not available (Windows, wss://, or a build with the hybridws_portable
+// tag, which the tests use to run the guarantee suite on the portable
+// path), newNBWriter returns nil: Write then blocks in the root package's
+// writer goroutine, and Send still never blocks.
 
 type nbWriter struct {
 	raw  syscall.RawConn
@@ -34,21 +40,6 @@ type nbWriter struct {
 	draining bool   // a drainer goroutine runs; writes queue in spill
 	done     chan struct{}
 	err      error // the first write error; the connection is dead
-}
-
-// newNBWriter returns nil when conn cannot do non-blocking writes.
-func newNBWriter(conn net.Conn) *nbWriter {
-	sc, ok := conn.(syscall.Conn)
-	if !ok {
-		return nil
-	}
-	raw, err := sc.SyscallConn()
-	if err != nil {
-		return nil
-	}
-	w := &nbWriter{raw: raw, conn: conn}
-	w.tryFn = w.tryFD
-	return w
 }
 
 // write sends p or keeps what the socket did not take; it never blocks.
@@ -88,25 +79,6 @@ func (w *nbWriter) try(p []byte) (int, error) {
 		err = werr
 	}
 	return n, err
-}
-
-func (w *nbWriter) tryFD(fd uintptr) bool {
-	for w.tn < len(w.tp) {
-		m, e := syscall.Write(int(fd), w.tp[w.tn:])
-		if m > 0 {
-			w.tn += m
-		}
-		if e == syscall.EINTR {
-			continue
-		}
-		if e != nil && e != syscall.EAGAIN {
-			w.terr = &net.OpError{Op: "write", Net: "tcp", Addr: w.conn.RemoteAddr(), Err: os.NewSyscallError("write", e)}
-		}
-		if e != nil || m <= 0 {
-			break
-		}
-	}
-	return true // never wait for the socket
 }
 
 // drain writes the spill out, blocking, until it is empty.

@@ -1,17 +1,22 @@
-// The JavaScript half of the shim, embedded in websocket.wasm. Go compiles
-// it once with the Function constructor and calls it with the bridge, the
-// Go functions that drive the real API. It checks every argument (a Go
+// The JavaScript half of the shim: one JavaScript expression, a function
+// that Go calls once with the bridge, the Go functions that drive the real
+// API. The ES module websocket.js carries it as ordinary code (no
+// 'unsafe-eval' needed); websocket.wasm embeds it too and compiles it with
+// the Function constructor when a page loads the wasm itself. It checks every argument (a Go
 // function cannot throw into JavaScript), throws the errors the bridge
 // reports, and runs the page's callbacks from microtasks, outside any Go
 // call, so that a slow or throwing callback never touches the Go side.
 //
-// bridge: {connect(id, url, timeoutMs, protocol, headers), send(id, message,
-// isText, length), disconnect(id), consts}. Each returns null on success or
-// [errorClass, text]. The value returned is {api, deliver, live}: api is
-// globalThis.websocket; Go calls deliver(id, event, message, type, code,
-// reason, handshake_response, closedText) from the
-// connection's goroutine for every event; live() counts the connections
-// whose DISCONNECTED the page has not seen yet (for the tests).
+// bridge: {connect(id, url, timeoutMs, protocol, headers, minDelayMs,
+// maxDelayMs, maxAttempts), send(id, message,
+// isText, length, asIs), disconnect(id), consts}. Each returns null on success or
+// [errorClass, text]. The value returned is {api, deliver, sink, live}: api
+// is globalThis.websocket; Go calls deliver(id, event, message, type, code,
+// reason, handshake_response, closedText, retry_in) from the connection's goroutine
+// for every event but messages; sink(id) makes the socket's onmessage
+// handler of connection id, which queues its messages without a call into
+// Go; live() counts the connections whose DISCONNECTED the page has not
+// seen yet (for the tests).
 (bridge) => {
 	"use strict";
 	const c = bridge.consts;
@@ -53,8 +58,11 @@
 		}
 		get [Symbol.toStringTag]() { return "WebSocketConnection"; }
 	}
-	// records maps each handle to its record {id, handle, callback, closed};
-	// closed is the Go error text a send gets once DISCONNECTED happened.
+	// records maps each handle to its record {id, handle, callback, closed,
+	// open, early}; closed is the Go error text a send gets once
+	// DISCONNECTED happened; open tells that Go reported CONNECTED; early
+	// holds messages the socket delivered before that (in case Go reports
+	// it later than the socket's open event).
 	const records = new WeakMap();
 	const live = new Map(); // id -> record, until DISCONNECTED
 	let nextID = 1;
@@ -124,6 +132,26 @@
 		return new Uint8Array(0);
 	};
 
+	const encoder = new TextEncoder();
+	// utf8Length is the length of s in UTF-8, as the socket will send it (a
+	// lone surrogate becomes U+FFFD, 3 bytes).
+	const utf8Length = (s) => {
+		let n = s.length;
+		for (let i = 0; i < s.length; i++) {
+			const u = s.charCodeAt(i);
+			if (u < 0x80) continue;
+			if (u < 0x800) {
+				n += 1;
+			} else if (u >= 0xd800 && u <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+				n += 2; // a pair: 2 units, 4 bytes
+				i++;
+			} else {
+				n += 2;
+			}
+		}
+		return n;
+	};
+
 	function connect(url, params, callback) {
 		if (typeof url !== "string") {
 			throw new TypeError(`websocket.connect: url must be a string, got ${got(url)}`);
@@ -132,7 +160,7 @@
 			[params, callback] = [undefined, params]; // connect(url, callback): params omitted
 		}
 		if (!isParams(params)) {
-			throw new TypeError(`websocket.connect: params must be an object {timeout, protocol, headers}, null or undefined, got ${got(params)}`);
+			throw new TypeError(`websocket.connect: params must be an object {timeout, protocol, headers, reconnect}, null or undefined, got ${got(params)}`);
 		}
 		params ??= {};
 		let timeout = params.timeout;
@@ -143,16 +171,38 @@
 		}
 		const protocol = optString("connect", "params.protocol", params.protocol);
 		const headers = optString("connect", "params.headers", params.headers);
+		// reconnect: {min_delay, max_delay, max_attempts}, milliseconds; -1
+		// tells Go there is none.
+		let minDelay = -1, maxDelay = 0, maxAttempts = 0;
+		const rc = params.reconnect;
+		if (rc !== undefined && rc !== null) {
+			if (typeof rc !== "object" || !isParams(rc)) {
+				throw new TypeError(`websocket.connect: params.reconnect must be an object {min_delay, max_delay, max_attempts}, null or undefined, got ${got(rc)}`);
+			}
+			const ms = (name, v, integer) => {
+				if (v === undefined || v === null) return 0;
+				if (typeof v !== "number" || !(v >= 0) || v === Infinity || (integer && !Number.isInteger(v))) {
+					throw new TypeError(`websocket.connect: params.reconnect.${name} must be ${integer ? "an integer" : "a number of milliseconds"} >= 0, got ${got(v)}`);
+				}
+				return v;
+			};
+			minDelay = ms("min_delay", rc.min_delay, false);
+			maxDelay = ms("max_delay", rc.max_delay, false);
+			maxAttempts = ms("max_attempts", rc.max_attempts, true);
+			if (maxDelay > 0 && minDelay > maxDelay) {
+				throw new TypeError(`websocket.connect: params.reconnect.min_delay (${minDelay}) must not be more than max_delay (${maxDelay})`);
+			}
+		}
 		if (typeof callback !== "function") {
 			throw new TypeError(`websocket.connect: callback must be a function (connection, data), got ${got(callback)}`);
 		}
 		const id = nextID++;
 		const handle = new WebSocketConnection(id, url);
-		const r = { id, handle, callback, closed: undefined };
+		const r = { id, handle, callback, closed: undefined, open: false, early: [] };
 		records.set(handle, r);
 		live.set(id, r); // before Go starts: Go may report events before connect returns
 		try {
-			fail(bridge.connect(id, url, timeout, protocol, headers));
+			fail(bridge.connect(id, url, timeout, protocol, headers, minDelay, maxDelay, maxAttempts));
 		} catch (e) {
 			live.delete(id);
 			records.delete(handle);
@@ -174,12 +224,21 @@
 			throw new TypeError(`websocket.send: options.type must be websocket.DATA_TYPE_TEXT (${c.DATA_TYPE_TEXT}) or websocket.DATA_TYPE_BINARY (${c.DATA_TYPE_BINARY}), got ${got(type)}`);
 		}
 		if (r.closed !== undefined) throw new Error(r.closed);
-		// The length (-1 for a string) saves Go two calls back into JavaScript.
+		// Go gets the length in UTF-8 bytes, and "as is" when the socket can
+		// send message itself, its bytes never copied into Go: a string as
+		// text, bytes as binary. Bytes sent as text go through Go, which
+		// checks that they are UTF-8.
+		const text = type === c.DATA_TYPE_TEXT;
 		if (typeof message === "string") {
-			fail(bridge.send(r.id, message, type === c.DATA_TYPE_TEXT, -1));
+			if (text) {
+				fail(bridge.send(r.id, message, true, utf8Length(message), true));
+			} else {
+				const bytes = encoder.encode(message);
+				fail(bridge.send(r.id, bytes, false, taLength.call(bytes), true));
+			}
 		} else {
 			const bytes = bytesOf(message);
-			fail(bridge.send(r.id, bytes, type === c.DATA_TYPE_TEXT, taLength.call(bytes)));
+			fail(bridge.send(r.id, bytes, text, taLength.call(bytes), !text));
 		}
 	}
 
@@ -214,24 +273,50 @@
 		queue.length = 0;
 		scheduled = false;
 	};
-	const deliver = (id, event, message, type, code, reason, handshake_response, closedText) => {
-		const r = live.get(id);
-		if (r === undefined) return;
-		const data = {event, message, type, code, reason, handshake_response};
-		if (closedText !== undefined) {
-			r.closed = closedText;
-			live.delete(id);
-		}
+	const enqueue = (r, data) => {
 		queue.push([r, data]);
 		if (!scheduled) {
 			scheduled = true;
 			queueMicrotask(flush);
 		}
 	};
+	const deliver = (id, event, message, type, code, reason, handshake_response, closedText, retry_in) => {
+		const r = live.get(id);
+		if (r === undefined) return;
+		enqueue(r, {event, message, type, code, reason, handshake_response, retry_in});
+		if (closedText !== undefined) {
+			r.closed = closedText;
+			live.delete(id);
+		}
+		if (event === c.EVENT_CONNECTED) {
+			r.open = true;
+			for (const data of r.early) enqueue(r, data);
+			r.early = null;
+		} else if (event === c.EVENT_ERROR && r.open) {
+			// The connection was lost (a retry may follow): the next
+			// socket's messages wait for its CONNECTED.
+			r.open = false;
+			r.early = [];
+		}
+	};
+	// sink(id) is the socket's onmessage handler for connection id (Go
+	// installs it, and detaches it when the connection ends). A text
+	// message is the socket's string; a binary one a Uint8Array over the
+	// event's own fresh ArrayBuffer, which nobody else holds.
+	const sink = (id) => (ev) => {
+		const r = live.get(id);
+		if (r === undefined) return; // after DISCONNECTED: nothing more
+		const d = ev.data;
+		const data = typeof d === "string"
+			? { event: c.EVENT_MESSAGE, message: d, type: c.DATA_TYPE_TEXT, code: 0, reason: "", handshake_response: null, retry_in: 0 }
+			: { event: c.EVENT_MESSAGE, message: new Uint8Array(d), type: c.DATA_TYPE_BINARY, code: 0, reason: "", handshake_response: null, retry_in: 0 };
+		if (r.open) enqueue(r, data);
+		else r.early.push(data);
+	};
 
 	const api = { connect, send, disconnect };
 	for (const k of Object.keys(c)) api[k] = c[k];
 	api.ready = Promise.resolve(api);
 	Object.freeze(api);
-	return { api, deliver, live: () => live.size };
+	return { api, deliver, sink, live: () => live.size };
 }

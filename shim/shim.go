@@ -13,21 +13,25 @@ import (
 	"time"
 
 	"github.com/hybridws/websocket"
+	"github.com/hybridws/websocket/internal/jspayload"
 )
 
 // glueSource is the JavaScript half of the shim: argument checks, the
-// handles, and the microtask queue that runs the page's callbacks.
+// handles, and the microtask queue that runs the page's callbacks. The ES
+// module websocket.js carries the same file as ordinary code.
 //
 //go:embed glue.js
 var glueSource string
 
 var (
 	installOnce sync.Once
-	// glue is what glue.js returned: {api, deliver, live}.
+	// glue is what glue.js returned: {api, deliver, sink, live}.
 	glue       js.Value
 	deliver    js.Value // glue.deliver, looked up once: Invoke saves converting its name per event
+	sink       js.Value // glue.sink(id): the socket's message handler for connection id
 	uint8Array = js.Global().Get("Uint8Array")
 	object     = js.Global().Get("Object")
+	emptyText  = js.ValueOf("") // made once: every js.ValueOf of a string is a call into JavaScript
 
 	// conns maps a connection's id to the Go connection, from connect until
 	// its DISCONNECTED. It is never held across a JavaScript call, so a
@@ -54,9 +58,9 @@ func install() {
 		consts.Set("DATA_TYPE_TEXT", int(websocket.DataTypeText))
 		bridge.Set("consts", consts)
 
-		factory := js.Global().Get("Function").New("return (\n" + glueSource + "\n)").Invoke()
-		glue = factory.Invoke(bridge)
+		glue = glueFactory().Invoke(bridge)
 		deliver = glue.Get("deliver")
+		sink = glue.Get("sink")
 	})
 	api := glue.Get("api")
 	g := js.Global()
@@ -68,8 +72,23 @@ func install() {
 	}
 }
 
-// bridgeConnect(id, url, timeoutMs, protocol, headers): glue.js has
-// checked the types already.
+// glueFactory returns glue.js's function: the ES module websocket.js
+// provides it as ordinary code in globalThis.__hybridws.glue (so a page
+// whose Content-Security-Policy forbids 'unsafe-eval' works); a page that
+// loads websocket.wasm itself gets it compiled from the embedded source
+// with the Function constructor.
+func glueFactory() js.Value {
+	if h := js.Global().Get("__hybridws"); h.Type() == js.TypeObject {
+		if f := h.Get("glue"); f.Type() == js.TypeFunction {
+			return f
+		}
+	}
+	return js.Global().Get("Function").New("return (\n" + glueSource + "\n)").Invoke()
+}
+
+// bridgeConnect(id, url, timeoutMs, protocol, headers, minDelayMs,
+// maxDelayMs, maxAttempts): glue.js has checked the types already; a
+// negative minDelayMs means no reconnect.
 func bridgeConnect(_ js.Value, a []js.Value) any {
 	id := a[0].Int()
 	p := &websocket.Params{
@@ -77,10 +96,25 @@ func bridgeConnect(_ js.Value, a []js.Value) any {
 		Protocol: a[3].String(),
 		Headers:  a[4].String(),
 	}
+	if min := a[5].Float(); min >= 0 {
+		p.Reconnect = &websocket.Reconnect{
+			MinDelay:    millis(min),
+			MaxDelay:    millis(a[6].Float()),
+			MaxAttempts: int(min2(a[7].Float(), math.MaxInt32)),
+		}
+	}
+	// Messages go from the socket to glue.js without crossing into Go
+	// (jspayload): the browser backend installs this handler each time it
+	// dials with p, until DISCONNECTED (emit) takes it away.
+	jspayload.SetSink(p, sink.Invoke(id))
 	conn, err := websocket.Connect(a[1].String(), p, func(c *websocket.Connection, d *websocket.Data) {
+		if d.Event == websocket.EventDisconnected {
+			jspayload.TakeSink(p)
+		}
 		emit(id, c, d)
 	})
 	if err != nil {
+		jspayload.TakeSink(p) // no dial follows
 		return result("connect", err)
 	}
 	// The connection's goroutine cannot run before this function returns
@@ -92,7 +126,14 @@ func bridgeConnect(_ js.Value, a []js.Value) any {
 	return nil
 }
 
-// millis converts a timeout in milliseconds; 0 means the default.
+func min2(a, b float64) float64 {
+	if a < b {
+		return a
+	}
+	return b
+}
+
+// millis converts a duration in milliseconds; 0 means the default.
 func millis(ms float64) time.Duration {
 	switch d := ms * float64(time.Millisecond); {
 	case ms <= 0:
@@ -112,25 +153,36 @@ func lookup(id int) *websocket.Connection {
 	return conns[id]
 }
 
-// bridgeSend(id, message, isText, length): message is a string (length
-// -1) or a Uint8Array of length bytes.
+// maxStaged bounds the messages handed to the socket without a copy: their
+// stand-in (see bridgeSend) stays allocated for the program's life.
+const maxStaged = 4 << 20
+
+// bridgeSend(id, message, isText, length, asIs): message is a string (text)
+// or a Uint8Array, length bytes long in UTF-8. With asIs, the socket may
+// send message itself: Send gets a stand-in of the same length, which the
+// browser transport swaps for message (jspayload.Stage), so the bytes are
+// neither copied into Go nor back out. Without asIs (a Uint8Array sent as
+// text) Go copies the bytes, to check that they are UTF-8.
 func bridgeSend(_ js.Value, a []js.Value) any {
 	conn := lookup(a[0].Int())
-	var p []byte
-	if n := a[3].Int(); n < 0 {
-		p = []byte(a[1].String())
-	} else {
-		p = make([]byte, n)
-		if n > 0 { // glue.js passes an empty array for a detached buffer, whose bytes cannot be read
-			js.CopyBytesToGo(p, a[1])
-		}
+	if conn == nil { // cannot happen: glue.js knows of DISCONNECTED as soon as Go does
+		return []any{"Error", "websocket: send: the connection is closed"}
 	}
 	opts := &websocket.SendOptions{Type: websocket.DataTypeBinary}
 	if a[2].Bool() {
 		opts.Type = websocket.DataTypeText
 	}
-	if conn == nil { // cannot happen: glue.js knows of DISCONNECTED as soon as Go does
-		return []any{"Error", "websocket: send: the connection is closed"}
+	var p []byte
+	switch n := a[3].Int(); {
+	case n == 0: // glue.js passes an empty array for a detached buffer, whose bytes cannot be read
+	case a[4].Bool() && n <= maxStaged:
+		p = jspayload.Stage(a[1], n)
+		defer jspayload.Unstage()
+	case a[1].Type() == js.TypeString:
+		p = []byte(a[1].String())
+	default:
+		p = make([]byte, n)
+		js.CopyBytesToGo(p, a[1])
 	}
 	return result("send", websocket.Send(conn, p, opts))
 }
@@ -179,8 +231,8 @@ func result(fn string, err error) any {
 // emit hands one event to glue.js, which runs the page's callback from a
 // microtask. It runs on the connection's goroutine and never waits.
 func emit(id int, c *websocket.Connection, d *websocket.Data) {
-	var message any = ""
-	typ, code, reason := 0, 0, ""
+	message, reason := emptyText, emptyText
+	typ, code := 0, 0
 	var hs any // null
 	closed := js.Undefined()
 	switch d.Event {
@@ -193,18 +245,23 @@ func emit(id int, c *websocket.Connection, d *websocket.Data) {
 			hs = h
 		}
 	case websocket.EventMessage:
+		// Only if the socket had no glue.sink handler (see bridgeConnect),
+		// which delivers messages to the page itself.
 		typ = int(d.Type)
 		if d.Type == websocket.DataTypeText {
-			message = string(d.Message)
+			message = js.ValueOf(string(d.Message))
 		} else {
 			u := uint8Array.New(len(d.Message))
 			js.CopyBytesToJS(u, d.Message)
 			message = u
 		}
 	case websocket.EventError:
-		message = string(d.Message)
+		message = js.ValueOf(string(d.Message))
 	case websocket.EventDisconnected:
-		code, reason = d.Code, d.Reason
+		code = d.Code
+		if d.Reason != "" {
+			reason = js.ValueOf(d.Reason)
+		}
 		mu.Lock()
 		delete(conns, id)
 		mu.Unlock()
@@ -217,7 +274,7 @@ func emit(id int, c *websocket.Connection, d *websocket.Data) {
 	}
 	// One call: glue.js builds the data object (a Set per field would be
 	// a call into JavaScript each).
-	deliver.Invoke(id, int(d.Event), message, typ, code, reason, hs, closed)
+	deliver.Invoke(id, int(d.Event), message, typ, code, reason, hs, closed, float64(d.RetryIn)/float64(time.Millisecond))
 }
 
 // headerObject turns response headers into {name: "value, value"}, names

@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hybridws/websocket"
+	"github.com/hybridws/websocket/internal/jspayload"
 	"github.com/hybridws/websocket/wasm"
 )
 
@@ -60,6 +62,7 @@ type event struct {
 	code       int
 	reason     string
 	hs         js.Value // handshake_response
+	retryIn    float64  // retry_in, milliseconds
 	sameHandle bool     // the callback's connection === the handle connect returned
 	inConnect  bool     // it ran while connect had not returned yet
 }
@@ -129,6 +132,11 @@ func readEvent(d js.Value) event {
 		code:   d.Get("code").Int(),
 		reason: d.Get("reason").String(),
 		hs:     d.Get("handshake_response"),
+	}
+	if v := d.Get("retry_in"); v.Type() == js.TypeNumber {
+		e.retryIn = v.Float()
+	} else {
+		e.retryIn = -1 // missing or not a number: the checks below fail
 	}
 	m := d.Get("message")
 	if m.Type() == js.TypeString {
@@ -209,7 +217,7 @@ func (r *recorder) waitDone() []event {
 		if e.inConnect {
 			r.t.Errorf("%v ran inside connect", e)
 		}
-		if e.keys != "event,message,type,code,reason,handshake_response" {
+		if e.keys != "event,message,type,code,reason,handshake_response,retry_in" {
 			r.t.Errorf("%v: data has keys %s", e, e.keys)
 		}
 	}
@@ -348,6 +356,9 @@ func TestEchoEveryField(t *testing.T) {
 		wantBytes []byte
 	}{
 		{"héllo ✓", text, "héllo ✓", nil},
+		{"pair 😀 ok", text, "pair 😀 ok", nil},
+		{jsEval(`() => "lone \ud800 surrogate"`), text, "lone \ufffd surrogate", nil}, // the browser sends U+FFFD for it
+		{"bin é 😀", nil, "", []byte("bin é 😀")},
 		{"as binary", nil, "", []byte("as binary")}, // no options: binary, as in the seed
 		{"as binary too", js.Null(), "", []byte("as binary too")},
 		{"empty options", map[string]any{}, "", []byte("empty options")},
@@ -555,6 +566,13 @@ func TestTypeErrors(t *testing.T) {
 		{"connect: header without colon", call(ws, "connect", wsURL("/echo"), map[string]any{"headers": "nocolon"}, cb), "params.headers"},
 		{"connect: handshake header", call(ws, "connect", wsURL("/echo"), map[string]any{"headers": "Upgrade: no"}, cb), "params.headers"},
 		{"connect: protocol twice", call(ws, "connect", wsURL("/echo"), map[string]any{"protocol": "chat", "headers": "Sec-WebSocket-Protocol: chat"}, cb), "params.headers"},
+		{"connect: reconnect a boolean", call(ws, "connect", wsURL("/echo"), map[string]any{"reconnect": true}, cb), "params.reconnect"},
+		{"connect: reconnect an array", call(ws, "connect", wsURL("/echo"), map[string]any{"reconnect": []any{}}, cb), "params.reconnect"},
+		{"connect: min_delay negative", call(ws, "connect", wsURL("/echo"), map[string]any{"reconnect": map[string]any{"min_delay": -1}}, cb), "params.reconnect.min_delay"},
+		{"connect: max_delay a string", call(ws, "connect", wsURL("/echo"), map[string]any{"reconnect": map[string]any{"max_delay": "1s"}}, cb), "params.reconnect.max_delay"},
+		{"connect: max_delay NaN", call(ws, "connect", wsURL("/echo"), map[string]any{"reconnect": map[string]any{"max_delay": js.Global().Get("NaN")}}, cb), "params.reconnect.max_delay"},
+		{"connect: max_attempts 1.5", call(ws, "connect", wsURL("/echo"), map[string]any{"reconnect": map[string]any{"max_attempts": 1.5}}, cb), "params.reconnect.max_attempts"},
+		{"connect: min_delay over max_delay", call(ws, "connect", wsURL("/echo"), map[string]any{"reconnect": map[string]any{"min_delay": 500, "max_delay": 100}}, cb), "params.reconnect.min_delay"},
 
 		{"send: no arguments", call(ws, "send"), "connection"},
 		{"send: connection undefined", call(ws, "send", js.Undefined(), "x"), "connection"},
@@ -736,6 +754,9 @@ func TestConnectDisconnectCycles(t *testing.T) {
 	if n := glue.Call("live").Int(); n != 0 {
 		t.Errorf("glue.js still holds %d connections", n)
 	}
+	if n := jspayload.Sinks(); n != 0 {
+		t.Errorf("%d message handlers were never taken by a dial", n)
+	}
 	if n := wasm.LiveFuncs(); n != 0 {
 		t.Errorf("%d js.Funcs are still alive after %d cycles", n, cycles)
 	}
@@ -771,5 +792,118 @@ func TestThrowingCallbackAndConsole(t *testing.T) {
 	api().Call("disconnect", h)
 	if evs := r.waitDone(); kinds(evs) != "CONNECTED MESSAGE DISCONNECTED" {
 		t.Errorf("events %v", evs)
+	}
+}
+
+// Messages reach glue.js from the socket's own handler (glue.sink), not
+// through Go: one that comes before Go reported CONNECTED waits for it,
+// and one after DISCONNECTED is dropped, so the event grammar holds
+// whichever of the socket and Go speaks first.
+func TestSinkKeepsTheGrammar(t *testing.T) {
+	r := newRecorder(t)
+	h := r.connect(wsURL("/slow?ms=500"), nil)
+	handler := glue.Call("sink", h.Get("id"))
+	handler.Invoke(map[string]any{"data": "early"}) // the upgrade is 500 ms away: Go has reported nothing yet
+	if n := len(r.snapshot()); n != 0 {
+		t.Fatalf("%d events right after connect", n)
+	}
+	evs := r.waitCount(evMessage, 1)
+	if kinds(evs) != "CONNECTED MESSAGE" || evs[1].text != "early" || evs[1].typ != typeText {
+		t.Fatalf("events %v, want CONNECTED then the early message", evs)
+	}
+	api().Call("send", h, u8(1, 2), nil)
+	evs = r.waitCount(evMessage, 2)
+	if !evs[2].isBytes || string(evs[2].bytes) != "\x01\x02" || !evs[2].ownBuffer {
+		t.Errorf("echo %v", evs[2])
+	}
+	api().Call("disconnect", h)
+	n := len(r.waitDone())
+	handler.Invoke(map[string]any{"data": "late"})
+	time.Sleep(20 * time.Millisecond)
+	if evs := r.snapshot(); len(evs) != n {
+		t.Errorf("events after DISCONNECTED: %v", evs[n:])
+	}
+}
+
+// control asks the shared test server's /phoenix endpoint for op through
+// the Go API (the Phoenix is a server the tests can restart on the same
+// address) and returns its one message.
+func control(t *testing.T, query string) string {
+	t.Helper()
+	got := make(chan string, 2)
+	_, err := websocket.Connect(wsURL("/phoenix?"+query), nil, func(c *websocket.Connection, d *websocket.Data) {
+		switch d.Event {
+		case websocket.EventMessage:
+			got <- string(d.Message)
+		case websocket.EventDisconnected:
+			got <- ""
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case s := <-got:
+		return s
+	case <-time.After(20 * time.Second):
+		t.Fatalf("/phoenix?%s: no answer", query)
+		return ""
+	}
+}
+
+// params.reconnect: the server restarts under the page; the page gets
+// ERROR with retry_in > 0 (and 0 in every other event), then CONNECTED
+// again on the same handle, and messages flow again (through the message
+// handler the shim leaves for each dial); nothing is left behind.
+func TestReconnect(t *testing.T) {
+	addr := control(t, "op=addr")
+	r := newRecorder(t)
+	n := 0
+	r.onEvent = func(c js.Value, e event) {
+		if e.event == evConnected {
+			n++
+			api().Call("send", c, fmt.Sprintf("hello %d", n), map[string]any{"type": typeText})
+		}
+	}
+	h := r.connect("ws://"+addr+"/echo", map[string]any{"reconnect": map[string]any{"min_delay": 50, "max_delay": 200}})
+	r.waitCount(evMessage, 1)
+	if got := control(t, "op=restart&down=200"); got != "ok" {
+		t.Fatalf("restart: %q", got)
+	}
+	r.waitCount(evMessage, 2)
+	api().Call("disconnect", h)
+	evs := r.waitDone()
+	var seq []string
+	for _, e := range evs {
+		seq = append(seq, evNames[e.event])
+		if e.event == evError {
+			if e.retryIn <= 0 {
+				t.Errorf("%v: retry_in %v, want > 0", e, e.retryIn)
+			}
+		} else if e.retryIn != 0 {
+			t.Errorf("%v: retry_in %v, want 0", e, e.retryIn)
+		}
+	}
+	got := strings.Join(seq, " ")
+	if !strings.HasPrefix(got, "CONNECTED MESSAGE ERROR") || !strings.HasSuffix(got, "ERROR CONNECTED MESSAGE DISCONNECTED") {
+		t.Errorf("events %s", got)
+	}
+	ms := 0
+	for _, e := range evs {
+		if e.event == evMessage {
+			ms++
+			if e.text != fmt.Sprintf("hello %d", ms) {
+				t.Errorf("message %d: %q", ms, e.text)
+			}
+		}
+	}
+	if d := evs[len(evs)-1]; d.code != 1000 {
+		t.Errorf("DISCONNECTED %v", d)
+	}
+	if n := jspayload.Sinks(); n != 0 {
+		t.Errorf("%d message handlers left after DISCONNECTED", n)
+	}
+	if n := glue.Call("live").Int(); n != 0 {
+		t.Errorf("glue.js still holds %d connections", n)
 	}
 }

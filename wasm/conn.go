@@ -12,6 +12,7 @@ package wasm
 
 import (
 	"context"
+	_ "embed"
 	"errors"
 	"fmt"
 	"runtime"
@@ -20,6 +21,8 @@ import (
 	"sync/atomic"
 	"syscall/js"
 	"unicode/utf8"
+
+	"github.com/hybridws/websocket/internal/jspayload"
 )
 
 var (
@@ -39,6 +42,7 @@ func LiveFuncs() int { return int(liveFuncs.Load()) }
 type Conn struct {
 	ws     js.Value
 	url    string
+	sink   js.Value // the onmessage handler DialSink was given, or undefined
 	funcs  []js.Func
 	notify chan struct{} // cap 1: "something changed", sent without waiting
 
@@ -115,10 +119,20 @@ func (e *DialError) CloseCode() int { return e.Code }
 // opens or fails, or ctx ends (then it closes the socket and returns
 // ctx.Err()). On success it returns the subprotocol the server chose.
 func Dial(ctx context.Context, url string, protocols []string) (c *Conn, protocol string, err error) {
+	return DialSink(ctx, url, protocols, js.Undefined())
+}
+
+// DialSink is Dial with sink, a JavaScript function, as the socket's
+// onmessage handler, unless it is undefined: every message event then goes
+// to it and none to Go, so Read only ever reports the close. The
+// JavaScript API uses it (see internal/jspayload): its messages need not
+// cross into Go at all. The handler is detached, as the others, when the
+// connection ends.
+func DialSink(ctx context.Context, url string, protocols []string, sink js.Value) (c *Conn, protocol string, err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, "", err // Disconnect came first: no socket at all
 	}
-	c = &Conn{url: url, notify: make(chan struct{}, 1)}
+	c = &Conn{url: url, notify: make(chan struct{}, 1), sink: sink}
 	if err := c.open(protocols); err != nil {
 		return nil, "", err
 	}
@@ -170,7 +184,9 @@ func (c *Conn) open(protocols []string) (err error) {
 	// whose Content-Security-Policy forbids making functions gets the
 	// plain handler.
 	wrap := messageWrapper()
-	if wrap.IsUndefined() {
+	if c.sink.Type() == js.TypeFunction {
+		c.ws.Set("onmessage", c.sink)
+	} else if wrap.IsUndefined() {
 		c.handle("onmessage", func(ev js.Value) {
 			m := decode(ev.Get("data"))
 			c.mu.Lock()
@@ -198,27 +214,45 @@ func (c *Conn) open(protocols []string) (err error) {
 }
 
 // Two small JavaScript functions save calls across the Go–JavaScript
-// boundary (each costs; a property or method name is a string to convert
-// as well). Both are undefined when the page's Content-Security-Policy
-// forbids the Function constructor, and the plain way is used.
+// boundary (helpers.js says which). The ES module websocket.js provides
+// them as ordinary code in globalThis.__hybridws.wasm, read once when the
+// program starts (the module removes it right after); without it they are
+// compiled with the Function constructor, and where the page's
+// Content-Security-Policy refuses that too, both stay undefined and the
+// plain way is used.
 var (
 	helpersOnce sync.Once
 	wrapper     js.Value // wraps onmessage handlers (see open)
 	sendIfOpen  js.Value // (ws, data): sends data if ws is open; returns ws.readyState
+
+	//go:embed helpers.js
+	helpersSource string
+	// provided is the module's copy of helpers.js, looked up at start.
+	provided = providedHelpers()
 )
+
+func providedHelpers() (v js.Value) {
+	defer func() {
+		if recover() != nil {
+			v = js.Undefined()
+		}
+	}()
+	if h := js.Global().Get("__hybridws"); h.Type() == js.TypeObject {
+		if w := h.Get("wasm"); w.Type() == js.TypeObject {
+			return w
+		}
+	}
+	return js.Undefined()
+}
 
 func makeHelpers() {
 	helpersOnce.Do(func() {
 		defer func() { recover() }()
-		fn := js.Global().Get("Function")
-		w := fn.New("h", `return function (ev) {
-	const d = ev.data;
-	if (typeof d === "string") h(d, -1); else h(new Uint8Array(d), d.byteLength);
-};`)
-		s := fn.New("ws", "data", `const s = ws.readyState;
-if (s === 1) ws.send(data);
-return s;`)
-		wrapper, sendIfOpen = w, s
+		h := provided
+		if h.IsUndefined() {
+			h = js.Global().Get("Function").New("return (\n" + helpersSource + "\n)").Invoke()
+		}
+		wrapper, sendIfOpen = h.Get("wrap"), h.Get("sendIfOpen")
 	})
 }
 
@@ -327,7 +361,8 @@ func (c *Conn) Read() (int, []byte, error) {
 }
 
 // Write queues one message in the browser (ws.send); it never blocks.
-// typ 1 sends p as text, anything else as binary.
+// typ 1 sends p as text, anything else as binary. A stand-in from
+// jspayload.Stage sends the staged JavaScript value instead of its bytes.
 //
 // Every 16th Write yields to the other goroutines first: the page has one
 // thread and no preemption, so a loop of Writes would otherwise starve
@@ -340,14 +375,21 @@ func (c *Conn) Write(typ int, p []byte) (err error) {
 	}
 	defer catch(&err)
 	makeHelpers()
+	// The payload: a JavaScript value the JavaScript API staged (no copy
+	// at all), or p copied out.
+	var data any
+	if standIn, v, ok := jspayload.Staged(p); standIn {
+		if !ok {
+			return errors.New("internal error: a staged payload is missing")
+		}
+		data = v
+	} else if typ == 1 {
+		data = string(p)
+	} else {
+		data = c.binary(p)
+	}
 	if !sendIfOpen.IsUndefined() {
 		// One call: check readyState and send.
-		var data any
-		if typ == 1 {
-			data = string(p)
-		} else {
-			data = c.binary(p)
-		}
 		if rs := sendIfOpen.Invoke(c.ws, data).Int(); rs != 1 {
 			return errors.New("the WebSocket is not open (readyState " + strconv.Itoa(rs) + ")")
 		}
@@ -356,11 +398,7 @@ func (c *Conn) Write(typ int, p []byte) (err error) {
 	if rs := c.ws.Get("readyState").Int(); rs != 1 {
 		return errors.New("the WebSocket is not open (readyState " + strconv.Itoa(rs) + ")")
 	}
-	if typ == 1 {
-		c.ws.Call("send", string(p))
-		return nil
-	}
-	c.ws.Call("send", c.binary(p))
+	c.ws.Call("send", data)
 	return nil
 }
 

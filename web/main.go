@@ -1,7 +1,7 @@
 //go:build !js
 
 // Command web is the dev server of hybridws: it serves the demo page (the
-// repo root: index.html, wasm_exec.js, websocket.wasm) and, to WebSocket
+// repo root: index.html, websocket.js, websocket.wasm, wasm_exec.js) and, to WebSocket
 // upgrade requests, the shared test endpoints of internal/testserver
 // (/echo, /close, /send, /refuse, ...), so the page works with nothing
 // else running. `make demo` builds the wasm files and runs it:
@@ -23,10 +23,10 @@ import (
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "`host:port` to listen on (port 0 picks a free one)")
-	dir := flag.String("dir", ".", "`folder` to serve: the repo root, with websocket.wasm and wasm_exec.js built into it")
+	dir := flag.String("dir", ".", "`folder` to serve: the repo root, with websocket.js, websocket.wasm and wasm_exec.js built into it")
 	flag.Parse()
 
-	for _, f := range []string{"index.html", "websocket.wasm", "wasm_exec.js"} {
+	for _, f := range []string{"index.html", "websocket.js", "websocket.wasm", "wasm_exec.js"} {
 		if _, err := os.Stat(filepath.Join(*dir, f)); err != nil {
 			fmt.Fprintf(os.Stderr, "web: warning: %s is missing in %s: run `make demo` (or `make wasm`) from the repo root\n", f, *dir)
 		}

@@ -21,8 +21,13 @@ async function loadGo(file) {
 
 window.benchReady = (async () => {
 	if (client === "shim") {
+		// The way the README shows: the ES module, which loads websocket.wasm.
+		const {load} = await import("./websocket.js");
+		await load();
+	} else if (client === "shim-base") {
+		// An older websocket.wasm (run -shimbase), for A/B runs.
 		const ready = new Promise(r => addEventListener("websocket-ready", r, {once: true}));
-		await loadGo("websocket.wasm");
+		await loadGo("websocket-base.wasm");
 		await ready;
 	} else if (client === "hybrid-wasm" || client === "coder-wasm") {
 		await loadGo("wasmclient.wasm");
@@ -92,6 +97,7 @@ const adapters = {
 			close: () => { done = true; ws.close(1000); },
 		};
 	},
+	"shim-base"(url, onOpen, onMessage, onFail) { return adapters.shim(url, onOpen, onMessage, onFail); },
 	shim(url, onOpen, onMessage, onFail) {
 		const api = globalThis.websocket;
 		const textOpt = {type: api.DATA_TYPE_TEXT};

@@ -5,6 +5,11 @@
 //   /ping        pings (payload "hb"); on the pong sends the text "pong:<payload>"
 //   /fragments   sends text "hello" as "hel"+"lo", then binary [1,2,3,4] as [1,2]+[3,4]
 //   /refuse      answers the upgrade with 403, a header X-Refused: yes and a body
+//   /ext-echo    accepts permessage-deflate (ws's defaults: messages of 1 KiB and more
+//                compressed, context takeover unless the client asks otherwise);
+//                first sends, as text, the Sec-WebSocket-Extensions it answered, then echoes
+//   /plain/ext-echo  the same without accepting any extension (sends "")
+// Every other endpoint accepts no extension.
 'use strict';
 const http = require('http');
 const { WebSocketServer } = require('ws');
@@ -16,6 +21,19 @@ const wss = new WebSocketServer({
   handleProtocols: (protocols) => (protocols.has('chat') ? 'chat' : false),
 });
 
+// The same, accepting permessage-deflate, for /ext-echo.
+const deflateWss = new WebSocketServer({
+  noServer: true,
+  maxPayload: 64 << 20,
+  perMessageDeflate: true,
+});
+for (const w of [wss, deflateWss]) {
+  w.on('headers', (headers, req) => {
+    const h = headers.find((l) => /^sec-websocket-extensions:/i.test(l));
+    req.extensions = h ? h.slice(h.indexOf(':') + 1).trim() : '';
+  });
+}
+
 server.on('upgrade', (req, socket, head) => {
   const url = new URL(req.url, 'http://x');
   if (url.pathname === '/refuse') {
@@ -24,11 +42,20 @@ server.on('upgrade', (req, socket, head) => {
       'Content-Length: ' + body.length + '\r\nConnection: close\r\n\r\n' + body);
     return;
   }
-  wss.handleUpgrade(req, socket, head, (ws) => serve(ws, url));
+  if (url.pathname === '/ext-echo') {
+    deflateWss.handleUpgrade(req, socket, head, (ws) => serve(ws, url, req));
+    return;
+  }
+  wss.handleUpgrade(req, socket, head, (ws) => serve(ws, url, req));
 });
 
-function serve(ws, url) {
+function serve(ws, url, req) {
   switch (url.pathname) {
+    case '/ext-echo':
+    case '/plain/ext-echo':
+      ws.send(req.extensions, { binary: false });
+      ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
+      break;
     case '/echo':
       ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
       break;

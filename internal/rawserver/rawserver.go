@@ -19,8 +19,9 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/hybridws/websocket/internal/tcpserve"
 )
 
 // Frame is one raw WebSocket frame. Nothing is checked: a Frame can break
@@ -94,6 +95,9 @@ type Upgrade struct {
 	Protocol string
 	// NoUpgrade: accept the TCP connection, read the request and never answer.
 	NoUpgrade bool
+	// Extensions, when set, is sent as Sec-WebSocket-Extensions (such as
+	// "permessage-deflate"), whatever the client offered.
+	Extensions string
 }
 
 // Conn is one upgraded connection, handed to a Script.
@@ -191,67 +195,24 @@ type Script func(c *Conn)
 
 // Server accepts connections on 127.0.0.1 and runs a Script on each.
 type Server struct {
-	ln     net.Listener
+	*tcpserve.Server
 	up     Upgrade
 	script Script
-
-	mu    sync.Mutex
-	conns map[net.Conn]bool
-	wg    sync.WaitGroup
 }
 
 // Start listens on a free loopback port and serves until Close.
 func Start(up Upgrade, script Script) *Server {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	s := &Server{up: up, script: script}
+	ts, err := tcpserve.Listen(s.handle)
 	if err != nil {
 		panic("rawserver: " + err.Error())
 	}
-	s := &Server{ln: ln, up: up, script: script, conns: map[net.Conn]bool{}}
-	s.wg.Add(1)
-	go s.serve()
+	s.Server = ts
 	return s
 }
 
-// Addr returns the host:port the server listens on.
-func (s *Server) Addr() string { return s.ln.Addr().String() }
-
 // URL returns ws://host:port/.
 func (s *Server) URL() string { return "ws://" + s.Addr() + "/" }
-
-// Close stops listening, closes every connection and waits for the scripts.
-func (s *Server) Close() {
-	s.ln.Close()
-	s.mu.Lock()
-	for c := range s.conns {
-		c.Close()
-	}
-	s.mu.Unlock()
-	s.wg.Wait()
-}
-
-func (s *Server) serve() {
-	defer s.wg.Done()
-	for {
-		nc, err := s.ln.Accept()
-		if err != nil {
-			return
-		}
-		s.mu.Lock()
-		s.conns[nc] = true
-		s.mu.Unlock()
-		s.wg.Add(1)
-		go func() {
-			defer s.wg.Done()
-			defer func() {
-				nc.Close()
-				s.mu.Lock()
-				delete(s.conns, nc)
-				s.mu.Unlock()
-			}()
-			s.handle(nc)
-		}()
-	}
-}
 
 func (s *Server) handle(nc net.Conn) {
 	br := bufio.NewReader(nc)
@@ -280,6 +241,9 @@ func (s *Server) handle(nc net.Conn) {
 	}
 	if proto != "" {
 		resp += "Sec-WebSocket-Protocol: " + proto + "\r\n"
+	}
+	if s.up.Extensions != "" {
+		resp += "Sec-WebSocket-Extensions: " + s.up.Extensions + "\r\n"
 	}
 	if _, err := io.WriteString(nc, resp+"\r\n"); err != nil {
 		return

@@ -7,6 +7,7 @@
 //	/close?code=N&reason=R  closes at once with code N and reason R; code=none sends a close frame without a code
 //	/send?n=N&size=S&type=text|binary&then=close|drop|wait
 //	                      sends N messages numbered from 0 ("0", "1", ...; padded with '.' to S bytes), then closes with 1000, drops TCP, or waits
+//	                      (&id=ID instead of then: reads while it sends, and keeps the client's close code under ID for /recorded)
 //	/refuse?status=N      refuses the upgrade with status N (default 403), a header X-Refused: yes and the body "refused: go away"
 //	/drop                 upgrades, then drops TCP without a close frame
 //	/silent               upgrades, then never sends nor reads
@@ -18,6 +19,12 @@
 //	                      (&drop=N: drops TCP, without a close frame, once it has N messages: a server that dies mid-stream)
 //	/recorded?id=ID       sends one text message, the Record that /record kept under ID (waiting up to 10 s for it), then closes
 //	/slow?ms=N            waits N ms (at most 10 s) before the upgrade, then echoes like /echo
+//	/phoenix?op=addr      sends the address of the Phoenix, a second server with these endpoints (phoenix.go)
+//	/phoenix?op=restart&down=MS[&reset=1]  kills the Phoenix (TCP reset with reset=1) and brings it back after MS ms
+//	/closeonce?id=ID&code=N  closes the first connection with that id with code N; echoes on the later ones
+//	/deflate              accepts permessage-deflate when offered (compressing with context takeover unless the
+//	                      client asks otherwise); first sends, as text, the Sec-WebSocket-Extensions it answered
+//	                      ("" if none), then echoes like /echo
 //	/badframe?kind=K&id=ID  upgrades by hand, sends one broken frame, and keeps the close code the
 //	                      client answers with (as /record does, Messages empty) under ID:
 //	                      kind=opcode a frame with the reserved opcode 3 (a protocol error, 1002);
@@ -56,6 +63,9 @@ func Handler() http.Handler {
 	mux.HandleFunc("/record", record)
 	mux.HandleFunc("/recorded", recorded)
 	mux.HandleFunc("/slow", slow)
+	mux.HandleFunc("/phoenix", phoenixControl)
+	mux.HandleFunc("/closeonce", closeOnceHandler)
+	mux.HandleFunc("/deflate", deflate)
 	mux.HandleFunc("/badframe", badframe)
 	return mux
 }
@@ -79,6 +89,31 @@ func echo(w http.ResponseWriter, r *http.Request) {
 	defer c.CloseNow()
 	c.SetReadLimit(64 << 20)
 	ctx := r.Context()
+	for {
+		typ, p, err := c.Read(ctx)
+		if err != nil {
+			return
+		}
+		if err := c.Write(ctx, typ, p); err != nil {
+			return
+		}
+	}
+}
+
+func deflate(w http.ResponseWriter, r *http.Request) {
+	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{
+		InsecureSkipVerify: true,
+		CompressionMode:    websocket.CompressionContextTakeover,
+	})
+	if err != nil {
+		return
+	}
+	defer c.CloseNow()
+	c.SetReadLimit(64 << 20)
+	ctx := r.Context()
+	if err := c.Write(ctx, websocket.MessageText, []byte(w.Header().Get("Sec-WebSocket-Extensions"))); err != nil {
+		return
+	}
 	for {
 		typ, p, err := c.Read(ctx)
 		if err != nil {
@@ -131,6 +166,34 @@ func send(w http.ResponseWriter, r *http.Request) {
 		typ = websocket.MessageText
 	}
 	ctx := r.Context()
+	if id := q.Get("id"); id != "" {
+		// Read while sending, and keep the close code the client sent
+		// (or -1: none) under id for /recorded.
+		closed := make(chan int, 1)
+		go func() {
+			for {
+				if _, _, err := c.Read(ctx); err != nil {
+					closed <- int(websocket.CloseStatus(err))
+					return
+				}
+			}
+		}()
+		for i := 0; i < n; i++ {
+			if c.Write(ctx, typ, Payload(i, size)) != nil {
+				break
+			}
+		}
+		rec := Record{Code: -2, Messages: []string{}}
+		select {
+		case rec.Code = <-closed:
+		case <-time.After(10 * time.Second):
+		}
+		select {
+		case recordChan(id) <- rec:
+		default:
+		}
+		return
+	}
 	for i := 0; i < n; i++ {
 		if err := c.Write(ctx, typ, Payload(i, size)); err != nil {
 			return

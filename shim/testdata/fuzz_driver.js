@@ -81,7 +81,10 @@
 			const o = byHandle.get(c);
 			if (o === undefined || o.rec === null) return; // it was not registered as this connection's recorder
 			const keys = Object.keys(d).join(",");
-			if (keys !== "event,message,type,code,reason,handshake_response") violation(`${o.what}: data has keys ${keys}`);
+			if (keys !== "event,message,type,code,reason,handshake_response,retry_in") violation(`${o.what}: data has keys ${keys}`);
+			if (typeof d.retry_in !== "number" || d.retry_in < 0 || (d.event !== 3 && d.retry_in !== 0) || (d.retry_in > 0 && !o.reconnect)) {
+				violation(`${o.what}: event ${d.event} with retry_in ${show(d.retry_in)}${o.reconnect ? "" : " without params.reconnect"}`);
+			}
 			if (o.events.includes(1)) violation(`${o.what}: event ${d.event} after DISCONNECTED`);
 			o.events.push(d.event);
 			checkData(o, d);
@@ -308,6 +311,10 @@
 		if (chance(0.6)) o.timeout = val(() => V(pick([0, 1, 1000, 5000, 30000, 0.5, 1e-9, 1e300, Number.MAX_VALUE, null, undefined])));
 		if (chance(0.6)) o.protocol = val(() => V(pick(["", "chat", "chat, superchat", "a b", "chat,", null, undefined, "x".repeat(300)])));
 		if (chance(0.6)) o.headers = val(() => V(pick(["", "X-Test: 1", "X-A: 1\r\nX-B: 2\r\n", "Upgrade: no", "nocolon", null, undefined, "X: " + "v".repeat(10000)])));
+		if (chance(0.15)) {
+			o.reconnect = val(() => V(pick([{}, null, undefined, { min_delay: 20, max_delay: 100 }, { max_attempts: 2 },
+				{ min_delay: -1 }, { max_delay: "1s" }, { max_attempts: 1.5 }, { min_delay: 500, max_delay: 100 }, { min_delay: NaN }, true, "yes", []])));
+		}
 		if (chance(0.2)) o[pick(fieldNames.filter((k) => k !== "__proto__"))] = gen(1)[0];
 		return V(o);
 	};
@@ -372,6 +379,17 @@
 			if (t !== undefined && t !== null && (typeof t !== "number" || !(t >= 0) || t === Infinity)) return { arg: "params.timeout" };
 			for (const k of ["protocol", "headers"]) {
 				if (p[k] !== undefined && p[k] !== null && typeof p[k] !== "string") return { arg: "params." + k };
+			}
+			const rc = p.reconnect;
+			if (rc !== undefined && rc !== null) {
+				if (typeof rc !== "object" || !isParams(rc)) return { arg: "params.reconnect" };
+				for (const [k, integer] of [["min_delay", false], ["max_delay", false], ["max_attempts", true]]) {
+					const v = rc[k];
+					if (v !== undefined && v !== null && (typeof v !== "number" || !(v >= 0) || v === Infinity || (integer && !Number.isInteger(v)))) {
+						return { arg: "params.reconnect." + k };
+					}
+				}
+				if ((rc.max_delay ?? 0) > 0 && (rc.min_delay ?? 0) > rc.max_delay) return { arg: "params.reconnect.min_delay" };
 			}
 			if (typeof callback !== "function") return { arg: "callback" };
 			return { ok: ["url", "params", "params.protocol", "params.headers"] };
@@ -442,6 +460,7 @@
 		let [, params, callback] = args;
 		if (typeof params === "function" && callback === undefined) callback = params;
 		const o = addHandle(ret, `handle ${ret.id} (${desc.slice(0, 300)})`, isRecorder(callback) ? callback : null);
+		o.reconnect = isParams(params) && params !== null && params !== undefined && params.reconnect !== undefined && params.reconnect !== null;
 		if (connectBudget < 0) call("disconnect", [ret], `disconnect ${o.what} at once`);
 		return ret;
 	};
@@ -532,12 +551,14 @@
 		pending() {
 			return opened.filter((o) => o.rec !== null && !o.events.includes(1)).map((o) => o.what).slice(0, 10);
 		},
-		// verify checks every recorded sequence: (CONNECTED MESSAGE*)? ERROR? DISCONNECTED.
+		// verify checks every recorded sequence: (CONNECTED MESSAGE*)? ERROR? DISCONNECTED,
+		// or with params.reconnect (CONNECTED MESSAGE*)? (ERROR (CONNECTED MESSAGE*)?)* DISCONNECTED.
 		verify() {
 			for (const o of opened) {
 				if (o.rec === null) continue;
 				const seq = o.events.map((e) => "DCME"[[1, 0, 2, 3].indexOf(e)] ?? "?").join("");
-				if (!/^(CM*)?E?D$/.test(seq)) violation(`${o.what}: events ${seq} (C CONNECTED, M MESSAGE, E ERROR, D DISCONNECTED)`);
+				const grammar = o.reconnect ? /^(CM*)?(E(CM*)?)*D$/ : /^(CM*)?E?D$/;
+				if (!grammar.test(seq)) violation(`${o.what}: events ${seq} (C CONNECTED, M MESSAGE, E ERROR, D DISCONNECTED)`);
 			}
 			return violations;
 		},

@@ -3,7 +3,6 @@ package work
 import (
 	"errors"
 	"fmt"
-	"os"
 	"runtime"
 	"sync/atomic"
 	"time"
@@ -13,9 +12,10 @@ import (
 
 // This library, through its public API only, the way a user writes it:
 // everything happens in the callback. In callback mode it runs on the
-// connection's goroutine; in Queue mode the main goroutine calls
-// Queue.Dispatch in a loop (a game loop that never sleeps, so that the
-// queue adds no frame latency), yielding the processor when nothing waits.
+// connection's goroutine; in Queue mode the main goroutine is a loop
+// without frame pacing that sleeps on Queue.Ready and calls Dispatch when
+// events wait (a game loop paced by frames adds up to a frame of latency
+// instead, which says nothing about the library).
 
 type Hyb struct {
 	q   *websocket.Queue // nil: callback mode
@@ -31,58 +31,29 @@ func NewHyb(queue bool, cfg Config) *Hyb {
 	return h
 }
 
-var idle = func() { time.Sleep(time.Microsecond) }
-
-func init() {
-	switch os.Getenv("BENCH_QUEUE_IDLE") {
-	case "spin":
-		idle = func() {}
-	case "gosched":
-		idle = func() { runtime.Gosched() }
-	}
-}
-
 var text = &websocket.SendOptions{Type: websocket.DataTypeText}
 
 // wait returns when done is closed or the run failed, dispatching events
 // in Queue mode meanwhile.
 func (h *Hyb) wait(done <-chan struct{}) error {
 	timeout := time.After(2*h.cfg.Dur + 60*time.Second)
-	if h.q == nil {
+	for {
 		select {
 		case <-done:
+			return h.fe.err
 		case <-h.fe.done:
+			return h.fe.err
 		case <-timeout:
 			return errTimeout
-		}
-		return h.fe.err
-	}
-	for i := 0; ; i++ {
-		select {
-		case <-done:
-			return h.fe.err
-		case <-h.fe.done:
-			return h.fe.err
-		default:
-		}
-		if h.q.Dispatch() == 0 {
-			idle()
-		}
-		if i%4096 == 0 {
-			select {
-			case <-timeout:
-				return errTimeout
-			default:
-			}
+		case <-h.q.Ready(): // nil in callback mode: never ready
+			h.q.Dispatch()
 		}
 	}
 }
 
-// connect opens one connection whose messages go to onMsg, and calls
-// onOpen once it is open. Any ERROR, or a DISCONNECTED we did not ask for,
 // fails the run.
 func (h *Hyb) connect(onOpen func(*websocket.Connection), onMsg func(*websocket.Connection, *websocket.Data)) (*websocket.Connection, error) {
-	return websocket.Connect(h.cfg.URL, &websocket.Params{Queue: h.q, Timeout: 30 * time.Second}, func(c *websocket.Connection, d *websocket.Data) {
+	return websocket.Connect(h.cfg.URL, &websocket.Params{Queue: h.q, Timeout: 30 * time.Second, Compression: h.cfg.Compression}, func(c *websocket.Connection, d *websocket.Data) {
 		switch d.Event {
 		case websocket.EventConnected:
 			onOpen(c)
@@ -251,19 +222,8 @@ func (h *Hyb) openAll(onMsg func(i int, c *websocket.Connection, d *websocket.Da
 				placed = true
 			case <-h.fe.done:
 				return nil, h.fe.err
-			default:
-				if h.q != nil {
-					if h.q.Dispatch() == 0 {
-						idle()
-					}
-				} else {
-					select {
-					case slots <- struct{}{}:
-						placed = true
-					case <-h.fe.done:
-						return nil, h.fe.err
-					}
-				}
+			case <-h.q.Ready():
+				h.q.Dispatch()
 			}
 		}
 		c, err := h.connect(func(*websocket.Connection) {

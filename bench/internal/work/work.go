@@ -27,6 +27,8 @@ type Config struct {
 	RawWindow bool          // pipe: the peer libraries keep a window too (their send does not block in a browser)
 
 	MemProfile string // idle: heap profile while the connections are open
+
+	Compression bool // hybrid: Params.Compression (the client "hybrid-deflate")
 }
 
 // result is what one client process prints, as one JSON line.
@@ -37,6 +39,9 @@ type Result struct {
 	N     int64   `json:"n"`     // messages checked
 	Secs  float64 `json:"secs"`
 	Err   string  `json:"err,omitempty"`
+	// json: bytes on the wire per message, client to server and back
+	Up   float64 `json:"up,omitempty"`
+	Down float64 `json:"down,omitempty"`
 }
 
 var Units = map[string]string{
@@ -45,10 +50,21 @@ var Units = map[string]string{
 	"big":  "MiB/s",
 	"idle": "KiB/conn",
 	"many": "round trips/s",
+
+	"json":      "round trips/s",
+	"wire-up":   "bytes/msg",
+	"wire-down": "bytes/msg",
+	"idle-json": "KiB/conn",
 }
 
-// HigherIsBetter is false for idle (memory).
-func HigherIsBetter(work string) bool { return work != "idle" }
+// HigherIsBetter is false for memory and bytes on the wire.
+func HigherIsBetter(work string) bool {
+	switch work {
+	case "idle", "idle-json", "wire-up", "wire-down":
+		return false
+	}
+	return true
+}
 
 func heapProfile(path string) {
 	if path == "" {
@@ -337,10 +353,17 @@ func Run(lib, work string, dial Dial, cfg Config) Result {
 			kib, err = Idle(dial, cfg)
 		case "many":
 			n, el, err = Many(dial, cfg)
+		case "json":
+			var w Wire
+			n, el, w, err = JSON(dial, cfg)
+			r.Up, r.Down = perMessage(w, n)
+		case "idle-json":
+			kib, err = IdleJSON(dial, cfg)
 		default:
 			err = fmt.Errorf("unknown workload %q", work)
 		}
-	} else if lib == "hybrid" || lib == "hybrid-queue" || lib == "hybrid-wasm" {
+	} else if lib == "hybrid" || lib == "hybrid-queue" || lib == "hybrid-wasm" || lib == "hybrid-deflate" {
+		cfg.Compression = lib == "hybrid-deflate"
 		h := NewHyb(lib == "hybrid-queue", cfg)
 		switch work {
 		case "rtt":
@@ -353,6 +376,12 @@ func Run(lib, work string, dial Dial, cfg Config) Result {
 			kib, err = h.Idle()
 		case "many":
 			n, el, err = h.Many()
+		case "json":
+			var w Wire
+			n, el, w, err = h.JSON()
+			r.Up, r.Down = perMessage(w, n)
+		case "idle-json":
+			kib, err = h.IdleJSON()
 		default:
 			err = fmt.Errorf("unknown workload %q", work)
 		}
@@ -372,13 +401,13 @@ func Run(lib, work string, dial Dial, cfg Config) Result {
 // figure reported for work.
 func Value(work string, n int64, secs, kib float64) float64 {
 	switch work {
-	case "rtt", "many":
+	case "rtt", "many", "json":
 		return float64(n) / secs
 	case "pipe":
 		return float64(n) * PipeSize / (1 << 20) / secs
 	case "big":
 		return float64(n) * BigSize / (1 << 20) / secs
-	case "idle":
+	case "idle", "idle-json":
 		return kib
 	}
 	return 0

@@ -1,0 +1,4 @@
+import { load } from "./websocket.js";
+import { install } from "./echo.js";
+
+install(load);

@@ -1,0 +1,4 @@
+import { load } from "@hybridws/websocket";
+import { install } from "./echo.js";
+
+install(load);

@@ -1,0 +1,186 @@
+// Command bots runs headless arena players: -n clients on the game's own
+// netcode, each in a frame loop of its own that wanders (a new direction
+// every second or two) and calls Client.Update like the game does. For load,
+// and for tests on machines without a display.
+//
+//	go run ./arena/bots -url ws://127.0.0.1:8090/ws -n 200
+//
+// With -duration it stops by itself and prints a JSON summary (Dispatch
+// time per frame, bytes received) of the time after -warmup on stdout.
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"log"
+	"math"
+	"math/rand/v2"
+	"os"
+	"os/signal"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/hybridws/websocket/examples/netcode"
+)
+
+// Summary is what bots prints at the end.
+type Summary struct {
+	Bots          int     `json:"bots"`
+	Connected     int     `json:"connected"` // bots that received snapshots
+	Frames        int64   `json:"frames"`
+	DispatchP50NS int64   `json:"dispatch_p50_ns"`
+	DispatchP99NS int64   `json:"dispatch_p99_ns"`
+	BusyFrames    int64   `json:"busy_frames"` // frames whose Dispatch ran a callback
+	BusyP50NS     int64   `json:"busy_p50_ns"`
+	BusyP99NS     int64   `json:"busy_p99_ns"`
+	BytesIn       int64   `json:"bytes_in"`
+	BytesOut      int64   `json:"bytes_out"`
+	Seconds       float64 `json:"seconds"`
+	MinPlayers    int     `json:"min_players"` // fewest players a connected bot saw at the end
+}
+
+func main() {
+	url := flag.String("url", "ws://127.0.0.1:8090/ws", "the server's game socket")
+	n := flag.Int("n", 3, "how many bots")
+	fps := flag.Int("fps", 60, "frames per second of each bot's loop")
+	duration := flag.Duration("duration", 0, "stop after this long and print a summary; 0 runs until interrupted")
+	warmup := flag.Duration("warmup", 0, "with -duration: the summary counts only the time after this")
+	quiet := flag.Bool("quiet", false, "no log line per connection event")
+	flag.Parse()
+
+	logf := log.Printf
+	if *quiet {
+		logf = func(string, ...any) {}
+	}
+	stop := make(chan struct{})
+	go func() {
+		sig := make(chan os.Signal, 1)
+		signal.Notify(sig, os.Interrupt)
+		select {
+		case <-sig:
+		case <-after(*duration):
+		}
+		close(stop)
+	}()
+
+	var (
+		wg        sync.WaitGroup
+		connected atomic.Int64
+		mu        sync.Mutex
+		results   []*netcode.Client
+		warm      = time.Now().Add(*warmup)
+	)
+	go report(stop, &connected, *n)
+	for i := range *n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// Spread the first connections over a second, as real players do.
+			time.Sleep(time.Duration(i) * time.Second / time.Duration(max(*n, 1)))
+			c := run(*url, *fps, stop, warm, &connected, logf)
+			mu.Lock()
+			results = append(results, c)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if *duration > 0 {
+		json.NewEncoder(os.Stdout).Encode(summarize(results, *n, *duration-*warmup))
+	}
+}
+
+func after(d time.Duration) <-chan time.Time {
+	if d <= 0 {
+		return nil
+	}
+	return time.After(d)
+}
+
+// run is one bot's frame loop, until stop.
+func run(url string, fps int, stop chan struct{}, warm time.Time, connected *atomic.Int64, logf func(string, ...any)) *netcode.Client {
+	c := netcode.NewClient(netcode.ClientConfig{URL: url, Logf: logf})
+	frame := time.NewTicker(time.Second / time.Duration(fps))
+	defer frame.Stop()
+	var in netcode.Input
+	var turn time.Time
+	was, reset := false, false
+	for {
+		select {
+		case <-stop:
+			c.Close()
+			if was {
+				connected.Add(-1)
+			}
+			return c
+		case now := <-frame.C:
+			if !now.Before(turn) {
+				in = wander()
+				turn = now.Add(time.Second + rand.N(time.Second))
+			}
+			if !reset && !now.Before(warm) {
+				reset = true
+				c.DispatchTime.Reset()
+				c.DispatchBusy.Reset()
+				c.BytesIn, c.BytesOut = 0, 0
+			}
+			c.Update(now, in)
+			if is := c.Welcomed(); is != was {
+				was = is
+				connected.Add(map[bool]int64{true: 1, false: -1}[is])
+			}
+		}
+	}
+}
+
+// wander is a random direction at full speed, or standing still.
+func wander() netcode.Input {
+	if rand.N(5) == 0 {
+		return netcode.Input{}
+	}
+	a := rand.Float64() * 2 * math.Pi
+	return netcode.Input{DX: int8(math.Cos(a) * netcode.MaxAxis), DY: int8(math.Sin(a) * netcode.MaxAxis)}
+}
+
+func report(stop chan struct{}, connected *atomic.Int64, n int) {
+	t := time.NewTicker(2 * time.Second)
+	defer t.Stop()
+	last := int64(-1)
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			if c := connected.Load(); c != last {
+				last = c
+				fmt.Fprintf(os.Stderr, "bots: %d of %d connected\n", c, n)
+			}
+		}
+	}
+}
+
+func summarize(cs []*netcode.Client, n int, window time.Duration) Summary {
+	s := Summary{Bots: n, Seconds: window.Seconds(), MinPlayers: math.MaxInt}
+	var all, busy []time.Duration
+	for _, c := range cs {
+		all = append(all, c.DispatchTime.Values()...)
+		busy = append(busy, c.DispatchBusy.Values()...)
+		s.Frames += c.DispatchTime.Count()
+		s.BusyFrames += c.DispatchBusy.Count()
+		s.BytesIn += c.BytesIn
+		s.BytesOut += c.BytesOut
+		if c.Snapshots > 0 {
+			s.Connected++
+			s.MinPlayers = min(s.MinPlayers, len(c.Interp.Players(nil)))
+		}
+	}
+	if s.MinPlayers == math.MaxInt {
+		s.MinPlayers = 0
+	}
+	s.DispatchP50NS = int64(netcode.Percentile(all, 50))
+	s.DispatchP99NS = int64(netcode.Percentile(all, 99))
+	s.BusyP50NS = int64(netcode.Percentile(busy, 50))
+	s.BusyP99NS = int64(netcode.Percentile(busy, 99))
+	return s
+}

@@ -1,0 +1,132 @@
+//go:build !js
+
+package netcode
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+// hostile is a server that welcomes each client and then sends what send
+// returns for that connection (the nth, from 0), then reads until closed.
+func hostile(t *testing.T, send func(n int) (websocket.MessageType, []byte)) string {
+	var mu sync.Mutex
+	n := 0
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := websocket.Accept(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer c.CloseNow()
+		mu.Lock()
+		i := n
+		n++
+		mu.Unlock()
+		ctx := r.Context()
+		c.Write(ctx, websocket.MessageBinary, AppendWelcome(nil, Welcome{ID: uint16(i + 1), TickRate: 20}))
+		if typ, b := send(i); b != nil {
+			c.Write(ctx, typ, b)
+		}
+		for {
+			if _, _, err := c.Read(ctx); err != nil {
+				return
+			}
+		}
+	}))
+	t.Cleanup(hs.Close)
+	return "ws" + strings.TrimPrefix(hs.URL, "http")
+}
+
+// run calls Update like a game until cond holds.
+func run(t *testing.T, c *Client, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited 10 s for %s: state %v, %q, last error %q", what, c.State(), c.Status(time.Now()), c.LastError)
+		}
+		c.Update(time.Now(), Input{})
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestClientBadServer: whatever a server sends, the client never panics:
+// a message it does not understand is logged and the connection dropped
+// for good (the status line says why); one over MaxServerMessage is the
+// library's 1009, which Params.Reconnect retries.
+func TestClientBadServer(t *testing.T) {
+	cases := []struct {
+		name      string
+		typ       websocket.MessageType
+		msg       []byte
+		want      string
+		reconnect bool
+	}{
+		{"text", websocket.MessageText, []byte("hi"), "a text message", false},
+		{"unknown kind", websocket.MessageBinary, []byte{77}, "unknown kind 77", false},
+		{"short snapshot", websocket.MessageBinary, AppendSnapshot(nil, Snapshot{Players: make([]Player, 3)})[:20], "snapshot of 20 bytes", false},
+		{"oversized", websocket.MessageBinary, bytes.Repeat([]byte{KindSnapshot}, MaxServerMessage+1), "too big", true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			url := hostile(t, func(n int) (websocket.MessageType, []byte) {
+				if n == 0 {
+					return tc.typ, tc.msg
+				}
+				return 0, nil
+			})
+			var logs bytes.Buffer
+			c := NewClient(ClientConfig{URL: url, MinRetry: 10 * time.Millisecond, Logf: func(f string, a ...any) { fmt.Fprintf(&logs, f+"\n", a...) }})
+			defer c.Close()
+			if tc.reconnect {
+				run(t, c, "a second connection", func() bool { return c.Welcomed() && c.Connects == 2 })
+				if c.ID != 2 {
+					t.Errorf("id %d on the second connection, want 2", c.ID)
+				}
+			} else {
+				run(t, c, "the end of the connection", func() bool { return c.State() == StateDisconnected })
+				if st := c.Status(time.Now()); !strings.Contains(st, tc.want) {
+					t.Errorf("status %q, want %q in it", st, tc.want)
+				}
+			}
+			if !strings.Contains(c.LastError, tc.want) || !strings.Contains(logs.String(), tc.want) {
+				t.Errorf("last error %q, log %q: want %q in both", c.LastError, logs.String(), tc.want)
+			}
+		})
+	}
+}
+
+// TestClientPauseResume: Pause disconnects and stays so; Resume connects
+// at once; Close leaves nothing behind to dispatch.
+func TestClientPauseResume(t *testing.T) {
+	url := hostile(t, func(int) (websocket.MessageType, []byte) { return 0, nil })
+	c := NewClient(ClientConfig{URL: url, Logf: t.Logf})
+	run(t, c, "the welcome", c.Welcomed)
+	c.Pause()
+	for range 20 {
+		c.Update(time.Now(), Input{})
+		time.Sleep(5 * time.Millisecond)
+	}
+	if c.State() != StatePaused || c.Connects != 1 {
+		t.Fatalf("after Pause: state %v, %d connects", c.State(), c.Connects)
+	}
+	c.Resume()
+	run(t, c, "the welcome again", func() bool { return c.Welcomed() && c.Connects == 2 })
+	c.Close()
+	if c.State() != StateClosed {
+		t.Errorf("state %v after Close", c.State())
+	}
+	time.Sleep(500 * time.Millisecond) // the closed connection's last events arrive
+	c.Update(time.Now(), Input{})
+	if c.State() != StateClosed || c.Connects != 2 {
+		t.Errorf("after Close and an Update: state %v, %d connects", c.State(), c.Connects)
+	}
+}

@@ -1,0 +1,15 @@
+//go:build !js && (!unix || hybridws_portable)
+
+package native
+
+import "net"
+
+// fastWrites is false where a socket cannot be written without blocking
+// through the standard library (Windows sockets use overlapped I/O), and in
+// builds with the hybridws_portable tag, with which the tests run the
+// guarantee suite on this path.
+const fastWrites = false
+
+// newNBWriter returns nil: every write goes through the root package's
+// writer goroutine, which may block on the network (Send never does).
+func newNBWriter(net.Conn) *nbWriter { return nil }

@@ -1,0 +1,45 @@
+//go:build !js
+
+package native
+
+import (
+	"bytes"
+	"context"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hybridws/websocket/internal/testserver"
+)
+
+// The fast path is on exactly where this platform's file says it is: a
+// build that lost nbwrite_unix.go (a wrong build tag) would otherwise
+// fall back to the portable path without any test noticing.
+func TestFastWritesMatchPlatform(t *testing.T) {
+	srv := httptest.NewServer(testserver.Handler())
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c, _, err := Dial(ctx, Options{URL: "ws" + strings.TrimPrefix(srv.URL, "http") + "/echo", MaxMessageSize: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Abort()
+	if got := c.CanTryWrite(); got != fastWrites {
+		t.Fatalf("CanTryWrite() = %v on a fresh ws:// connection, want fastWrites = %v", got, fastWrites)
+	}
+	// Whichever path this is, a message makes the round trip.
+	want := bytes.Repeat([]byte("x"), 100<<10)
+	write := c.Write
+	if fastWrites {
+		write = c.TryWrite
+	}
+	if err := write(2, want); err != nil {
+		t.Fatal(err)
+	}
+	typ, got, err := c.Read()
+	if err != nil || typ != 2 || !bytes.Equal(got, want) {
+		t.Fatalf("echo: typ %d, %d bytes, err %v; want 2, %d bytes", typ, len(got), err, len(want))
+	}
+}

@@ -1,0 +1,350 @@
+package websocket_test
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hybridws/websocket"
+)
+
+// The reconnect tests run natively and in Chromium against the Phoenix, a
+// server the tests can kill and bring back on the same address
+// (internal/testserver/phoenix.go), controlled through /phoenix.
+
+var fast = &websocket.Reconnect{MinDelay: 50 * time.Millisecond, MaxDelay: 200 * time.Millisecond}
+
+// phoenixAddr returns the Phoenix's host:port.
+func phoenixAddr(t testing.TB) string {
+	t.Helper()
+	return control(t, "/phoenix?op=addr")
+}
+
+// restartPhoenix kills the Phoenix and brings it back after down.
+func restartPhoenix(t testing.TB, down time.Duration, reset bool) {
+	t.Helper()
+	q := "/phoenix?op=restart&down=" + strconv.Itoa(int(down/time.Millisecond))
+	if reset {
+		q += "&reset=1"
+	}
+	if got := control(t, q); got != "ok" {
+		t.Fatalf("%s answered %q", q, got)
+	}
+}
+
+func control(t testing.TB, path string) string {
+	t.Helper()
+	r := newRecorder(t)
+	r.connect(wsURL(path), nil)
+	ms := messages(r.waitDone())
+	if len(ms) != 1 {
+		t.Fatalf("%s sent %d messages", path, len(ms))
+	}
+	return string(ms[0].Message)
+}
+
+// checkGrammar checks the reconnect grammar
+// (CONNECTED, MESSAGE*)?, (ERROR, [CONNECTED, MESSAGE*])*, DISCONNECTED
+// and that every ERROR but a last one before DISCONNECTED says a retry
+// follows (RetryIn > 0), and that one with RetryIn > 0 is never the last
+// before DISCONNECTED unless Disconnect came during the wait (userStop).
+func checkGrammar(t testing.TB, evs []*websocket.Data, userStop bool) {
+	t.Helper()
+	if len(evs) == 0 || evs[len(evs)-1].Event != websocket.EventDisconnected {
+		t.Fatalf("no DISCONNECTED at the end: %s", describe(evs))
+	}
+	opened := false
+	for i, d := range evs[:len(evs)-1] {
+		switch d.Event {
+		case websocket.EventConnected:
+			if opened {
+				t.Errorf("event %d: CONNECTED twice without an ERROR between: %s", i, describe(evs))
+			}
+			opened = true
+			if d.HandshakeResponse == nil || d.HandshakeResponse.Status != 101 {
+				t.Errorf("event %d: CONNECTED without its HandshakeResponse", i)
+			}
+		case websocket.EventMessage:
+			if !opened {
+				t.Errorf("event %d: MESSAGE while not connected: %s", i, describe(evs))
+			}
+		case websocket.EventError:
+			opened = false
+			last := i == len(evs)-2
+			if d.RetryIn <= 0 && !last {
+				t.Errorf("event %d: ERROR with RetryIn %v, yet more follows: %s", i, d.RetryIn, describe(evs))
+			}
+			if d.RetryIn > 0 && last && !userStop {
+				t.Errorf("ERROR promised a retry in %v, then DISCONNECTED: %s", d.RetryIn, describe(evs))
+			}
+		case websocket.EventDisconnected:
+			t.Errorf("event %d: DISCONNECTED before the end", i)
+		}
+	}
+}
+
+func countEvents(evs []*websocket.Data, e websocket.Event) int {
+	n := 0
+	for _, d := range evs {
+		if d.Event == e {
+			n++
+		}
+	}
+	return n
+}
+
+// The server dies (dropped, or reset) and comes back on the same address:
+// ERROR (the cause, RetryIn > 0), maybe more ERRORs while it is down, then
+// CONNECTED with a new HandshakeResponse, and messages flow again on the
+// same *Connection; in callback and in Queue mode.
+func TestReconnectAfterRestart(t *testing.T) {
+	addr := phoenixAddr(t)
+	for _, reset := range []bool{false, true} {
+		for _, queue := range []bool{false, true} {
+			t.Run("reset="+strconv.FormatBool(reset)+",queue="+strconv.FormatBool(queue), func(t *testing.T) {
+				var q *websocket.Queue
+				if queue {
+					q = websocket.NewQueue()
+					stop := make(chan struct{})
+					defer close(stop)
+					go func() {
+						for {
+							select {
+							case <-q.Ready():
+								q.Dispatch()
+							case <-stop:
+								return
+							}
+						}
+					}()
+				}
+				r := newRecorder(t)
+				var sent atomic.Int32
+				r.onEvent = func(c *websocket.Connection, d *websocket.Data) {
+					if d.Event == websocket.EventConnected {
+						n := sent.Add(1)
+						if err := websocket.Send(c, []byte("hello "+itoa(int(n))), text); err != nil {
+							t.Errorf("Send after CONNECTED %d: %v", n, err)
+						}
+					}
+					if d.Event == websocket.EventError && d.RetryIn > 0 {
+						if err := websocket.Send(c, []byte("x"), nil); !errors.Is(err, websocket.ErrNotConnected) {
+							t.Errorf("Send while down: %v, want ErrNotConnected", err)
+						}
+					}
+				}
+				c := r.connect("ws://"+addr+"/echo", &websocket.Params{Queue: q, Reconnect: fast})
+				r.waitFor("the first echo", func(evs []*websocket.Data) bool { return len(messages(evs)) == 1 })
+				restartPhoenix(t, 300*time.Millisecond, reset)
+				evs := r.waitFor("the echo after the restart", func(evs []*websocket.Data) bool { return len(messages(evs)) == 2 })
+				websocket.Disconnect(c)
+				evs = r.waitDone()
+				checkGrammar(t, evs, false)
+				if n := countEvents(evs, websocket.EventConnected); n != 2 {
+					t.Errorf("%d CONNECTED, want 2: %s", n, describe(evs))
+				}
+				ms := messages(evs)
+				if string(ms[0].Message) != "hello 1" || string(ms[1].Message) != "hello 2" {
+					t.Errorf("echoes %q, %q", ms[0].Message, ms[1].Message)
+				}
+				lost := find(evs, websocket.EventError)
+				checkError(t, lost, []error{websocket.ErrConnectionLost}, addr)
+				checkDisconnected(t, evs, 1000, "")
+			})
+		}
+	}
+}
+
+// A clean close that the server did not mean for good (1001 going away,
+// 1011, 1012 service restart, 1013, and no code at all) is retried; 1000,
+// 1008 and 3000-4999 end the connection with a lone DISCONNECTED.
+func TestReconnectCloseCodes(t *testing.T) {
+	for _, code := range []string{"1001", "1011", "1012", "1013", "none"} {
+		t.Run("retry "+code, func(t *testing.T) {
+			r := newRecorder(t)
+			r.onEvent = func(c *websocket.Connection, d *websocket.Data) {
+				if d.Event == websocket.EventConnected {
+					websocket.Send(c, []byte("back"), text)
+				}
+				if d.Event == websocket.EventMessage {
+					websocket.Disconnect(c)
+				}
+			}
+			id := "cc-" + code + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+			r.connect(wsURL("/closeonce?id="+id+"&code="+code+"&reason=later"), &websocket.Params{Reconnect: fast})
+			evs := r.waitDone()
+			checkGrammar(t, evs, false)
+			checkSeq(t, evs, "CONNECTED ERROR CONNECTED MESSAGE DISCONNECTED")
+			want := code
+			if code == "none" {
+				want = "1005"
+			}
+			checkError(t, evs[1], []error{websocket.ErrConnectionLost}, "code "+want)
+			checkDisconnected(t, evs, 1000, "")
+		})
+	}
+	for _, code := range []int{1000, 1008, 3000, 4001, 4999} {
+		t.Run("final "+itoa(code), func(t *testing.T) {
+			r := newRecorder(t)
+			r.connect(wsURL("/close?code="+itoa(code)+"&reason=bye"), &websocket.Params{Reconnect: fast})
+			evs := r.waitDone()
+			checkSeq(t, evs, "CONNECTED DISCONNECTED")
+			checkDisconnected(t, evs, code, "bye")
+			r.settle(evs)
+		})
+	}
+}
+
+// Failed attempts: RetryIn follows the backoff (each in [d/2, d], d
+// doubling from MinDelay to MaxDelay), and after MaxAttempts failures in a
+// row the last ERROR has RetryIn 0 and DISCONNECTED follows.
+func TestReconnectMaxAttempts(t *testing.T) {
+	r := newRecorder(t)
+	rc := &websocket.Reconnect{MinDelay: 20 * time.Millisecond, MaxDelay: 80 * time.Millisecond, MaxAttempts: 5}
+	r.connect("ws://"+closedAddr(t)+"/", &websocket.Params{Reconnect: rc})
+	evs := r.waitDone()
+	checkGrammar(t, evs, false)
+	checkSeq(t, evs, "ERROR ERROR ERROR ERROR ERROR DISCONNECTED")
+	for i, d := range []time.Duration{20, 40, 80, 80} {
+		d *= time.Millisecond
+		if got := evs[i].RetryIn; got < d/2 || got > d {
+			t.Errorf("ERROR %d: RetryIn %v, want in [%v, %v]", i, got, d/2, d)
+		}
+		checkError(t, evs[i], []error{websocket.ErrDial})
+	}
+	if evs[4].RetryIn != 0 {
+		t.Errorf("last ERROR: RetryIn %v, want 0", evs[4].RetryIn)
+	}
+	checkDisconnected(t, evs, 1006, "")
+	r.settle(evs)
+}
+
+// Disconnect during the wait ends the connection at once, not when the
+// timer fires; Send during it returns ErrNotConnected.
+func TestReconnectDisconnectDuringWait(t *testing.T) {
+	r := newRecorder(t)
+	slow := &websocket.Reconnect{MinDelay: 20 * time.Second, MaxDelay: 20 * time.Second}
+	c := r.connect("ws://"+closedAddr(t)+"/", &websocket.Params{Reconnect: slow})
+	e := r.waitEvent(websocket.EventError)
+	if e.RetryIn < 10*time.Second {
+		t.Fatalf("RetryIn %v, want at least 10s", e.RetryIn)
+	}
+	if err := websocket.Send(c, []byte("x"), nil); !errors.Is(err, websocket.ErrNotConnected) {
+		t.Errorf("Send while waiting: %v, want ErrNotConnected", err)
+	}
+	start := time.Now()
+	websocket.Disconnect(c)
+	evs := r.waitDone()
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("DISCONNECTED came %v after Disconnect, want at once", d)
+	}
+	checkGrammar(t, evs, true)
+	checkSeq(t, evs, "ERROR DISCONNECTED")
+	checkDisconnected(t, evs, 1000, "")
+	r.settle(evs)
+}
+
+// An upgrade refused with a 4xx status is final natively; a 5xx one is
+// retried. A browser hides the status, so there every refusal is retried.
+func TestReconnectRefusedUpgrade(t *testing.T) {
+	rc := &websocket.Reconnect{MinDelay: 20 * time.Millisecond, MaxDelay: 40 * time.Millisecond, MaxAttempts: 3}
+	for _, status := range []int{403, 404, 503} {
+		t.Run(itoa(status), func(t *testing.T) {
+			r := newRecorder(t)
+			r.connect(wsURL("/refuse?status="+itoa(status)), &websocket.Params{Reconnect: rc})
+			evs := r.waitDone()
+			checkGrammar(t, evs, false)
+			if status < 500 && !inBrowserTest {
+				checkSeq(t, evs, "ERROR DISCONNECTED")
+				checkError(t, evs[0], []error{websocket.ErrUpgradeRefused}, itoa(status))
+			} else {
+				checkSeq(t, evs, "ERROR ERROR ERROR DISCONNECTED")
+			}
+			r.settle(evs)
+		})
+	}
+}
+
+// The attempt count starts again once a connection has stayed open for a
+// while: the first connection is closed with 1012 at once (failure 1), the
+// second stays open 300ms and is then lost (the Phoenix restarts). With a
+// stable time of 100ms that loss waits in [MinDelay/2, MinDelay] again;
+// with 1 minute it is failure 2, in [MinDelay, 2*MinDelay].
+func TestReconnectCountResets(t *testing.T) {
+	addr := phoenixAddr(t)
+	for _, stable := range []time.Duration{100 * time.Millisecond, time.Minute} {
+		t.Run(stable.String(), func(t *testing.T) {
+			defer websocket.SetReconnectStable(stable)()
+			rc := &websocket.Reconnect{MinDelay: 40 * time.Millisecond, MaxDelay: 5 * time.Second}
+			r := newRecorder(t)
+			id := "reset-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+			c := r.connect("ws://"+addr+"/closeonce?id="+id+"&code=1012", &websocket.Params{Reconnect: rc})
+			r.waitFor("the second CONNECTED", func(evs []*websocket.Data) bool { return countEvents(evs, websocket.EventConnected) == 2 })
+			time.Sleep(300 * time.Millisecond)
+			restartPhoenix(t, 0, false)
+			r.waitFor("the third CONNECTED", func(evs []*websocket.Data) bool { return countEvents(evs, websocket.EventConnected) == 3 })
+			websocket.Disconnect(c)
+			evs := r.waitDone()
+			checkGrammar(t, evs, false)
+			// CONNECTED ERROR CONNECTED ERROR, then maybe more ERRORs (an
+			// attempt that came while the Phoenix was restarting), CONNECTED.
+			checkSeq(t, evs[:4], "CONNECTED ERROR CONNECTED ERROR")
+			lo, hi := 40*time.Millisecond, 80*time.Millisecond
+			if stable < time.Second {
+				lo, hi = 20*time.Millisecond, 40*time.Millisecond
+			}
+			if got := evs[3].RetryIn; got < lo || got > hi {
+				t.Errorf("RetryIn after the second connection's loss %v, want in [%v, %v]", got, lo, hi)
+			}
+		})
+	}
+}
+
+// Bad Reconnect values are bad input: an error naming the field, no event.
+func TestReconnectBadInput(t *testing.T) {
+	for _, c := range []struct {
+		rc   websocket.Reconnect
+		want string
+	}{
+		{websocket.Reconnect{MinDelay: -1}, "MinDelay"},
+		{websocket.Reconnect{MaxDelay: -1}, "MaxDelay"},
+		{websocket.Reconnect{MaxAttempts: -1}, "MaxAttempts"},
+		{websocket.Reconnect{MinDelay: 2 * time.Second, MaxDelay: time.Second}, "MinDelay 2s is more than MaxDelay 1s"},
+	} {
+		rc := c.rc
+		_, err := websocket.Connect(wsURL("/echo"), &websocket.Params{Reconnect: &rc}, func(*websocket.Connection, *websocket.Data) {
+			t.Error("an event after bad input")
+		})
+		if !errors.Is(err, websocket.ErrInvalidOptions) || !errors.Is(err, websocket.ErrInvalidArgument) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Reconnect %+v: err %v, want ErrInvalidOptions naming %q", c.rc, err, c.want)
+		}
+	}
+}
+
+// What Send queued and the connection never sent is reported, not lost
+// silently: the server stops reading, 16 MiB wait behind it, the server
+// dies, and the ERROR that announces the retry says how many bytes of the
+// queue were never sent.
+func TestReconnectReportsUnsent(t *testing.T) {
+	addr := phoenixAddr(t)
+	r := newRecorder(t)
+	c := r.connect("ws://"+addr+"/noread", &websocket.Params{Reconnect: fast})
+	r.waitEvent(websocket.EventConnected)
+	msg := make([]byte, 1<<20)
+	for i := 0; i < 16; i++ {
+		if err := websocket.Send(c, msg, nil); err != nil {
+			t.Fatalf("Send %d: %v", i, err)
+		}
+	}
+	restartPhoenix(t, 0, false)
+	e := r.waitEvent(websocket.EventError)
+	if e.RetryIn <= 0 {
+		t.Fatalf("RetryIn %v", e.RetryIn)
+	}
+	checkError(t, e, []error{websocket.ErrConnectionLost}, "bytes queued by Send were not sent")
+	websocket.Disconnect(c)
+	checkGrammar(t, r.waitDone(), true)
+}
