@@ -353,6 +353,20 @@ func TestSendNeverBlocksOnStuckSocket(t *testing.T) {
 	// Once the socket moves, everything accepted goes out in order, then
 	// the close frame, and the connection ends cleanly.
 	s.Release()
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(time.Millisecond) {
+		if _, completed := s.Entered(); completed == want {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the writes did not complete once the socket moved")
+		}
+	}
+	// Written, so no longer queued: nothing may still count against the bound.
+	for deadline := time.Now().Add(20 * time.Second); websocket.SendQueued(c) != 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d bytes still count as queued after every message was written", websocket.SendQueued(c))
+		}
+	}
 	websocket.Disconnect(c)
 	evs := r.waitDone()
 	checkSeq(t, evs, "CONNECTED DISCONNECTED")
