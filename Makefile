@@ -314,7 +314,7 @@ bench-game: $(BROWSER_BIN)/headless_shell game-page game-bins
 # timeouts, 3s default timeout) are skipped to keep one run near 15s, the
 # whole pass within MUTATE_BUDGET; the results also go to .cache/mutate.json.
 # About 300 mutants: an hour on a shared 2-core machine. When the budget
-# stops it, MUTATE_FLAGS="--exclude-files '^(conn|send)\.go$$$$'" (the files
+# stops it, MUTATE_FLAGS="--exclude-files '^(conn|send)\.go$$'" (the files
 # done) runs the rest.
 MUTATE_BUDGET ?= 45m
 MUTATE_SKIP   ?= ^(TestDisconnectStuckSocket|TestSendQueueFull|TestFaultHalfOpen|TestDefaultTimeout|TestFaultSlowLink|TestKeepAlivePausedReader|Example.*)$$
