@@ -100,7 +100,7 @@ func Connect(url string, params *Params, callback Callback) (*Connection, error)
 // emits the events of each attempt; serve takes over once one opens.
 func (c *Connection) run(ctx context.Context, cfg *dialConfig) {
 	for {
-		t, hs, err := dial(ctx, cfg)
+		t, hs, err := dialTransport(ctx, cfg)
 		ctxErr := ctx.Err()
 		c.cancelDial()
 		if err == nil && len(cfg.subprotocols) > 0 && hs.Protocol == "" {
@@ -184,7 +184,7 @@ func (c *Connection) serve(t transport, cfg *dialConfig) {
 	user := c.userClosed
 	werr := c.writeErr
 	if c.closeTimer != nil {
-		c.closeTimer.Stop()
+		stopTimer(c.closeTimer)
 	}
 	c.mu.Unlock()
 	t.Abort()

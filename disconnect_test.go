@@ -228,17 +228,25 @@ func fetchRecord(t testing.TB, id string) record {
 }
 
 // Send and Disconnect from inside every kind of callback, ERROR and
-// DISCONNECTED included: no deadlock, no extra event, the state errors.
+// DISCONNECTED included: no deadlock, exactly the expected sequence (in
+// Queue mode too, where an extra event shows only once dispatched), and
+// Send inside ERROR and DISCONNECTED says ErrClosed.
 func TestCallsInsideEveryCallback(t *testing.T) {
-	for _, u := range []string{wsURL("/drop"), wsURL("/close?code=4001&reason=bye"), "ws://" + closedAddr(t) + "/", wsURL("/send?n=5&then=close")} {
+	for _, tc := range []struct{ url, want string }{
+		{wsURL("/drop"), "CONNECTED ERROR DISCONNECTED"},
+		{wsURL("/close?code=4001&reason=bye"), "CONNECTED DISCONNECTED"},
+		{"ws://" + closedAddr(t) + "/", "ERROR DISCONNECTED"},
+		{wsURL("/send?n=5&then=close"), "CONNECTED MESSAGE MESSAGE MESSAGE MESSAGE MESSAGE DISCONNECTED"},
+	} {
+		u := tc.url
 		for _, q := range []*websocket.Queue{nil, websocket.NewQueue()} {
 			r := newRecorder(t)
 			r.onEvent = func(c *websocket.Connection, d *websocket.Data) {
 				err := websocket.Send(c, []byte("x"), nil)
 				switch d.Event {
 				case websocket.EventError, websocket.EventDisconnected:
-					if !errors.Is(err, websocket.ErrClosed) && !errors.Is(err, websocket.ErrNotConnected) {
-						t.Errorf("%s: Send inside %v: %v", u, d.Event, err)
+					if !errors.Is(err, websocket.ErrClosed) {
+						t.Errorf("%s: Send inside %v: %v, want ErrClosed", u, d.Event, err)
 					}
 					if err := websocket.Disconnect(c); err != nil {
 						t.Errorf("%s: Disconnect inside %v: %v", u, d.Event, err)
@@ -252,7 +260,17 @@ func TestCallsInsideEveryCallback(t *testing.T) {
 				}
 				return find(evs, websocket.EventDisconnected) != nil
 			})
+			if got := kinds(evs); got != tc.want {
+				t.Errorf("%s (queue %v): events %s, want %s", u, q != nil, describe(evs), tc.want)
+			}
 			r.settle(evs)
+			if q != nil {
+				if n := q.Dispatch(); n != 0 {
+					r.mu.Lock()
+					t.Errorf("%s: %d events after DISCONNECTED in the Queue: %s", u, n, describe(r.events))
+					r.mu.Unlock()
+				}
+			}
 		}
 	}
 }

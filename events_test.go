@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hybridws/websocket"
 )
@@ -132,7 +133,7 @@ func TestUpgradeRefused(t *testing.T) {
 	checkDisconnected(t, evs, 1006, "")
 	r.settle(evs)
 	skipInBrowser(t, "browsers hide the status, headers and body of a refused upgrade")
-	checkError(t, evs[0], []error{websocket.ErrUpgradeRefused}, "403")
+	checkError(t, evs[0], []error{websocket.ErrUpgradeRefused}, "status 403 Forbidden")
 	hs := evs[0].HandshakeResponse
 	if hs == nil {
 		t.Fatal("no HandshakeResponse on the ERROR of a refused upgrade")
@@ -146,7 +147,7 @@ func TestUpgradeRefused(t *testing.T) {
 	r.connect(wsURL("/refuse?status=503"), nil)
 	evs = r.waitDone()
 	checkSeq(t, evs, "ERROR DISCONNECTED")
-	checkError(t, evs[0], []error{websocket.ErrUpgradeRefused}, "503")
+	checkError(t, evs[0], []error{websocket.ErrUpgradeRefused}, "status 503 Service Unavailable")
 	if hs := evs[0].HandshakeResponse; hs == nil || hs.Status != 503 {
 		t.Errorf("HandshakeResponse %+v", hs)
 	}
@@ -183,4 +184,58 @@ func TestMessageOrder(t *testing.T) {
 	}
 	checkSeq(t, evs[len(evs)-1:], "DISCONNECTED")
 	checkDisconnected(t, evs, 1000, "done")
+}
+
+// The CONNECTED/MESSAGE boundary: the server sends the instant the upgrade
+// completes, and the CONNECTED callback takes 50ms. Every MESSAGE still
+// comes after CONNECTED has returned, in order, never overlapping it (the
+// recorder fails on an overlap); in callback mode and in Queue mode.
+func TestMessagesWaitForConnected(t *testing.T) {
+	const n = 50
+	for _, queued := range []bool{false, true} {
+		name := "callback"
+		var q *websocket.Queue
+		if queued {
+			name, q = "queue", websocket.NewQueue()
+		}
+		t.Run(name, func(t *testing.T) {
+			r := newRecorder(t)
+			var connectedEnd time.Time
+			r.onEvent = func(c *websocket.Connection, d *websocket.Data) {
+				if d.Event == websocket.EventConnected {
+					time.Sleep(50 * time.Millisecond)
+					r.mu.Lock()
+					connectedEnd = time.Now()
+					r.mu.Unlock()
+				}
+			}
+			c := r.connect(wsURL("/send?n="+itoa(n)+"&type=text&then=wait"), &websocket.Params{Queue: q})
+			evs := r.waitFor(itoa(n)+" messages", func(evs []*websocket.Data) bool {
+				if q != nil {
+					q.Dispatch()
+				}
+				return len(messages(evs)) >= n || find(evs, websocket.EventDisconnected) != nil
+			})
+			checkSeq(t, evs, "CONNECTED"+strings.Repeat(" MESSAGE", n))
+			for i, d := range messages(evs) {
+				if string(d.Message) != itoa(i) {
+					t.Fatalf("message %d is %q", i, d.Message)
+				}
+			}
+			r.mu.Lock()
+			end, first := connectedEnd, r.times[1]
+			r.mu.Unlock()
+			if end.IsZero() || first.Before(end) {
+				t.Errorf("the first MESSAGE began %v before CONNECTED returned", end.Sub(first))
+			}
+			websocket.Disconnect(c)
+			evs = r.waitFor("DISCONNECTED", func(evs []*websocket.Data) bool {
+				if q != nil {
+					q.Dispatch()
+				}
+				return find(evs, websocket.EventDisconnected) != nil
+			})
+			checkDisconnected(t, evs, 1000, "")
+		})
+	}
 }

@@ -21,7 +21,9 @@ type recorder struct {
 	t       testing.TB
 	mu      sync.Mutex
 	conn    *websocket.Connection
+	url     string // what was dialled: every ERROR must name it
 	events  []*websocket.Data
+	times   []time.Time // when each event's callback began, under mu with events
 	inCall  bool
 	changed chan struct{}
 	// onEvent, if set, runs inside the callback after recording.
@@ -33,6 +35,7 @@ func newRecorder(t testing.TB) *recorder {
 }
 
 func (r *recorder) callback(c *websocket.Connection, d *websocket.Data) {
+	at := time.Now()
 	r.mu.Lock()
 	if r.inCall {
 		r.t.Errorf("callbacks of one connection overlap")
@@ -44,7 +47,11 @@ func (r *recorder) callback(c *websocket.Connection, d *websocket.Data) {
 	if n := len(r.events); n > 0 && r.events[n-1].Event == websocket.EventDisconnected {
 		r.t.Errorf("event %v after DISCONNECTED", d.Event)
 	}
+	if d.Event == websocket.EventError {
+		r.checkNamesURL(d)
+	}
 	r.events = append(r.events, d)
+	r.times = append(r.times, at)
 	r.mu.Unlock()
 	if r.onEvent != nil {
 		r.onEvent(c, d)
@@ -63,6 +70,7 @@ func (r *recorder) callback(c *websocket.Connection, d *websocket.Data) {
 func (r *recorder) connect(url string, p *websocket.Params) *websocket.Connection {
 	r.t.Helper()
 	r.mu.Lock() // so the first callback sees r.conn set
+	r.url = url
 	c, err := websocket.Connect(url, p, r.callback)
 	r.conn = c
 	r.mu.Unlock()
@@ -70,6 +78,40 @@ func (r *recorder) connect(url string, p *websocket.Params) *websocket.Connectio
 		r.t.Fatalf("Connect(%q): %v", url, err)
 	}
 	return c
+}
+
+// checkNamesURL checks that an ERROR says what was dialled: its text
+// contains the URL given to Connect, and so does its *websocket.Error.
+// r.mu is held.
+func (r *recorder) checkNamesURL(d *websocket.Data) {
+	if r.url == "" {
+		return // not connected through r.connect
+	}
+	if !strings.Contains(string(d.Message), r.url) {
+		r.t.Errorf("ERROR %q does not name what was dialled, %s", d.Message, r.url)
+	}
+	var e *websocket.Error
+	if !errors.As(d.Err, &e) || e.URL != r.url {
+		r.t.Errorf("ERROR %q: Err is not a *websocket.Error with URL %s", d.Message, r.url)
+	}
+}
+
+// eventTime returns when the callback of the first event of kind e began;
+// the test fails if no such event was recorded.
+func (r *recorder) eventTime(e websocket.Event) time.Time {
+	r.t.Helper()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for i, d := range r.events {
+		if d.Event == e {
+			if r.times[i].IsZero() {
+				r.t.Fatalf("%v recorded without its time", e)
+			}
+			return r.times[i]
+		}
+	}
+	r.t.Fatalf("no %v recorded, so no time for it; events %s", e, describe(r.events))
+	return time.Time{}
 }
 
 // waitFor waits until pred holds for the recorded events, or fails after

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"io"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,29 +14,22 @@ import (
 	"github.com/hybridws/websocket/internal/rawserver"
 )
 
-// timedRecorder is a recorder that also notes when DISCONNECTED came.
+// timedRecorder is a recorder that also says when DISCONNECTED came. The
+// time is taken as the callback begins and stored under the same lock as
+// the event, so a test that has seen DISCONNECTED always gets its time.
 type timedRecorder struct {
 	*recorder
-	mu   sync.Mutex
-	done time.Time
 }
 
 func newTimedRecorder(t testing.TB) *timedRecorder {
-	r := &timedRecorder{recorder: newRecorder(t)}
-	r.onEvent = func(_ *websocket.Connection, d *websocket.Data) {
-		if d.Event == websocket.EventDisconnected {
-			r.mu.Lock()
-			r.done = time.Now()
-			r.mu.Unlock()
-		}
-	}
-	return r
+	return &timedRecorder{recorder: newRecorder(t)}
 }
 
+// doneAt returns when DISCONNECTED's callback began; the test fails if
+// DISCONNECTED has not come.
 func (r *timedRecorder) doneAt() time.Time {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.done
+	r.t.Helper()
+	return r.eventTime(websocket.EventDisconnected)
 }
 
 // frame builds a final frame.

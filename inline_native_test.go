@@ -112,6 +112,11 @@ func TestCallbackBurstInOrder(t *testing.T) {
 			if next != count {
 				t.Fatalf("%d of %d echoes", next, count)
 			}
+			// Every message was written (each echo came back): nothing may
+			// still count against SendQueueSize.
+			if q := websocket.SendQueued(r.conn); q != 0 {
+				t.Errorf("%d bytes still count as queued after every message was echoed", q)
+			}
 			evs := r.waitDone()
 			if last := evs[len(evs)-1]; last.Code != 1000 {
 				t.Errorf("DISCONNECTED code %d, want 1000", last.Code)

@@ -6,12 +6,15 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"runtime/pprof"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/hybridws/websocket"
+	"github.com/hybridws/websocket/internal/rawserver"
+	"github.com/hybridws/websocket/native"
 )
 
 // labelled runs f on a new goroutine carrying a pprof label, and waits for
@@ -46,8 +49,34 @@ func countLabelled(label string) (int, string) {
 	return n, strings.Join(stacks, "\n\n")
 }
 
-// Guarantee 6: no goroutine outlives its connection, however it ends.
+// liveTimers returns the library's armed timers: the root package's (close
+// timer, dial deadline) and the native transport's (keepalive, pong wait,
+// the wait for the answer to a failing close frame).
+func liveTimers() (root, nat int) { return websocket.LiveTimers(), native.LiveTimers() }
+
+// checkNoTimers fails the test if any library timer is armed. Tests that
+// run in parallel may hold timers of their own, so it is only used where
+// no other test runs (the sequential part of the suite).
+func checkNoTimers(t *testing.T, what string) {
+	t.Helper()
+	if root, nat := liveTimers(); root != 0 || nat != 0 {
+		t.Errorf("%s: %d root and %d native timers still armed", what, root, nat)
+	}
+}
+
+// Guarantee 6: no goroutine and no timer outlives its connection, however
+// it ends, with keepalive off and on. The timers must be gone by the time
+// DISCONNECTED runs: a close timer or a ping's timer left armed is a leak
+// even though it fires later.
 func TestNoGoroutineLeak(t *testing.T) {
+	// Every connection of the tests that ran before has ended.
+	deadline := time.Now().Add(5 * time.Second)
+	for root, nat := liveTimers(); root != 0 || nat != 0; root, nat = liveTimers() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d root and %d native timers armed before the test began: an earlier test leaks", root, nat)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	tlsAddr, tlsCfg := newTLSServer(t)
 	closed := closedAddr(t)
 	sendThenDisconnect := func(c *websocket.Connection, d *websocket.Data) {
@@ -93,33 +122,67 @@ func TestNoGoroutineLeak(t *testing.T) {
 			}
 		}, nil},
 	}
+	// A server that answers nothing, so keepalive ends the connection.
+	deaf := rawserver.Start(rawserver.Upgrade{}, func(c *rawserver.Conn) { io.Copy(io.Discard, c) })
+	defer deaf.Close()
+	cases = append(cases, struct {
+		name    string
+		url     string
+		params  *websocket.Params
+		onEvent func(*websocket.Connection, *websocket.Data)
+		after   func(*websocket.Connection)
+	}{"keepalive gets no pong", deaf.URL(), &websocket.Params{KeepAlive: 20 * time.Millisecond, PongTimeout: 100 * time.Millisecond}, nil, nil})
+	// Reconnect: Disconnect while the retry waits (its timer armed: the
+	// Disconnect comes from elsewhere, a little after the ERROR), and
+	// giving up after MaxAttempts.
+	disconnectSoonAfterError := func(c *websocket.Connection, d *websocket.Data) {
+		if d.Event == websocket.EventError {
+			go func() {
+				time.Sleep(50 * time.Millisecond)
+				websocket.Disconnect(c)
+			}()
+		}
+	}
+	type leakCase = struct {
+		name    string
+		url     string
+		params  *websocket.Params
+		onEvent func(*websocket.Connection, *websocket.Data)
+		after   func(*websocket.Connection)
+	}
+	cases = append(cases,
+		leakCase{"reconnect: Disconnect while waiting to retry", "ws://" + closed + "/",
+			&websocket.Params{Reconnect: &websocket.Reconnect{MinDelay: time.Minute, MaxDelay: time.Minute}},
+			disconnectSoonAfterError, nil},
+		leakCase{"reconnect: gives up after MaxAttempts", "ws://" + closed + "/",
+			&websocket.Params{Reconnect: &websocket.Reconnect{MinDelay: 10 * time.Millisecond, MaxAttempts: 3}}, nil, nil},
+		leakCase{"reconnect: lost, then Disconnect while waiting", wsURL("/drop"),
+			&websocket.Params{Reconnect: &websocket.Reconnect{MinDelay: time.Minute, MaxDelay: time.Minute}},
+			disconnectSoonAfterError, nil},
+	)
 	for i, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			label := fmt.Sprint(i)
-			r := newRecorder(t)
-			r.onEvent = tc.onEvent
-			labelled(label, func() {
-				c := r.connect(tc.url, tc.params)
-				if tc.after != nil {
-					tc.after(c)
+		for _, keep := range []bool{false, true} {
+			name, label := tc.name, fmt.Sprint(i)
+			var params *websocket.Params
+			if tc.params != nil {
+				p := *tc.params
+				params = &p
+			}
+			if keep && (params == nil || params.KeepAlive == 0) {
+				// Pings every 10ms, answered or not within 10s: the pinger
+				// and a ping's timer are armed whenever the connection ends.
+				if params == nil {
+					params = &websocket.Params{}
 				}
+				params.KeepAlive, params.PongTimeout = 10*time.Millisecond, 10*time.Second
+				name, label = name+", keepalive", label+"k"
+			} else if keep {
+				continue
+			}
+			t.Run(name, func(t *testing.T) {
+				checkLeaks(t, label, tc.url, params, tc.onEvent, tc.after)
 			})
-			evs := r.waitDone()
-			if find(evs, websocket.EventDisconnected) == nil {
-				t.Fatalf("events %s", describe(evs))
-			}
-			deadline := time.Now().Add(5 * time.Second)
-			for {
-				n, stacks := countLabelled(label)
-				if n == 0 {
-					break
-				}
-				if time.Now().After(deadline) {
-					t.Fatalf("%d goroutines outlive the connection (events %s):\n%s", n, describe(evs), stacks)
-				}
-				time.Sleep(10 * time.Millisecond)
-			}
-		})
+		}
 	}
 	// The queue mode: DISCONNECTED waits in the Queue; once it is
 	// dispatched nothing of the connection is left.
@@ -132,6 +195,7 @@ func TestNoGoroutineLeak(t *testing.T) {
 			return find(evs, websocket.EventDisconnected) != nil
 		})
 		checkDisconnected(t, evs, 1000, "done")
+		checkNoTimers(t, "queue mode")
 		deadline := time.Now().Add(5 * time.Second)
 		for n, stacks := countLabelled("queue"); n != 0; n, stacks = countLabelled("queue") {
 			if time.Now().After(deadline) {
@@ -140,6 +204,71 @@ func TestNoGoroutineLeak(t *testing.T) {
 			time.Sleep(10 * time.Millisecond)
 		}
 	})
+}
+
+// checkLeaks connects, lets the connection end, and checks that no timer
+// is armed once DISCONNECTED has run and that no goroutine of it is left.
+func checkLeaks(t *testing.T, label, url string, params *websocket.Params, onEvent func(*websocket.Connection, *websocket.Data), after func(*websocket.Connection)) {
+	r := newRecorder(t)
+	var atDone [2]int
+	ran := make(chan struct{})
+	r.onEvent = func(c *websocket.Connection, d *websocket.Data) {
+		if onEvent != nil {
+			onEvent(c, d)
+		}
+		if d.Event == websocket.EventDisconnected {
+			atDone[0], atDone[1] = liveTimers()
+			close(ran)
+		}
+	}
+	labelled(label, func() {
+		c := r.connect(url, params)
+		if after != nil {
+			after(c)
+		}
+	})
+	evs := r.waitDone()
+	if find(evs, websocket.EventDisconnected) == nil {
+		t.Fatalf("events %s", describe(evs))
+	}
+	<-ran
+	if atDone != [2]int{} {
+		t.Errorf("%d root and %d native timers armed when DISCONNECTED ran (events %s)", atDone[0], atDone[1], describe(evs))
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		n, stacks := countLabelled(label)
+		if n == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d goroutines outlive the connection (events %s):\n%s", n, describe(evs), stacks)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// The timer counts see armed timers: a dial's deadline while connecting,
+// the keepalive pinger while open; and both are gone once it has ended.
+func TestLiveTimersCount(t *testing.T) {
+	checkNoTimers(t, "before")
+	r := newRecorder(t)
+	c := r.connect(hangingURL(t), &websocket.Params{Timeout: time.Minute})
+	if root, _ := liveTimers(); root < 1 {
+		t.Errorf("connecting with a Timeout: %d root timers armed, want the dial's deadline", root)
+	}
+	websocket.Disconnect(c)
+	r.waitDone()
+	checkNoTimers(t, "after Disconnect while connecting")
+
+	r = newRecorder(t)
+	c = openConn(t, r, wsURL("/echo"), &websocket.Params{KeepAlive: time.Minute})
+	if _, nat := liveTimers(); nat < 1 {
+		t.Errorf("open with KeepAlive: %d native timers armed, want the pinger's", nat)
+	}
+	websocket.Disconnect(c)
+	r.waitDone()
+	checkNoTimers(t, "after Disconnect")
 }
 
 // The label machinery itself works: a goroutine started inside labelled

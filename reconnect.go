@@ -159,10 +159,14 @@ func (c *Connection) waitRetry(delay time.Duration, timeout time.Duration, until
 	c.mu.Unlock()
 	if !user {
 		timer := time.NewTimer(delay)
+		liveTimers.Add(1) // until it fires or is stopped
 		select {
 		case <-timer.C:
+			liveTimers.Add(-1)
 		case <-wait.Done():
-			timer.Stop()
+			if timer.Stop() {
+				liveTimers.Add(-1)
+			}
 		}
 	}
 	for untilDispatched {
@@ -191,7 +195,8 @@ func (c *Connection) waitRetry(delay time.Duration, timeout time.Duration, until
 
 func dialContext(timeout time.Duration) (context.Context, context.CancelFunc) {
 	if timeout > 0 {
-		return context.WithTimeout(context.Background(), timeout)
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		return ctx, countedCancel(cancel) // the deadline's timer, counted until cancel
 	}
 	return context.WithCancel(context.Background())
 }

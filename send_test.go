@@ -1,6 +1,7 @@
 package websocket_test
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strings"
@@ -188,6 +189,11 @@ func TestDisconnectStuckSocket(t *testing.T) {
 	msg := make([]byte, 32<<10)
 	stuckSince := time.Time{}
 	deadline := time.Now().Add(20 * time.Second)
+	// What Send accepts must stay within SendQueueSize plus what the
+	// kernel's socket buffers take (a few MiB on loopback): past 64 MiB the
+	// transport is holding the bytes somewhere, without a bound.
+	const accepted = 64 << 20
+	sent := 0
 	for {
 		if time.Now().After(deadline) {
 			t.Fatalf("the socket never got stuck")
@@ -197,6 +203,10 @@ func TestDisconnectStuckSocket(t *testing.T) {
 			t.Fatal(err)
 		}
 		if err == nil {
+			sent += len(msg)
+			if sent > accepted {
+				t.Fatalf("Send accepted %d MiB for a server that never reads: the send queue is not bounded", sent>>20)
+			}
 			stuckSince = time.Time{}
 			continue
 		}
@@ -214,4 +224,161 @@ func TestDisconnectStuckSocket(t *testing.T) {
 	if find(evs, websocket.EventError) != nil {
 		t.Errorf("ERROR after our own Disconnect: %s", describe(evs))
 	}
+}
+
+// A failed dial ends the connection: Send then returns ErrClosed (not
+// ErrNotConnected, which would say "wait for CONNECTED"), inside the ERROR
+// and DISCONNECTED callbacks and after them, in callback and Queue mode.
+func TestSendAfterFailedDial(t *testing.T) {
+	type failure struct {
+		name   string
+		url    string
+		params websocket.Params
+	}
+	failures := []failure{
+		{"refused", "ws://" + closedAddr(t) + "/", websocket.Params{}},
+		{"upgrade refused", wsURL("/refuse"), websocket.Params{}},
+		{"subprotocol not chosen", wsURL("/noproto"), websocket.Params{Protocol: "chat"}},
+	}
+	if !inBrowserTest {
+		failures = append(failures, failure{"timeout", connectingURL(t), websocket.Params{Timeout: 100 * time.Millisecond}})
+	}
+	for _, f := range failures {
+		for _, queued := range []bool{false, true} {
+			name := f.name
+			p := f.params
+			if queued {
+				name += ", Queue"
+				p.Queue = websocket.NewQueue()
+			}
+			t.Run(name, func(t *testing.T) {
+				r := newRecorder(t)
+				r.onEvent = func(c *websocket.Connection, d *websocket.Data) {
+					err := websocket.Send(c, []byte("x"), nil)
+					if !errors.Is(err, websocket.ErrClosed) || errors.Is(err, websocket.ErrNotConnected) {
+						t.Errorf("Send inside %v: %v, want ErrClosed", d.Event, err)
+					}
+				}
+				c := r.connect(f.url, &p)
+				evs := r.waitFor("DISCONNECTED", func(evs []*websocket.Data) bool {
+					if p.Queue != nil {
+						p.Queue.Dispatch()
+					}
+					return find(evs, websocket.EventDisconnected) != nil
+				})
+				checkSeq(t, evs, "ERROR DISCONNECTED")
+				err := websocket.Send(c, []byte("x"), nil)
+				if !errors.Is(err, websocket.ErrClosed) || errors.Is(err, websocket.ErrNotConnected) {
+					t.Errorf("Send after the failed dial: %v, want ErrClosed", err)
+				}
+			})
+		}
+	}
+}
+
+// Guarantee 4, checked so that a stall fails: under a socket whose writes
+// never complete, Send keeps returning at once while the one write in
+// flight stays stuck, the queue fills to exactly SendQueueSize, and then
+// every Send returns ErrSendQueueFull, again at once. Nothing here waits
+// for the clock except the bound on 300 calls together, which a Send that
+// waited even 20ms for the socket breaks and a loaded machine does not;
+// a Send that waits for good fails at the 20s hang guard instead of the
+// suite's timeout.
+func TestSendNeverBlocksOnStuckSocket(t *testing.T) {
+	// Each message costs exactly 1 KiB in the queue, so 64 fill it to the
+	// byte: SendQueueSize is inclusive, the 65th is refused.
+	const limit, size, extra = 64 << 10, 1024 - websocket.MsgOverhead, 300
+	s := websocket.NewStuckSocket(t.Name())
+	r := newRecorder(t)
+	c := connectOpen(t, r, s.URL, &websocket.Params{SendQueueSize: limit})
+	want := limit / (size + websocket.MsgOverhead) // what fits in the queue
+
+	type result struct {
+		accepted, full int
+		other          error
+		took           time.Duration
+	}
+	done := make(chan result, 1)
+	go func() {
+		var res result
+		start := time.Now()
+		for i := 0; i < want+extra; i++ {
+			err := websocket.Send(c, payload(i, size), nil)
+			switch {
+			case err == nil:
+				res.accepted++
+			case errors.Is(err, websocket.ErrSendQueueFull):
+				res.full++
+			case res.other == nil:
+				res.other = err
+			}
+		}
+		res.took = time.Since(start)
+		done <- res
+	}()
+	var res result
+	select {
+	case res = <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("Send blocked: the loop of Sends did not end within 20s while the socket was stuck")
+	}
+	if res.other != nil {
+		t.Fatalf("Send: %v", res.other)
+	}
+	if res.accepted != want || res.full != extra {
+		t.Errorf("%d Sends accepted and %d refused with ErrSendQueueFull, want %d and %d (SendQueueSize %d)",
+			res.accepted, res.full, want, extra, limit)
+	}
+	if q := websocket.SendQueued(c); q > limit {
+		t.Errorf("send queue holds %d bytes, bound %d", q, limit)
+	}
+	if res.took > 6*time.Second {
+		t.Errorf("%d Sends took %v together: a Send waits for the socket", want+extra, res.took)
+	}
+	// The writer is stuck in its first write: every Send returned while
+	// that write had not completed.
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(time.Millisecond) {
+		begun, completed := s.Entered()
+		if completed != 0 {
+			t.Fatalf("%d writes completed on a stuck socket", completed)
+		}
+		if begun == 1 {
+			break
+		}
+		if begun > 1 || time.Now().After(deadline) {
+			t.Fatalf("%d writes begun on a stuck socket, want 1", begun)
+		}
+	}
+
+	// Once the socket moves, everything accepted goes out in order, then
+	// the close frame, and the connection ends cleanly.
+	s.Release()
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(time.Millisecond) {
+		if _, completed := s.Entered(); completed == want {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the writes did not complete once the socket moved")
+		}
+	}
+	// Written, so no longer queued: nothing may still count against the bound.
+	for deadline := time.Now().Add(20 * time.Second); websocket.SendQueued(c) != 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d bytes still count as queued after every message was written", websocket.SendQueued(c))
+		}
+	}
+	websocket.Disconnect(c)
+	evs := r.waitDone()
+	checkSeq(t, evs, "CONNECTED DISCONNECTED")
+	checkDisconnected(t, evs, 1000, "")
+	written, code := s.Written()
+	if len(written) != want || code != 1000 {
+		t.Fatalf("%d messages then close code %d written once released, want %d then 1000", len(written), code, want)
+	}
+	for i, p := range written {
+		if !bytes.Equal(p, payload(i, size)) {
+			t.Fatalf("message %d written as %.20q", i, p)
+		}
+	}
+	t.Logf("%d Sends (%d accepted, %d refused) took %v under a stuck socket", want+extra, res.accepted, res.full, res.took)
 }

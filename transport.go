@@ -42,5 +42,22 @@ type dialConfig struct {
 	timeout time.Duration // 0 in browsers: the timeout is ignored there
 }
 
-// Both backends' dial has this signature.
-var _ func(context.Context, *dialConfig) (transport, *HandshakeResponse, error) = dial
+// dialFunc is the signature of both backends' dial.
+type dialFunc = func(context.Context, *dialConfig) (transport, *HandshakeResponse, error)
+
+var _ dialFunc = dial
+
+// dialOverride is nil except in this package's tests (export_test.go),
+// which use it to put a transport of their own (a socket whose writes
+// never complete, ...) under a Connection for the URLs they choose.
+var dialOverride func(url string) dialFunc
+
+// dialTransport dials cfg with the backend, or with the tests' override.
+func dialTransport(ctx context.Context, cfg *dialConfig) (transport, *HandshakeResponse, error) {
+	if dialOverride != nil {
+		if d := dialOverride(cfg.url); d != nil {
+			return d(ctx, cfg)
+		}
+	}
+	return dial(ctx, cfg)
+}

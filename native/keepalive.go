@@ -27,6 +27,7 @@ type keepAlive struct {
 
 	inRead atomic.Bool  // the reader is blocked in Read
 	reads  atomic.Int64 // Read calls that returned
+	pongs  atomic.Int64 // pings answered
 
 	done chan struct{} // closed by stop
 	once sync.Once
@@ -40,8 +41,12 @@ func (c *Conn) startKeepAlive(interval, timeout time.Duration) {
 	}
 	k := &keepAlive{c: c, interval: interval, timeout: timeout, done: make(chan struct{})}
 	c.ka = k
+	// The pinger's timer is made here, so it is counted from the moment the
+	// connection has keepalive, and lives (counted) as long as run.
+	t := time.NewTimer(interval)
+	liveTimers.Add(1)
 	k.wg.Add(1)
-	go k.run()
+	go k.run(t)
 }
 
 // stop ends the pinger and waits for it; the connection must be closed
@@ -64,6 +69,16 @@ func (k *keepAlive) reading(on bool) {
 	}
 }
 
+// Pongs returns how many keepalive pings the server has answered so far:
+// 0 without keepalive. Tests use it to see that pings went out and were
+// answered.
+func (c *Conn) Pongs() int64 {
+	if c.ka == nil {
+		return 0
+	}
+	return c.ka.pongs.Load()
+}
+
 // failure returns the keepalive error if keepalive killed the connection.
 func (k *keepAlive) failure() error {
 	if k == nil {
@@ -75,10 +90,12 @@ func (k *keepAlive) failure() error {
 	return nil
 }
 
-func (k *keepAlive) run() {
+func (k *keepAlive) run(t *time.Timer) {
 	defer k.wg.Done()
-	t := time.NewTimer(k.interval)
-	defer t.Stop()
+	defer func() {
+		t.Stop()
+		liveTimers.Add(-1)
+	}()
 	for {
 		select {
 		case <-k.done:
@@ -93,6 +110,7 @@ func (k *keepAlive) run() {
 			}
 			return // otherwise the connection is closing: the reader says why
 		}
+		k.pongs.Add(1)
 		t.Reset(k.interval)
 	}
 }
@@ -132,18 +150,18 @@ func (k *keepAlive) ping() error {
 		}
 		if in, out := k.progress(); in != markIn || out > markOut || !k.inRead.Load() {
 			markIn, markOut = in, max(out, markOut)
-			tm.Reset(k.timeout)
+			resetTimer(tm, k.timeout)
 			return
 		}
 		cancel(errNoPong)
 	}
 	mu.Lock()
-	tm = time.AfterFunc(k.timeout, check)
+	tm = afterFunc(k.timeout, check)
 	mu.Unlock()
 	err := k.c.ws.Ping(ctx)
 	mu.Lock()
 	stopped = true
-	tm.Stop()
+	stopTimer(tm)
 	mu.Unlock()
 	if err != nil && errors.Is(context.Cause(ctx), errNoPong) {
 		return errNoPong

@@ -199,6 +199,11 @@ func (c *Conn) open(protocols []string) (err error) {
 	c.handle("onerror", func(js.Value) {}) // a close event always follows; it says more
 	c.handle("onclose", func(ev js.Value) {
 		code, reason, clean := ev.Get("code").Int(), ev.Get("reason").String(), ev.Get("wasClean").Bool()
+		// A code other than 1006 is the one the server's close frame
+		// carried (1005: it carried none): the server did close, as the
+		// native side sees it, even when the TCP teardown after it was
+		// not clean (a reset once the server had its answer).
+		clean = clean || code != 1006
 		c.mu.Lock()
 		if !c.closed {
 			c.closed, c.code, c.reason, c.clean = true, code, reason, clean

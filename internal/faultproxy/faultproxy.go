@@ -23,6 +23,7 @@ type Proxy struct {
 	bandwidth int // bytes per second in each direction of each link; 0: unlimited
 	links     map[*link]bool
 	wg        sync.WaitGroup
+	toServer  atomic.Int64 // bytes written to the target so far
 }
 
 // New listens on 127.0.0.1 and forwards to target (host:port).
@@ -37,6 +38,10 @@ func New(target string) (*Proxy, error) {
 	go p.serve()
 	return p, nil
 }
+
+// ToServer returns how many bytes the proxy has forwarded to the target so
+// far, over every connection: a test waits on it to act mid-stream.
+func (p *Proxy) ToServer() int64 { return p.toServer.Load() }
 
 // Addr is the proxy's host:port.
 func (p *Proxy) Addr() string { return p.ln.Addr().String() }
@@ -212,7 +217,11 @@ func (l *link) pipe(src, dst net.Conn) {
 		if wait > 0 && !l.sleep(wait) {
 			return
 		}
-		if _, err := dst.Write(c.b); err != nil {
+		n, err := dst.Write(c.b)
+		if dst == l.server {
+			l.p.toServer.Add(int64(n))
+		}
+		if err != nil {
 			l.close(false)
 			return
 		}

@@ -257,3 +257,24 @@ func AcceptKey(key string) string {
 	h.Write([]byte(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"))
 	return base64.StdEncoding.EncodeToString(h.Sum(nil))
 }
+
+// Hijack upgrades the request an http.Handler got, by hand, and returns
+// the raw connection, so a server that otherwise speaks through a
+// WebSocket library (the shared test server) can write broken frames too.
+func Hijack(w http.ResponseWriter, r *http.Request) (*Conn, error) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		return nil, errors.New("rawserver: the ResponseWriter cannot be hijacked")
+	}
+	nc, rw, err := hj.Hijack()
+	if err != nil {
+		return nil, err
+	}
+	resp := "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+		"Sec-WebSocket-Accept: " + AcceptKey(r.Header.Get("Sec-WebSocket-Key")) + "\r\n\r\n"
+	if _, err := io.WriteString(nc, resp); err != nil {
+		nc.Close()
+		return nil, err
+	}
+	return &Conn{Conn: nc, br: rw.Reader, Req: r}, nil
+}

@@ -25,10 +25,16 @@
 //	/deflate              accepts permessage-deflate when offered (compressing with context takeover unless the
 //	                      client asks otherwise); first sends, as text, the Sec-WebSocket-Extensions it answered
 //	                      ("" if none), then echoes like /echo
+//	/badframe?kind=K&id=ID  upgrades by hand, sends one broken frame, and keeps the close code the
+//	                      client answers with (as /record does, Messages empty) under ID:
+//	                      kind=opcode a frame with the reserved opcode 3 (a protocol error, 1002);
+//	                      huge a binary frame header declaring 2^31 bytes, then 200 of them
+//	                      (too big for Chromium, and for a MaxMessageSize of 100: 1009)
 package testserver
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -38,6 +44,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/hybridws/websocket/internal/rawserver"
 )
 
 // Handler returns the test endpoints, mounted at their paths.
@@ -59,6 +66,7 @@ func Handler() http.Handler {
 	mux.HandleFunc("/phoenix", phoenixControl)
 	mux.HandleFunc("/closeonce", closeOnceHandler)
 	mux.HandleFunc("/deflate", deflate)
+	mux.HandleFunc("/badframe", badframe)
 	return mux
 }
 
@@ -366,4 +374,33 @@ func recorded(w http.ResponseWriter, r *http.Request) {
 	ctx := c.CloseRead(r.Context())
 	c.Write(ctx, websocket.MessageText, b)
 	c.Close(websocket.StatusNormalClosure, "")
+}
+
+func badframe(w http.ResponseWriter, r *http.Request) {
+	var f rawserver.Frame
+	switch r.URL.Query().Get("kind") {
+	case "opcode":
+		f = rawserver.Frame{Fin: true, Opcode: 3, Payload: []byte("x")}
+	case "huge":
+		// 2^31 bytes: the first length Chromium refuses at once (one less,
+		// it waits for the data). The native client counts the bytes as
+		// they come: 200 of them pass a MaxMessageSize of 100.
+		f = rawserver.Frame{Raw: append(binary.BigEndian.AppendUint64([]byte{0x82, 127}, 1<<31), make([]byte, 200)...)}
+	default:
+		http.Error(w, "kind must be opcode or huge", http.StatusBadRequest)
+		return
+	}
+	c, err := rawserver.Hijack(w, r)
+	if err != nil {
+		return
+	}
+	defer c.Close()
+	c.WriteFrames(f)
+	rec := Record{Messages: []string{}, Code: c.AwaitClose(10 * time.Second)}
+	if id := r.URL.Query().Get("id"); id != "" {
+		select {
+		case recordChan(id) <- rec:
+		default:
+		}
+	}
 }
