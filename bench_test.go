@@ -236,53 +236,35 @@ func echoServer() *rawserver.Server {
 // received, the next sent from the callback (this library) or after Read
 // returns (raw coder/websocket).
 func BenchmarkRoundTrip(b *testing.B) {
-	b.Run("hybrid", func(b *testing.B) {
-		srv := echoServer()
-		defer srv.Close()
-		msg := make([]byte, 32)
-		done := make(chan struct{})
-		n := 0
-		var c *websocket.Connection
-		c, closed := openHybrid(b, srv.URL(), nil, func(d *websocket.Data) {
-			n++
-			if n == b.N {
-				close(done)
-				return
-			}
-			websocket.Send(c, msg, nil)
-		})
-		b.ResetTimer()
-		websocket.Send(c, msg, nil)
-		<-done
-		b.StopTimer()
-		srv.Close()
-		<-closed
-	})
-	// Queue mode: the callback runs in Dispatch on this goroutine, which
+	// In Queue mode the callback runs in Dispatch on this goroutine, which
 	// waits on Ready between events, as a loop without frame pacing does.
-	b.Run("hybrid-queue", func(b *testing.B) {
-		srv := echoServer()
-		defer srv.Close()
-		q := websocket.NewQueue()
-		msg := make([]byte, 32)
-		done := make(chan struct{})
-		n := 0
-		var c *websocket.Connection
-		c, closed := openHybrid(b, srv.URL(), q, func(d *websocket.Data) {
-			n++
-			if n == b.N {
-				close(done)
-				return
-			}
+	for _, mode := range []struct {
+		name string
+		q    *websocket.Queue
+	}{{"hybrid", nil}, {"hybrid-queue", websocket.NewQueue()}} {
+		b.Run(mode.name, func(b *testing.B) {
+			srv := echoServer()
+			defer srv.Close()
+			msg := make([]byte, 32)
+			done := make(chan struct{})
+			n := 0
+			var c *websocket.Connection
+			c, closed := openHybrid(b, srv.URL(), mode.q, func(d *websocket.Data) {
+				n++
+				if n == b.N {
+					close(done)
+					return
+				}
+				websocket.Send(c, msg, nil)
+			})
+			b.ResetTimer()
 			websocket.Send(c, msg, nil)
+			waitQ(b, mode.q, done)
+			b.StopTimer()
+			srv.Close()
+			waitQ(b, mode.q, closed)
 		})
-		b.ResetTimer()
-		websocket.Send(c, msg, nil)
-		waitQ(b, q, done)
-		b.StopTimer()
-		srv.Close()
-		waitQ(b, q, closed)
-	})
+	}
 	b.Run("coder-raw", func(b *testing.B) {
 		srv := echoServer()
 		defer srv.Close()

@@ -53,7 +53,7 @@ func Disconnect(conn *Connection) error {
 		// never answer it: a stuck socket must not keep the connection
 		// (and its DISCONNECTED) alive for ever.
 		t := c.t
-		c.closeTimer = afterFunc(closeTimeout, t.Abort)
+		c.closeTimer = liveTimers.AfterFunc(closeTimeout, t.Abort)
 	}
 	c.wake()
 	return nil

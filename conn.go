@@ -184,7 +184,7 @@ func (c *Connection) serve(t transport, cfg *dialConfig) {
 	user := c.userClosed
 	werr := c.writeErr
 	if c.closeTimer != nil {
-		stopTimer(c.closeTimer)
+		liveTimers.Stop(c.closeTimer)
 	}
 	c.mu.Unlock()
 	t.Abort()

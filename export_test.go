@@ -34,7 +34,7 @@ func SendQueued(c *Connection) int64 {
 }
 
 // LiveTimers returns how many of this package's timers are armed right now.
-func LiveTimers() int { return int(liveTimers.Load()) }
+func LiveTimers() int { return liveTimers.Live() }
 
 // MsgOverhead is what one queued outgoing message costs besides its payload.
 const MsgOverhead = msgOverhead

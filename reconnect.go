@@ -196,7 +196,7 @@ func (c *Connection) waitRetry(delay time.Duration, timeout time.Duration, until
 func dialContext(timeout time.Duration) (context.Context, context.CancelFunc) {
 	if timeout > 0 {
 		ctx, cancel := context.WithTimeout(context.Background(), timeout)
-		return ctx, countedCancel(cancel) // the deadline's timer, counted until cancel
+		return ctx, liveTimers.Cancel(cancel) // the deadline's timer, counted until cancel
 	}
 	return context.WithCancel(context.Background())
 }

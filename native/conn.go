@@ -102,8 +102,8 @@ func (c *Conn) Close(code int, reason string) error {
 	}
 	c.mu.Unlock()
 	if code != 1000 && c.body != nil {
-		t := afterFunc(failWait, func() { c.body.Close() })
-		defer stopTimer(t)
+		t := liveTimers.AfterFunc(failWait, func() { c.body.Close() })
+		defer liveTimers.Stop(t)
 	}
 	return c.ws.Close(websocket.StatusCode(code), reason)
 }

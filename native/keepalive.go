@@ -150,18 +150,18 @@ func (k *keepAlive) ping() error {
 		}
 		if in, out := k.progress(); in != markIn || out > markOut || !k.inRead.Load() {
 			markIn, markOut = in, max(out, markOut)
-			resetTimer(tm, k.timeout)
+			liveTimers.Reset(tm, k.timeout)
 			return
 		}
 		cancel(errNoPong)
 	}
 	mu.Lock()
-	tm = afterFunc(k.timeout, check)
+	tm = liveTimers.AfterFunc(k.timeout, check)
 	mu.Unlock()
 	err := k.c.ws.Ping(ctx)
 	mu.Lock()
 	stopped = true
-	stopTimer(tm)
+	liveTimers.Stop(tm)
 	mu.Unlock()
 	if err != nil && errors.Is(context.Cause(ctx), errNoPong) {
 		return errNoPong

@@ -89,6 +89,11 @@ func echo(w http.ResponseWriter, r *http.Request) {
 	defer c.CloseNow()
 	c.SetReadLimit(64 << 20)
 	ctx := r.Context()
+	echoLoop(ctx, c)
+}
+
+// echoLoop sends every message back with its type until the connection ends.
+func echoLoop(ctx context.Context, c *websocket.Conn) {
 	for {
 		typ, p, err := c.Read(ctx)
 		if err != nil {
@@ -114,15 +119,7 @@ func deflate(w http.ResponseWriter, r *http.Request) {
 	if err := c.Write(ctx, websocket.MessageText, []byte(w.Header().Get("Sec-WebSocket-Extensions"))); err != nil {
 		return
 	}
-	for {
-		typ, p, err := c.Read(ctx)
-		if err != nil {
-			return
-		}
-		if err := c.Write(ctx, typ, p); err != nil {
-			return
-		}
-	}
+	echoLoop(ctx, c)
 }
 
 func closeWith(w http.ResponseWriter, r *http.Request) {
