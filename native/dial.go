@@ -1,8 +1,5 @@
 //go:build !js
 
-// Package native is the native transport of hybridws, over
-// github.com/coder/websocket. It only moves bytes: it knows nothing of
-// events or callbacks. Use the root package instead.
 package native
 
 import (

@@ -1,0 +1,40 @@
+//go:build !js
+
+// Package native is the native transport of hybridws, over
+// github.com/coder/websocket. It only moves bytes: it knows nothing of
+// events or callbacks. Use the root package instead.
+//
+// A Conn is a stack of layers, from the root package down to the socket:
+//
+//   - Conn (conn.go): the transport the root package drives: Read one whole
+//     message, Write one, Close, Abort, and the close status that explains
+//     why Read ended. Read goes through readMessage (read.go), which reads
+//     a message into a pooled buffer and allocates once at its exact size
+//     (coder/websocket's Read grows several buffers per message).
+//   - keepalive (keepalive.go): pings at Options.KeepAlive and fails the
+//     connection when nothing at all moves for PongTimeout while it reads:
+//     the only way to notice a peer that vanished without closing TCP.
+//   - coder/websocket: framing, masking, control frames, the closing
+//     handshake, permessage-deflate.
+//   - checkedConn (check.go, utf8.go): the upgraded connection as
+//     coder/websocket sees it. It follows the frame headers going by and
+//     fails what coder/websocket lets through: a masked frame from the
+//     server, text that stops being UTF-8 (at the offending byte, not at
+//     the end of the message), a close reason that is not UTF-8 (held back,
+//     so that coder/websocket does not echo it).
+//   - corking (cork.go): while corked, coder/websocket's per-message
+//     flushes and the 4 KiB pieces of a big message are gathered into
+//     writes of up to 64 KiB.
+//   - nbWriter (nbwrite.go, nbwrite_unix.go): on Unix, writes to a plain
+//     ws:// socket use a non-blocking write system call, with a spill
+//     buffer and a drainer goroutine for what the socket does not take at
+//     once; so a message sent from a callback is written on the callback's
+//     goroutine without waiting for the network. Elsewhere
+//     (nbwrite_other.go: Windows, wss://, the hybridws_portable tag) writes
+//     block in the root package's writer goroutine.
+//
+// Dial (dial.go) builds the stack: its own http.Transport per dial (so no
+// idle connection outlives a refused upgrade), the permessage-deflate
+// offer, and the marks that classify a failure as TLS by where it
+// happened rather than by its text.
+package native
