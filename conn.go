@@ -167,8 +167,8 @@ func (c *Connection) serve(t transport, cfg *dialConfig) {
 			break
 		}
 		if typ == int(DataTypeText) && !utf8.Valid(p) {
-			failCode, failErr = 1007, newError("read", c.url, ErrInvalidUTF8, "the server sent a text message that is not valid UTF-8", nil)
-			t.Close(1007, "invalid UTF-8 in text message")
+			failCode, failErr = CloseInvalidFramePayloadData, newError("read", c.url, ErrInvalidUTF8, "the server sent a text message that is not valid UTF-8", nil)
+			t.Close(CloseInvalidFramePayloadData, "invalid UTF-8 in text message")
 			break
 		}
 		c.emit(&Data{Event: EventMessage, Message: p, Type: DataType(typ)}, int64(len(p)))

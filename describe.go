@@ -57,11 +57,11 @@ func describeReadError(rawURL string, code int, writeErr, readErr error) *Error 
 	switch {
 	case writeErr != nil:
 		return newError("send", rawURL, ErrConnectionLost, "failed to send", writeErr)
-	case code == 1009:
+	case code == CloseMessageTooBig:
 		return newError("read", rawURL, ErrMessageTooBig, "the server sent a message larger than MaxMessageSize", readErr)
-	case code == 1002:
+	case code == CloseProtocolError:
 		return newError("read", rawURL, ErrProtocol, "the server broke the WebSocket protocol", readErr)
-	case code == 1007:
+	case code == CloseInvalidFramePayloadData:
 		return newError("read", rawURL, ErrInvalidUTF8, "the server sent invalid data", readErr)
 	}
 	if neterr.Classify(readErr) == neterr.Reset {

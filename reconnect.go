@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"time"
+
+	"github.com/hybridws/websocket/internal/wire"
 )
 
 // Reconnect makes a connection come back by itself after it is lost or an
@@ -113,7 +115,7 @@ func validateReconnect(rawURL string, r *Reconnect) error {
 func noRetry(err error, hs *HandshakeResponse, cleanCode int) bool {
 	switch {
 	case cleanCode == CloseNormalClosure, cleanCode == ClosePolicyViolation,
-		cleanCode >= 3000 && cleanCode <= 4999:
+		cleanCode >= wire.CloseAppMin && cleanCode <= wire.CloseAppMax:
 		return true
 	case hs != nil && hs.Status >= 400 && hs.Status < 500:
 		return true

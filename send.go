@@ -209,7 +209,7 @@ func (c *Connection) write() {
 		c.mu.Unlock()
 
 		if sendClose {
-			t.Close(1000, "")
+			t.Close(CloseNormalClosure, "")
 			continue
 		}
 		if !corked && len(batch) > 1 {

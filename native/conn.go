@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/coder/websocket"
+	"github.com/hybridws/websocket/internal/wire"
 )
 
 // Conn is one open connection. Read must be called from one goroutine;
@@ -39,13 +40,13 @@ func (c *Conn) Read() (int, []byte, error) {
 		}
 		switch {
 		case errors.Is(err, errMaskedFrame):
-			c.Close(1002, "masked frame from server")
+			c.Close(wire.CloseProtocolError, "masked frame from server")
 		case errors.Is(err, errInvalidUTF8):
-			c.Close(1007, "invalid UTF-8 in text message")
+			c.Close(wire.CloseInvalidFramePayloadData, "invalid UTF-8 in text message")
 		case errors.Is(err, errCloseReason):
-			c.Close(1007, "invalid UTF-8 in close reason")
+			c.Close(wire.CloseInvalidFramePayloadData, "invalid UTF-8 in close reason")
 		case isCorruptDeflate(err):
-			c.Close(1002, "corrupt compressed data")
+			c.Close(wire.CloseProtocolError, "corrupt compressed data")
 		}
 		return 0, nil, err
 	}
@@ -101,7 +102,7 @@ func (c *Conn) Close(code int, reason string) error {
 		c.sentCode = code
 	}
 	c.mu.Unlock()
-	if code != 1000 && c.body != nil {
+	if code != wire.CloseNormalClosure && c.body != nil {
 		t := liveTimers.AfterFunc(failWait, func() { c.body.Close() })
 		defer liveTimers.Stop(t)
 	}
@@ -132,17 +133,17 @@ func (c *Conn) CloseStatus(readErr error) (code int, reason string, clean bool) 
 	if errors.As(readErr, &ce) {
 		if !utf8.ValidString(ce.Reason) {
 			// RFC 6455 section 8.1: invalid UTF-8 fails the connection.
-			return 1007, "", false
+			return wire.CloseInvalidFramePayloadData, "", false
 		}
 		return int(ce.Code), ce.Reason, true
 	}
 	switch {
 	case errors.Is(readErr, websocket.ErrMessageTooBig):
-		return 1009, "", false
+		return wire.CloseMessageTooBig, "", false
 	case errors.Is(readErr, errInvalidUTF8), errors.Is(readErr, errCloseReason):
-		return 1007, "", false
+		return wire.CloseInvalidFramePayloadData, "", false
 	case isProtocolError(readErr), errors.Is(readErr, errMaskedFrame), isCorruptDeflate(readErr):
-		return 1002, "", false
+		return wire.CloseProtocolError, "", false
 	}
 	c.mu.Lock()
 	sent := c.sentCode
@@ -150,7 +151,7 @@ func (c *Conn) CloseStatus(readErr error) (code int, reason string, clean bool) 
 	if sent != 0 {
 		return sent, "", false
 	}
-	return 1006, "", false
+	return wire.CloseAbnormalClosure, "", false
 }
 
 // isCorruptDeflate recognises a compressed message that does not inflate.

@@ -23,6 +23,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/hybridws/websocket/internal/jspayload"
+	"github.com/hybridws/websocket/internal/wire"
 )
 
 var (
@@ -80,7 +81,7 @@ func (e *CloseError) Error() string {
 		s += " (" + strconv.Quote(e.Reason) + ")"
 	}
 	switch {
-	case e.Code == 1006:
+	case e.Code == wire.CloseAbnormalClosure:
 		s += ": no close frame came, or the browser failed the connection itself (it gives no reason)"
 	case !e.Clean:
 		s += ", not cleanly"
@@ -160,7 +161,7 @@ func DialSink(ctx context.Context, url string, protocols []string, sink js.Value
 func (c *Conn) open(protocols []string) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = &DialError{URL: c.url, Protocols: protocols, Code: 1006, Detail: jsText(r)}
+			err = &DialError{URL: c.url, Protocols: protocols, Code: wire.CloseAbnormalClosure, Detail: jsText(r)}
 			if len(c.funcs) > 0 {
 				c.release()
 			}
@@ -203,7 +204,7 @@ func (c *Conn) open(protocols []string) (err error) {
 		// carried (1005: it carried none): the server did close, as the
 		// native side sees it, even when the TCP teardown after it was
 		// not clean (a reset once the server had its answer).
-		clean = clean || code != 1006
+		clean = clean || code != wire.CloseAbnormalClosure
 		c.mu.Lock()
 		if !c.closed {
 			c.closed, c.code, c.reason, c.clean = true, code, reason, clean
@@ -360,17 +361,20 @@ func (c *Conn) Read() (int, []byte, error) {
 	}
 }
 
+// yieldEvery: every yieldEvery-th Write yields to the other goroutines
+// first. The page has one thread and no preemption, so a loop of Writes
+// would otherwise starve them all (timers included) until the send buffer
+// fills; not every Write, as a goroutine switch costs more than the rest
+// of a Write (BENCHMARKS.md's browser notes).
+const yieldEvery = 16
+
 // Write queues one message in the browser (ws.send); it never blocks.
 // typ 1 sends p as text, anything else as binary. A stand-in from
 // jspayload.Stage sends the staged JavaScript value instead of its bytes.
 //
-// Every 16th Write yields to the other goroutines first: the page has one
-// thread and no preemption, so a loop of Writes would otherwise starve
-// them all (timers included) until the send buffer fills. Not every one: a
-// goroutine switch costs more than the rest of a Write here (browser
-// round trips were about 20% slower with a yield per Write).
+// Every yieldEvery-th Write yields to the other goroutines first.
 func (c *Conn) Write(typ int, p []byte) (err error) {
-	if c.writes++; c.writes%16 == 0 {
+	if c.writes++; c.writes%yieldEvery == 0 {
 		runtime.Gosched()
 	}
 	defer catch(&err)
@@ -417,7 +421,7 @@ func (c *Conn) binary(p []byte) js.Value {
 // WebSocket.close: code 1000 or 3000-4999, a UTF-8 reason of at most 123
 // bytes.
 func CheckClose(code int, reason string) error {
-	if code != 1000 && (code < 3000 || code > 4999) {
+	if code != wire.CloseNormalClosure && (code < wire.CloseAppMin || code > wire.CloseAppMax) {
 		return fmt.Errorf("close code %d is not allowed in a browser: use 1000 or 3000-4999", code)
 	}
 	if !utf8.ValidString(reason) {
@@ -457,7 +461,7 @@ func (c *Conn) Abort() {
 	c.mu.Lock()
 	wasClosed := c.closed
 	if !c.closed {
-		c.closed, c.code = true, 1006
+		c.closed, c.code = true, wire.CloseAbnormalClosure
 		if c.sentCode != 0 {
 			c.code = c.sentCode
 		}
@@ -485,7 +489,7 @@ func (c *Conn) CloseStatus(error) (code int, reason string, clean bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.closed {
-		return 1006, "", false
+		return wire.CloseAbnormalClosure, "", false
 	}
 	return c.code, c.reason, c.clean
 }

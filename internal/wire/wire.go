@@ -1,0 +1,38 @@
+// Package wire holds the WebSocket numbers that the root package, native/
+// and wasm/ share, so that each is written once: the opcodes of data
+// messages, and the close codes of RFC 6455 section 7.4.1 and the IANA
+// registry (with gorilla/websocket's names, which the root package
+// exports).
+package wire
+
+// The opcodes of data messages, which the API's DataType values are.
+const (
+	OpText   = 1
+	OpBinary = 2
+)
+
+// The close codes.
+const (
+	CloseNormalClosure           = 1000
+	CloseGoingAway               = 1001
+	CloseProtocolError           = 1002
+	CloseUnsupportedData         = 1003
+	CloseNoStatusReceived        = 1005 // the close frame carried no code
+	CloseAbnormalClosure         = 1006 // no close frame: never opened, or the transport died
+	CloseInvalidFramePayloadData = 1007
+	ClosePolicyViolation         = 1008
+	CloseMessageTooBig           = 1009
+	CloseMandatoryExtension      = 1010
+	CloseInternalServerErr       = 1011
+	CloseServiceRestart          = 1012
+	CloseTryAgainLater           = 1013
+	CloseTLSHandshake            = 1015
+)
+
+// The range of close codes that belong to libraries and applications
+// (3000-3999 registered, 4000-4999 private); with 1000, the only codes a
+// browser lets a page send.
+const (
+	CloseAppMin = 3000
+	CloseAppMax = 4999
+)
