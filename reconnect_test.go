@@ -325,16 +325,16 @@ func TestReconnectBadInput(t *testing.T) {
 }
 
 // What Send queued and the connection never sent is reported, not lost
-// silently: the server stops reading, 16 MiB wait behind it, the server
-// dies, and the ERROR that announces the retry says how many bytes of the
-// queue were never sent.
+// silently: the server stops reading, 48 MiB wait behind it (more than
+// any socket buffers take), the server dies, and the ERROR that announces
+// the retry says how many bytes of the queue were never sent.
 func TestReconnectReportsUnsent(t *testing.T) {
 	addr := phoenixAddr(t)
 	r := newRecorder(t)
 	c := r.connect("ws://"+addr+"/noread", &websocket.Params{Reconnect: fast})
 	r.waitEvent(websocket.EventConnected)
 	msg := make([]byte, 1<<20)
-	for i := 0; i < 16; i++ {
+	for i := 0; i < 48; i++ {
 		if err := websocket.Send(c, msg, nil); err != nil {
 			t.Fatalf("Send %d: %v", i, err)
 		}

@@ -124,8 +124,10 @@ func (c *Connection) afterCallback() {
 	for i, m := range batch {
 		sent += int64(len(m.p)) + msgOverhead
 		if err = tw.TryWrite(int(m.typ), m.p); err != nil {
+			c.unsent += int64(len(m.p)) // it did not go out whole
 			for _, m := range batch[i+1:] {
 				sent += int64(len(m.p)) + msgOverhead
+				c.unsent += int64(len(m.p))
 			}
 			break
 		}
@@ -192,7 +194,7 @@ func (c *Connection) write() {
 			c.mu.Unlock()
 			corked = false
 			if err := ck.Uncork(); err != nil {
-				c.writeFailed(err, nil)
+				c.writeFailed(err, nil, nil)
 				return
 			}
 			continue
@@ -225,7 +227,7 @@ func (c *Connection) write() {
 				if corked {
 					ck.Uncork()
 				}
-				c.writeFailed(err, batch[i+1:])
+				c.writeFailed(err, batch[i:i+1], batch[i+1:])
 				c.mu.Lock()
 				c.outBytes -= sent
 				c.mu.Unlock()
@@ -240,11 +242,16 @@ func (c *Connection) write() {
 }
 
 // writeFailed records a write error, drops what was left to send, and
-// tears the connection down; the reader then reports it.
-func (c *Connection) writeFailed(err error, rest []outMsg) {
+// tears the connection down; the reader then reports it. failed is the
+// message whose write failed (its cost already counted off), rest the ones
+// after it; both are counted as unsent, for a retried loss to report.
+func (c *Connection) writeFailed(err error, failed, rest []outMsg) {
 	c.mu.Lock()
 	if c.writeErr == nil && c.state == stateOpen {
 		c.writeErr = err
+	}
+	for _, m := range failed {
+		c.unsent += int64(len(m.p))
 	}
 	for _, m := range rest {
 		c.outBytes -= int64(len(m.p)) + msgOverhead
