@@ -29,28 +29,8 @@ var rawLibs = map[string]work.Dial{
 // way; 512 bytes).
 
 func dialCoderDeflate(url string, mode coder.CompressionMode) (work.Conn, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	c, _, err := coder.Dial(ctx, url, &coder.DialOptions{CompressionMode: mode})
-	if err != nil {
-		return nil, err
-	}
-	c.SetReadLimit(64 << 20)
-	return coderConn{c}, nil
+	return work.DialCoderWith(url, &coder.DialOptions{CompressionMode: mode})
 }
-
-type coderConn struct{ c *coder.Conn }
-
-func (c coderConn) Write(typ int, p []byte) error {
-	return c.c.Write(context.Background(), coder.MessageType(typ), p)
-}
-
-func (c coderConn) Read() (int, []byte, error) {
-	typ, p, err := c.c.Read(context.Background())
-	return int(typ), p, err
-}
-
-func (c coderConn) Close() { c.c.CloseNow() }
 
 // gorilla/websocket v1.5.3
 

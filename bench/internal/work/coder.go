@@ -21,10 +21,13 @@ type Dial func(url string) (Conn, error)
 
 // DialCoder dials with raw github.com/coder/websocket v1.8.15 (natively,
 // or its own browser build under GOOS=js).
-func DialCoder(url string) (Conn, error) {
+func DialCoder(url string) (Conn, error) { return DialCoderWith(url, nil) }
+
+// DialCoderWith dials raw coder/websocket with opts (compression, say).
+func DialCoderWith(url string, opts *coder.DialOptions) (Conn, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	c, _, err := coder.Dial(ctx, url, nil)
+	c, _, err := coder.Dial(ctx, url, opts)
 	if err != nil {
 		return nil, err
 	}

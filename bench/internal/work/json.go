@@ -145,20 +145,7 @@ func IdleJSON(dial Dial, cfg Config) (float64, error) {
 			return 0, err
 		}
 	}
-	for _, c := range conns {
-		go func() {
-			for {
-				if _, _, err := c.Read(); err != nil {
-					return
-				}
-			}
-		}()
-	}
-	time.Sleep(200 * time.Millisecond)
-	after := memNow()
-	heapProfile(cfg.MemProfile)
-	runtime.KeepAlive(conns)
-	return float64(after-before) / float64(len(conns)) / 1024, nil
+	return idleCost(conns, before, cfg), nil
 }
 
 // JSON runs the json workload on this library: everything in the callback.

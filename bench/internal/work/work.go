@@ -267,6 +267,12 @@ func Idle(dial Dial, cfg Config) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
+	return idleCost(conns, before, cfg), nil
+}
+
+// idleCost leaves one goroutine blocked in a read on each connection, as a
+// peer library's users do, and returns the KiB each costs since before.
+func idleCost(conns []Conn, before uint64, cfg Config) float64 {
 	for _, c := range conns {
 		go func() {
 			for {
@@ -280,7 +286,7 @@ func Idle(dial Dial, cfg Config) (float64, error) {
 	after := memNow()
 	heapProfile(cfg.MemProfile)
 	runtime.KeepAlive(conns)
-	return float64(after-before) / float64(len(conns)) / 1024, nil
+	return float64(after-before) / float64(len(conns)) / 1024
 }
 
 func Many(dial Dial, cfg Config) (int64, time.Duration, error) {
