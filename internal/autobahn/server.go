@@ -3,9 +3,6 @@
 package autobahn
 
 import (
-	"bufio"
-	"crypto/sha1"
-	"encoding/base64"
 	"fmt"
 	"io"
 	"net"
@@ -15,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hybridws/websocket/internal/rawserver"
 	"github.com/hybridws/websocket/internal/tcpserve"
 )
 
@@ -92,13 +90,10 @@ func (s *Server) Results() []*Result {
 
 // handle upgrades one connection by hand and runs its case.
 func (s *Server) handle(nc net.Conn) {
-	br := bufio.NewReader(nc)
-	nc.SetReadDeadline(time.Now().Add(10 * time.Second))
-	req, err := http.ReadRequest(br)
+	req, br, err := tcpserve.ReadRequest(nc)
 	if err != nil {
 		return
 	}
-	nc.SetReadDeadline(time.Time{})
 	n, _ := strconv.Atoi(req.URL.Query().Get("case"))
 	if req.URL.Path != "/runCase" || n < 1 || n > len(s.cases) {
 		io.WriteString(nc, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
@@ -113,7 +108,7 @@ func (s *Server) handle(nc net.Conn) {
 		return
 	}
 	resp := "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-		"Sec-WebSocket-Accept: " + acceptKey(key) + "\r\n"
+		"Sec-WebSocket-Accept: " + rawserver.AcceptKey(key) + "\r\n"
 	if c.Extensions != nil {
 		if ext := c.Extensions(req.Header.Get("Sec-WebSocket-Extensions")); ext != "" {
 			resp += "Sec-WebSocket-Extensions: " + ext + "\r\n"
@@ -161,11 +156,4 @@ func headerHas(h http.Header, name, token string) bool {
 		}
 	}
 	return false
-}
-
-// acceptKey computes Sec-WebSocket-Accept (RFC 6455 section 4.2.2).
-func acceptKey(key string) string {
-	h := sha1.New()
-	h.Write([]byte(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"))
-	return base64.StdEncoding.EncodeToString(h.Sum(nil))
 }

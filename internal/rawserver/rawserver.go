@@ -215,13 +215,10 @@ func Start(up Upgrade, script Script) *Server {
 func (s *Server) URL() string { return "ws://" + s.Addr() + "/" }
 
 func (s *Server) handle(nc net.Conn) {
-	br := bufio.NewReader(nc)
-	nc.SetReadDeadline(time.Now().Add(10 * time.Second))
-	req, err := http.ReadRequest(br)
+	req, br, err := tcpserve.ReadRequest(nc)
 	if err != nil {
 		return
 	}
-	nc.SetReadDeadline(time.Time{})
 	if s.up.NoUpgrade {
 		io.Copy(io.Discard, br) // until the client gives up
 		return

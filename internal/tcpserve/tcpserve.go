@@ -5,8 +5,11 @@
 package tcpserve
 
 import (
+	"bufio"
 	"net"
+	"net/http"
 	"sync"
+	"time"
 )
 
 // Server accepts connections until Close.
@@ -68,4 +71,15 @@ func (s *Server) serve() {
 			s.handle(nc)
 		}()
 	}
+}
+
+// ReadRequest reads the HTTP request that opens a connection (an upgrade
+// request), giving the client 10 s to send it, and returns it with the
+// reader that holds whatever followed it.
+func ReadRequest(nc net.Conn) (*http.Request, *bufio.Reader, error) {
+	br := bufio.NewReader(nc)
+	nc.SetReadDeadline(time.Now().Add(10 * time.Second))
+	req, err := http.ReadRequest(br)
+	nc.SetReadDeadline(time.Time{})
+	return req, br, err
 }
