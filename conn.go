@@ -158,7 +158,8 @@ func (c *Connection) run(ctx context.Context, cfg *dialConfig) {
 // serve reads until the connection ends, then emits the last events, or
 // the ERROR of a loss and, after a wait, dials again (Params.Reconnect).
 func (c *Connection) serve(t transport, cfg *dialConfig) {
-	var readErr, failErr error
+	var readErr error
+	var failErr *Error // a failure found here (bad UTF-8, a full Queue)
 	failCode, failReason := 0, ""
 	for {
 		typ, p, err := t.Read()
@@ -194,44 +195,42 @@ func (c *Connection) serve(t transport, cfg *dialConfig) {
 	if failErr == nil {
 		code, reason, clean = t.CloseStatus(readErr)
 	}
-	if !user && c.reconnect != nil && c.lost(t, cfg, failErr, code, reason, clean, werr, readErr) {
+	// endErr is the ERROR this end reports: none for a clean close or our
+	// own Disconnect.
+	endErr := failErr
+	if failErr == nil && !clean && !user {
+		endErr = describeReadError(c.url, code, werr, readErr)
+	}
+	if !user && c.reconnect != nil && c.lost(t, cfg, endErr, code, reason, clean, readErr) {
 		return
+	}
+	if endErr != nil {
+		c.fail(endErr, nil, 0)
 	}
 	switch {
 	case failErr != nil:
-		c.fail(failErr, nil, 0)
 		c.emit(&Data{Event: EventDisconnected, Code: failCode, Reason: failReason}, 0)
-	case clean:
-		c.emit(&Data{Event: EventDisconnected, Code: code, Reason: reason}, 0)
-	case user:
+	case user && !clean:
 		c.emit(&Data{Event: EventDisconnected, Code: CloseNormalClosure}, 0)
 	default:
-		c.fail(describeReadError(c.url, code, werr, readErr), nil, 0)
 		c.emit(&Data{Event: EventDisconnected, Code: code, Reason: reason}, 0)
 	}
 }
 
 // lost handles the end of an open connection with Params.Reconnect: when
-// it is to be retried, it emits the ERROR with RetryIn, waits, dials again
-// on this goroutine and returns true; otherwise it returns false and
-// serve ends the connection as without Reconnect (the last ERROR then has
+// it is to be retried, it emits the ERROR with RetryIn (endErr, or for a
+// clean close one that says how the server closed), waits, dials again on
+// this goroutine and returns true; otherwise it returns false and serve
+// ends the connection as without Reconnect (the last ERROR then has
 // RetryIn 0).
-func (c *Connection) lost(t transport, cfg *dialConfig, failErr error, code int, reason string, clean bool, werr, readErr error) bool {
-	var lossErr *Error
-	switch {
-	case failErr != nil:
-		lossErr = failErr.(*Error)
-	case clean:
-		lossErr = newError("read", c.url, ErrConnectionLost, closedText(code, reason), readErr)
-	default:
-		lossErr = describeReadError(c.url, code, werr, readErr)
-	}
+func (c *Connection) lost(t transport, cfg *dialConfig, endErr *Error, code int, reason string, clean bool, readErr error) bool {
 	cleanCode := 0
 	if clean {
 		cleanCode = code
+		endErr = newError("read", c.url, ErrConnectionLost, closedText(code, reason), readErr)
 	}
 	c.mu.Lock()
-	delay, retry := c.retryAfterLocked(lossErr, nil, cleanCode)
+	delay, retry := c.retryAfterLocked(endErr, nil, cleanCode)
 	if !retry {
 		c.mu.Unlock()
 		return false
@@ -246,10 +245,10 @@ func (c *Connection) lost(t transport, cfg *dialConfig, failErr error, code int,
 	c.t, c.out, c.outBytes, c.unsent, c.closeReq, c.writeErr, c.bufEst = nil, nil, 0, 0, false, nil, 0
 	c.mu.Unlock()
 	if unsent > 0 {
-		lossErr.Msg += "; " + strconv.FormatInt(unsent, 10) + " bytes queued by Send were not sent"
+		endErr.Msg += "; " + strconv.FormatInt(unsent, 10) + " bytes queued by Send were not sent"
 	}
-	c.fail(lossErr, nil, delay)
-	if ctx, ok := c.waitRetry(delay, cfg.timeout, errors.Is(lossErr, ErrQueueFull)); ok {
+	c.fail(endErr, nil, delay)
+	if ctx, ok := c.waitRetry(delay, cfg.timeout, errors.Is(endErr, ErrQueueFull)); ok {
 		c.run(ctx, cfg)
 	}
 	return true
@@ -278,7 +277,7 @@ func (c *Connection) emit(d *Data, size int64) {
 // wait in its Queue, so TCP pushes back on the server. A browser socket
 // cannot stop reading: there, past maxPendingBrowser, it returns the error
 // that fails the connection.
-func (c *Connection) waitDispatch() error {
+func (c *Connection) waitDispatch() *Error {
 	if c.queue == nil {
 		return nil
 	}
