@@ -33,7 +33,7 @@ func TestDisconnectWhileConnecting(t *testing.T) {
 // closing and once closed, returns nil and changes nothing.
 func TestDisconnectOpen(t *testing.T) {
 	r := newRecorder(t)
-	c := connectOpen(t, r, wsURL("/echo"), nil)
+	c := openConn(t, r, wsURL("/echo"), nil)
 	if err := websocket.Disconnect(c); err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func TestDisconnectAfterFailure(t *testing.T) {
 func TestDisconnectConcurrentWithSend(t *testing.T) {
 	r := newRecorder(t)
 	// A small send queue keeps the flush before the close frame short.
-	c := connectOpen(t, r, wsURL("/echo"), &websocket.Params{SendQueueSize: 16 << 10})
+	c := openConn(t, r, wsURL("/echo"), &websocket.Params{SendQueueSize: 16 << 10})
 	var wg sync.WaitGroup
 	start := make(chan struct{})
 	for g := 0; g < 4; g++ {
@@ -179,7 +179,7 @@ func TestDisconnectFlushesQueue(t *testing.T) {
 	const n = 500
 	id := fmt.Sprintf("%s-%d", t.Name(), time.Now().UnixNano())
 	r := newRecorder(t)
-	c := connectOpen(t, r, wsURL("/record?id="+id), nil)
+	c := openConn(t, r, wsURL("/record?id="+id), nil)
 	for i := 0; i < n; i++ {
 		if err := websocket.Send(c, payload(i, 1000), text); err != nil {
 			t.Fatal(err)

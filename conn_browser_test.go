@@ -11,7 +11,7 @@ import (
 // CONNECTED carries status 101, the chosen subprotocol, and no headers.
 func TestBrowserHandshakeResponse(t *testing.T) {
 	r := newRecorder(t)
-	c := connectOpen(t, r, wsURL("/echo"), &websocket.Params{Protocol: "nope, chat"})
+	c := openConn(t, r, wsURL("/echo"), &websocket.Params{Protocol: "nope, chat"})
 	d := r.waitEvent(websocket.EventConnected).HandshakeResponse
 	if d == nil || d.Status != 101 || d.Protocol != "chat" || len(d.Headers) != 0 {
 		t.Fatalf("HandshakeResponse %+v, want status 101, protocol chat, no headers", d)

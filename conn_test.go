@@ -229,7 +229,7 @@ func TestMessagesWaitForConnected(t *testing.T) {
 // chosen protocol; and only on CONNECTED.
 func TestHandshakeResponseOnConnected(t *testing.T) {
 	r := newRecorder(t)
-	c := connectOpen(t, r, wsURL("/echo"), &websocket.Params{Protocol: "chat"})
+	c := openConn(t, r, wsURL("/echo"), &websocket.Params{Protocol: "chat"})
 	websocket.Send(c, []byte("x"), nil)
 	r.waitEvent(websocket.EventMessage)
 	websocket.Disconnect(c)

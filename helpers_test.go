@@ -286,3 +286,22 @@ func payload(i, size int) []byte {
 	}
 	return []byte(s)
 }
+
+// openConn connects r to url and waits for CONNECTED.
+func openConn(t testing.TB, r *recorder, url string, p *websocket.Params) *websocket.Connection {
+	t.Helper()
+	c := r.connect(url, p)
+	r.waitEvent(websocket.EventConnected)
+	return c
+}
+
+// count returns how many events of kind e are in evs.
+func count(evs []*websocket.Data, e websocket.Event) int {
+	n := 0
+	for _, d := range evs {
+		if d.Event == e {
+			n++
+		}
+	}
+	return n
+}

@@ -12,7 +12,7 @@ import (
 
 // interopCases runs the interop checks against a third-party server at
 // addr (see internal/interop): natively (interop_native_test.go starts
-// the servers) and in Chromium (interop_js_test.go gets their addresses).
+// the servers) and in Chromium (interop_browser_test.go gets their addresses).
 func interopCases(t *testing.T, addr string) {
 	url := func(path string) string { return "ws://" + addr + path }
 
@@ -191,23 +191,4 @@ func waitPongs(t testing.TB, r *recorder, c *websocket.Connection, n int64) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-}
-
-// openConn connects r to url and waits for CONNECTED.
-func openConn(t testing.TB, r *recorder, url string, p *websocket.Params) *websocket.Connection {
-	t.Helper()
-	c := r.connect(url, p)
-	r.waitEvent(websocket.EventConnected)
-	return c
-}
-
-// count returns how many events of kind e are in evs.
-func count(evs []*websocket.Data, e websocket.Event) int {
-	n := 0
-	for _, d := range evs {
-		if d.Event == e {
-			n++
-		}
-	}
-	return n
 }

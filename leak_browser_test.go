@@ -30,7 +30,7 @@ func TestBrowserNoFuncLeak(t *testing.T) {
 		var want string
 		switch i % 5 {
 		case 0, 1: // open, then our Disconnect
-			c := connectOpen(t, r, wsURL("/echo"), nil)
+			c := openConn(t, r, wsURL("/echo"), nil)
 			websocket.Disconnect(c)
 			want = "CONNECTED DISCONNECTED"
 		case 2: // Disconnect before the dial even started

@@ -10,7 +10,7 @@ import (
 // Protocol may be a list: the server picks one of them.
 func TestProtocolList(t *testing.T) {
 	r := newRecorder(t)
-	c := connectOpen(t, r, wsURL("/echo"), &websocket.Params{Protocol: "foo, chat"})
+	c := openConn(t, r, wsURL("/echo"), &websocket.Params{Protocol: "foo, chat"})
 	websocket.Disconnect(c)
 	evs := r.waitDone()
 	checkSeq(t, evs, "CONNECTED DISCONNECTED")
@@ -41,7 +41,7 @@ func TestSubprotocolNotChosen(t *testing.T) {
 // Without Protocol no subprotocol is negotiated, and /noproto is fine.
 func TestNoProtocolRequested(t *testing.T) {
 	r := newRecorder(t)
-	c := connectOpen(t, r, wsURL("/noproto"), nil)
+	c := openConn(t, r, wsURL("/noproto"), nil)
 	websocket.Disconnect(c)
 	evs := r.waitDone()
 	checkSeq(t, evs, "CONNECTED DISCONNECTED")
@@ -55,7 +55,7 @@ func TestNoProtocolRequested(t *testing.T) {
 func TestDefaultMaxMessageSize(t *testing.T) {
 	sizes := []int{100 << 10, 1 << 20}
 	r := newRecorder(t)
-	c := connectOpen(t, r, wsURL("/echo"), nil)
+	c := openConn(t, r, wsURL("/echo"), nil)
 	for _, n := range sizes {
 		if err := websocket.Send(c, bytes.Repeat([]byte{'a'}, n), nil); err != nil {
 			t.Fatal(err)
@@ -83,7 +83,7 @@ func TestMaxMessageSize(t *testing.T) {
 	skipInBrowser(t, "browsers enforce their own limit")
 	const max = 1000
 	r := newRecorder(t)
-	c := connectOpen(t, r, wsURL("/echo"), &websocket.Params{MaxMessageSize: max})
+	c := openConn(t, r, wsURL("/echo"), &websocket.Params{MaxMessageSize: max})
 	if err := websocket.Send(c, bytes.Repeat([]byte{'a'}, max), nil); err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func TestMaxMessageSize(t *testing.T) {
 	// No limit: a message past the default would pass; 2 MiB shows the
 	// limit is gone without using much memory.
 	r = newRecorder(t)
-	c = connectOpen(t, r, wsURL("/echo"), &websocket.Params{MaxMessageSize: -1})
+	c = openConn(t, r, wsURL("/echo"), &websocket.Params{MaxMessageSize: -1})
 	websocket.Send(c, make([]byte, 2<<20), nil)
 	r.waitEvent(websocket.EventMessage)
 	websocket.Disconnect(c)

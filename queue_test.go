@@ -204,7 +204,7 @@ func TestCallbacksNeverOverlap(t *testing.T) {
 		time.Sleep(100 * time.Microsecond)
 		active.Add(-1)
 	}
-	c := connectOpen(t, r, wsURL("/echo"), nil)
+	c := openConn(t, r, wsURL("/echo"), nil)
 	var wg sync.WaitGroup
 	for g := 0; g < 4; g++ {
 		wg.Add(1)

@@ -86,16 +86,6 @@ func checkGrammar(t testing.TB, evs []*websocket.Data, userStop bool) {
 	}
 }
 
-func countEvents(evs []*websocket.Data, e websocket.Event) int {
-	n := 0
-	for _, d := range evs {
-		if d.Event == e {
-			n++
-		}
-	}
-	return n
-}
-
 // The server dies (dropped, or reset) and comes back on the same address:
 // ERROR (the cause, RetryIn > 0), maybe more ERRORs while it is down, then
 // CONNECTED with a new HandshakeResponse, and messages flow again on the
@@ -143,7 +133,7 @@ func TestReconnectAfterRestart(t *testing.T) {
 				websocket.Disconnect(c)
 				evs = r.waitDone()
 				checkGrammar(t, evs, false)
-				if n := countEvents(evs, websocket.EventConnected); n != 2 {
+				if n := count(evs, websocket.EventConnected); n != 2 {
 					t.Errorf("%d CONNECTED, want 2: %s", n, describe(evs))
 				}
 				ms := messages(evs)
@@ -282,10 +272,10 @@ func TestReconnectCountResets(t *testing.T) {
 			r := newRecorder(t)
 			id := "reset-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 			c := r.connect("ws://"+addr+"/closeonce?id="+id+"&code=1012", &websocket.Params{Reconnect: rc})
-			r.waitFor("the second CONNECTED", func(evs []*websocket.Data) bool { return countEvents(evs, websocket.EventConnected) == 2 })
+			r.waitFor("the second CONNECTED", func(evs []*websocket.Data) bool { return count(evs, websocket.EventConnected) == 2 })
 			time.Sleep(300 * time.Millisecond)
 			restartPhoenix(t, 0, false)
-			r.waitFor("the third CONNECTED", func(evs []*websocket.Data) bool { return countEvents(evs, websocket.EventConnected) == 3 })
+			r.waitFor("the third CONNECTED", func(evs []*websocket.Data) bool { return count(evs, websocket.EventConnected) == 3 })
 			websocket.Disconnect(c)
 			evs := r.waitDone()
 			checkGrammar(t, evs, false)

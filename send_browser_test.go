@@ -96,7 +96,7 @@ func TestBrowserCallbackSendsAndDisconnects(t *testing.T) {
 func TestBrowserSendBoundedByBufferedAmount(t *testing.T) {
 	const limit = 256 << 10
 	r := newRecorder(t)
-	c := connectOpen(t, r, wsURL("/noread"), &websocket.Params{SendQueueSize: limit})
+	c := openConn(t, r, wsURL("/noread"), &websocket.Params{SendQueueSize: limit})
 	msg := make([]byte, 32<<10)
 	var sent int64
 	var full time.Time
