@@ -29,7 +29,7 @@ func TestBrowserDisconnectWhileConnecting(t *testing.T) {
 				t.Fatal(err)
 			}
 			evs := r.waitDone()
-			if kinds(evs) != "DISCONNECTED" || evs[0].Code != 1000 {
+			if kinds(evs) != "DISCONNECTED" || evs[0].Code != websocket.CloseNormalClosure {
 				t.Fatalf("events %s, want a lone DISCONNECTED(1000)", describe(evs))
 			}
 			r.settle(evs)

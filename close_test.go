@@ -24,7 +24,7 @@ func TestDisconnectWhileConnecting(t *testing.T) {
 	}
 	evs := r.waitDone()
 	checkSeq(t, evs, "DISCONNECTED")
-	checkDisconnected(t, evs, 1000, "")
+	checkDisconnected(t, evs, websocket.CloseNormalClosure, "")
 	r.settle(evs)
 	wantErr(t, websocket.Send(c, []byte("x"), nil), websocket.ErrClosed)
 }
@@ -45,7 +45,7 @@ func TestDisconnectOpen(t *testing.T) {
 		t.Errorf("Disconnect once closed: %v", err)
 	}
 	checkSeq(t, evs, "CONNECTED DISCONNECTED")
-	checkDisconnected(t, evs, 1000, "")
+	checkDisconnected(t, evs, websocket.CloseNormalClosure, "")
 	r.settle(evs)
 }
 
@@ -122,7 +122,7 @@ func TestDisconnectConcurrentWithSend(t *testing.T) {
 	wg.Wait()
 	evs := r.waitDone()
 	checkSeq(t, evs[:1], "CONNECTED")
-	checkDisconnected(t, evs, 1000, "")
+	checkDisconnected(t, evs, websocket.CloseNormalClosure, "")
 	if find(evs, websocket.EventError) != nil {
 		t.Errorf("ERROR in %s", describe(evs))
 	}
@@ -143,7 +143,7 @@ func TestDisconnectInConnectedCallback(t *testing.T) {
 	r.connect(wsURL("/echo"), nil)
 	evs := r.waitDone()
 	checkSeq(t, evs, "CONNECTED DISCONNECTED")
-	checkDisconnected(t, evs, 1000, "")
+	checkDisconnected(t, evs, websocket.CloseNormalClosure, "")
 	r.settle(evs)
 }
 
@@ -160,7 +160,7 @@ func TestDisconnectInMessageCallback(t *testing.T) {
 	r.connect(wsURL("/send?n=100&size=10&then=wait"), nil)
 	evs := r.waitDone()
 	checkSeq(t, evs[:2], "CONNECTED MESSAGE")
-	checkDisconnected(t, evs, 1000, "")
+	checkDisconnected(t, evs, websocket.CloseNormalClosure, "")
 	if find(evs, websocket.EventError) != nil {
 		t.Errorf("ERROR in %s", describe(evs))
 	}
@@ -188,10 +188,10 @@ func TestDisconnectFlushesQueue(t *testing.T) {
 	websocket.Disconnect(c)
 	evs := r.waitDone()
 	checkSeq(t, evs, "CONNECTED DISCONNECTED")
-	checkDisconnected(t, evs, 1000, "")
+	checkDisconnected(t, evs, websocket.CloseNormalClosure, "")
 
 	rec := fetchRecord(t, id)
-	if rec.Code != 1000 {
+	if rec.Code != websocket.CloseNormalClosure {
 		t.Errorf("the server saw close code %d, want 1000", rec.Code)
 	}
 	if len(rec.Messages) != n {

@@ -31,7 +31,7 @@ func TestEchoSmoke(t *testing.T) {
 	if got := kinds(evs); got != "CONNECTED MESSAGE DISCONNECTED" {
 		t.Fatalf("events %s", describe(evs))
 	}
-	if string(evs[1].Message) != "hello" || evs[1].Type != websocket.DataTypeText || evs[2].Code != 1000 {
+	if string(evs[1].Message) != "hello" || evs[1].Type != websocket.DataTypeText || evs[2].Code != websocket.CloseNormalClosure {
 		t.Fatalf("events %s", describe(evs))
 	}
 }
@@ -81,7 +81,7 @@ func TestEchoTextAndBinary(t *testing.T) {
 			t.Errorf("message %d carries other fields: %+v", i, d)
 		}
 	}
-	checkDisconnected(t, evs, 1000, "")
+	checkDisconnected(t, evs, websocket.CloseNormalClosure, "")
 	r.settle(evs)
 }
 
@@ -94,11 +94,11 @@ func TestServerClose(t *testing.T) {
 		reason string
 	}{
 		{"code=4001&reason=bye", 4001, "bye"},
-		{"code=1000", 1000, ""},
-		{"code=1001&reason=going+away", 1001, "going away"},
+		{"code=1000", websocket.CloseNormalClosure, ""},
+		{"code=1001&reason=going+away", websocket.CloseGoingAway, "going away"},
 		{"code=3000&reason=h%C3%A9", 3000, "hé"},
-		{"code=1011&reason=oops", 1011, "oops"},
-		{"code=none", 1005, ""},
+		{"code=1011&reason=oops", websocket.CloseInternalServerErr, "oops"},
+		{"code=none", websocket.CloseNoStatusReceived, ""},
 	} {
 		t.Run(tc.query, func(t *testing.T) {
 			t.Parallel()
@@ -119,7 +119,7 @@ func TestServerDrop(t *testing.T) {
 	evs := r.waitDone()
 	checkSeq(t, evs, "CONNECTED ERROR DISCONNECTED")
 	checkError(t, evs[1], []error{websocket.ErrConnectionLost})
-	checkDisconnected(t, evs, 1006, "")
+	checkDisconnected(t, evs, websocket.CloseAbnormalClosure, "")
 	r.settle(evs)
 }
 
@@ -135,7 +135,7 @@ func TestMessagesBeforeDrop(t *testing.T) {
 		}
 	}
 	checkError(t, evs[21], []error{websocket.ErrConnectionLost})
-	checkDisconnected(t, evs, 1006, "")
+	checkDisconnected(t, evs, websocket.CloseAbnormalClosure, "")
 }
 
 // Messages the server sends just before its close frame are not lost.
@@ -149,7 +149,7 @@ func TestMessagesBeforeClose(t *testing.T) {
 			t.Fatalf("message %d is %v %q", i, d.Type, d.Message)
 		}
 	}
-	checkDisconnected(t, evs, 1000, "done")
+	checkDisconnected(t, evs, websocket.CloseNormalClosure, "done")
 }
 
 // Messages arrive in the order the server sent them.
@@ -168,7 +168,7 @@ func TestMessageOrder(t *testing.T) {
 		}
 	}
 	checkSeq(t, evs[len(evs)-1:], "DISCONNECTED")
-	checkDisconnected(t, evs, 1000, "done")
+	checkDisconnected(t, evs, websocket.CloseNormalClosure, "done")
 }
 
 // The CONNECTED/MESSAGE boundary: the server sends the instant the upgrade
@@ -220,7 +220,7 @@ func TestMessagesWaitForConnected(t *testing.T) {
 				}
 				return find(evs, websocket.EventDisconnected) != nil
 			})
-			checkDisconnected(t, evs, 1000, "")
+			checkDisconnected(t, evs, websocket.CloseNormalClosure, "")
 		})
 	}
 }
@@ -347,7 +347,7 @@ func TestNoCallbackInsideCalls(t *testing.T) {
 		}
 		call(func() { websocket.Send(c, []byte("bye"), nil) })
 		evs := pump("DISCONNECTED", func(evs []*websocket.Data) bool { return find(evs, websocket.EventDisconnected) != nil })
-		checkDisconnected(t, evs, 1000, "")
+		checkDisconnected(t, evs, websocket.CloseNormalClosure, "")
 		call(func() { websocket.Disconnect(c) })
 
 		// A connection that fails, and one we abort while connecting.

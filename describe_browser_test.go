@@ -25,5 +25,5 @@ func TestBrowserDialFailureText(t *testing.T) {
 	if !errors.As(evs[0].Err, &dialErr) || dialErr.Code != evs[1].Code {
 		t.Errorf("Err %v is not a *wasm.DialError with DISCONNECTED's code %d", evs[0].Err, evs[1].Code)
 	}
-	checkDisconnected(t, evs, 1006, "")
+	checkDisconnected(t, evs, websocket.CloseAbnormalClosure, "")
 }

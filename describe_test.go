@@ -16,7 +16,7 @@ func TestConnectionRefused(t *testing.T) {
 	evs := r.waitDone()
 	checkSeq(t, evs, "ERROR DISCONNECTED")
 	checkError(t, evs[0], []error{websocket.ErrDial}, addr)
-	checkDisconnected(t, evs, 1006, "")
+	checkDisconnected(t, evs, websocket.CloseAbnormalClosure, "")
 	r.settle(evs)
 }
 
@@ -27,7 +27,7 @@ func TestUpgradeRefused(t *testing.T) {
 	r.connect(wsURL("/refuse"), nil)
 	evs := r.waitDone()
 	checkSeq(t, evs, "ERROR DISCONNECTED")
-	checkDisconnected(t, evs, 1006, "")
+	checkDisconnected(t, evs, websocket.CloseAbnormalClosure, "")
 	r.settle(evs)
 	skipInBrowser(t, "browsers hide the status, headers and body of a refused upgrade")
 	checkError(t, evs[0], []error{websocket.ErrUpgradeRefused}, "status 403 Forbidden")

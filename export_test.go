@@ -143,7 +143,7 @@ func (s *StuckSocket) CloseStatus(error) (int, string, bool) {
 	if s.closed != 0 {
 		return s.closed, "", true
 	}
-	return 1006, "", false
+	return CloseAbnormalClosure, "", false
 }
 
 func (s *StuckSocket) Buffered() int64 { return -1 }

@@ -23,10 +23,10 @@ func TestServerInvalidUTF8(t *testing.T) {
 	checkSeq(t, evs, "CONNECTED ERROR DISCONNECTED")
 	if inBrowserTest {
 		checkError(t, evs[1], []error{websocket.ErrConnectionLost}, "/badtext")
-		checkDisconnected(t, evs, 1006, "")
+		checkDisconnected(t, evs, websocket.CloseAbnormalClosure, "")
 	} else {
 		checkError(t, evs[1], []error{websocket.ErrInvalidUTF8}, "UTF-8")
-		checkDisconnected(t, evs, 1007, "*")
+		checkDisconnected(t, evs, websocket.CloseInvalidFramePayloadData, "*")
 	}
 	if strings.Contains(string(evs[1].Message), "\xff") {
 		t.Errorf("the error text carries the invalid bytes: %q", evs[1].Message)
@@ -50,8 +50,8 @@ func TestServerBrokenFrames(t *testing.T) {
 		nativeErr   error
 		browserSent int
 	}{
-		{"protocol violation", "opcode", 1002, websocket.ErrProtocol, 1002},
-		{"message too big", "huge", 1009, websocket.ErrMessageTooBig, -1},
+		{"protocol violation", "opcode", websocket.CloseProtocolError, websocket.ErrProtocol, websocket.CloseProtocolError},
+		{"message too big", "huge", websocket.CloseMessageTooBig, websocket.ErrMessageTooBig, -1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			id := strings.ReplaceAll(t.Name(), "/", "-") + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)
@@ -63,7 +63,7 @@ func TestServerBrokenFrames(t *testing.T) {
 			sent := tc.code
 			if inBrowserTest {
 				checkError(t, evs[1], []error{websocket.ErrConnectionLost}, url)
-				checkDisconnected(t, evs, 1006, "")
+				checkDisconnected(t, evs, websocket.CloseAbnormalClosure, "")
 				sent = tc.browserSent
 			} else {
 				checkError(t, evs[1], []error{tc.nativeErr}, url)

@@ -44,7 +44,7 @@ func interopCases(t *testing.T, addr string) {
 			}
 		}
 		websocket.Disconnect(c)
-		if evs := r.waitDone(); evs[len(evs)-1].Code != 1000 || count(evs, websocket.EventError) > 0 {
+		if evs := r.waitDone(); evs[len(evs)-1].Code != websocket.CloseNormalClosure || count(evs, websocket.EventError) > 0 {
 			t.Fatalf("events %s", describe(evs))
 		}
 	})
@@ -70,7 +70,7 @@ func interopCases(t *testing.T, addr string) {
 			}
 			echoAll(t, r, c, 1, compressionMix())
 			websocket.Disconnect(c)
-			if evs := r.waitDone(); evs[len(evs)-1].Code != 1000 || count(evs, websocket.EventError) > 0 {
+			if evs := r.waitDone(); evs[len(evs)-1].Code != websocket.CloseNormalClosure || count(evs, websocket.EventError) > 0 {
 				t.Fatalf("events %s", describe(evs))
 			}
 		})
@@ -101,7 +101,7 @@ func interopCases(t *testing.T, addr string) {
 		r.connect(url("/echo"), &websocket.Params{Protocol: "nope"})
 		evs := r.waitDone()
 		// A browser fails such a connection itself, without saying why.
-		if kinds(evs) != "ERROR DISCONNECTED" || evs[1].Code != 1006 || !inBrowserTest && !errors.Is(evs[0].Err, websocket.ErrSubprotocol) {
+		if kinds(evs) != "ERROR DISCONNECTED" || evs[1].Code != websocket.CloseAbnormalClosure || !inBrowserTest && !errors.Is(evs[0].Err, websocket.ErrSubprotocol) {
 			t.Fatalf("events %s, want ERROR(ErrSubprotocol) DISCONNECTED(1006)", describe(evs))
 		}
 	})
@@ -122,7 +122,7 @@ func interopCases(t *testing.T, addr string) {
 			t.Fatalf("events %s, want CONNECTED MESSAGE(still here)", describe(evs))
 		}
 		websocket.Disconnect(c)
-		if evs := r.waitDone(); evs[len(evs)-1].Code != 1000 {
+		if evs := r.waitDone(); evs[len(evs)-1].Code != websocket.CloseNormalClosure {
 			t.Fatalf("events %s", describe(evs))
 		}
 	})
@@ -159,7 +159,7 @@ func interopCases(t *testing.T, addr string) {
 		r := newRecorder(t)
 		r.connect(url("/refuse"), nil)
 		evs := r.waitDone()
-		if kinds(evs) != "ERROR DISCONNECTED" || evs[1].Code != 1006 {
+		if kinds(evs) != "ERROR DISCONNECTED" || evs[1].Code != websocket.CloseAbnormalClosure {
 			t.Fatalf("events %s, want ERROR DISCONNECTED(1006)", describe(evs))
 		}
 		if inBrowserTest {

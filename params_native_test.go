@@ -26,7 +26,7 @@ func TestTimeout(t *testing.T) {
 		took := time.Since(start)
 		checkSeq(t, evs, "ERROR DISCONNECTED")
 		checkError(t, evs[0], []error{websocket.ErrTimeout}, "timed out after 300ms", u)
-		checkDisconnected(t, evs, 1006, "")
+		checkDisconnected(t, evs, websocket.CloseAbnormalClosure, "")
 		if took < 300*time.Millisecond || took > 10*time.Second {
 			t.Errorf("%s: the timeout of 300ms fired after %v", u, took)
 		}

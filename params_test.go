@@ -34,7 +34,7 @@ func TestSubprotocolNotChosen(t *testing.T) {
 	} else {
 		checkError(t, evs[0], []error{websocket.ErrSubprotocol}, "chat")
 	}
-	checkDisconnected(t, evs, 1006, "")
+	checkDisconnected(t, evs, websocket.CloseAbnormalClosure, "")
 	r.settle(evs)
 }
 
@@ -97,7 +97,7 @@ func TestMaxMessageSize(t *testing.T) {
 		t.Errorf("message of %d bytes", len(evs[1].Message))
 	}
 	checkError(t, evs[2], []error{websocket.ErrMessageTooBig}, "MaxMessageSize")
-	checkDisconnected(t, evs, 1009, "*")
+	checkDisconnected(t, evs, websocket.CloseMessageTooBig, "*")
 	r.settle(evs)
 
 	// No limit: a message past the default would pass; 2 MiB shows the

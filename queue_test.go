@@ -62,7 +62,7 @@ func TestQueueDispatch(t *testing.T) {
 			t.Errorf("message %d is %q", i, d.Message)
 		}
 	}
-	checkDisconnected(t, evs, 1000, "done")
+	checkDisconnected(t, evs, websocket.CloseNormalClosure, "done")
 	// Nothing is left, and an empty Dispatch returns at once.
 	start := time.Now()
 	if n := q.Dispatch(); n != 0 {
@@ -138,7 +138,7 @@ func TestQueueConcurrentDispatch(t *testing.T) {
 				t.Fatalf("message %d is %q", i, d.Message)
 			}
 		}
-		checkDisconnected(t, evs, 1000, "done")
+		checkDisconnected(t, evs, websocket.CloseNormalClosure, "done")
 	}
 	close(stop)
 	wg.Wait()
@@ -189,7 +189,7 @@ func TestQueueCallbacksSendAndDisconnect(t *testing.T) {
 	}
 	evs := r.waitDone()
 	checkSeq(t, evs, "CONNECTED MESSAGE MESSAGE MESSAGE MESSAGE MESSAGE MESSAGE MESSAGE MESSAGE MESSAGE MESSAGE DISCONNECTED")
-	checkDisconnected(t, evs, 1000, "")
+	checkDisconnected(t, evs, websocket.CloseNormalClosure, "")
 }
 
 // Without a Queue, callbacks never overlap even when they are slow and
@@ -287,7 +287,7 @@ func TestQueueBackpressure(t *testing.T) {
 		}
 	}
 	checkSeq(t, evs[:1], "CONNECTED")
-	checkDisconnected(t, evs, 1000, "")
+	checkDisconnected(t, evs, websocket.CloseNormalClosure, "")
 }
 
 // A nil Queue holds nothing; the zero Queue is ready to use, and Ready

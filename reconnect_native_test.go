@@ -153,5 +153,5 @@ func TestReconnectAfterKeepAlive(t *testing.T) {
 	websocket.Disconnect(c)
 	evs := r.waitDone()
 	checkGrammar(t, evs, false)
-	checkDisconnected(t, evs, 1000, "")
+	checkDisconnected(t, evs, websocket.CloseNormalClosure, "")
 }

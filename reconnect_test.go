@@ -142,7 +142,7 @@ func TestReconnectAfterRestart(t *testing.T) {
 				}
 				lost := find(evs, websocket.EventError)
 				checkError(t, lost, []error{websocket.ErrConnectionLost}, addr)
-				checkDisconnected(t, evs, 1000, "")
+				checkDisconnected(t, evs, websocket.CloseNormalClosure, "")
 			})
 		}
 	}
@@ -170,13 +170,13 @@ func TestReconnectCloseCodes(t *testing.T) {
 			checkSeq(t, evs, "CONNECTED ERROR CONNECTED MESSAGE DISCONNECTED")
 			want := code
 			if code == "none" {
-				want = "1005"
+				want = itoa(websocket.CloseNoStatusReceived)
 			}
 			checkError(t, evs[1], []error{websocket.ErrConnectionLost}, "code "+want)
-			checkDisconnected(t, evs, 1000, "")
+			checkDisconnected(t, evs, websocket.CloseNormalClosure, "")
 		})
 	}
-	for _, code := range []int{1000, 1008, 3000, 4001, 4999} {
+	for _, code := range []int{websocket.CloseNormalClosure, websocket.ClosePolicyViolation, 3000, 4001, 4999} {
 		t.Run("final "+itoa(code), func(t *testing.T) {
 			r := newRecorder(t)
 			r.connect(wsURL("/close?code="+itoa(code)+"&reason=bye"), &websocket.Params{Reconnect: fast})
@@ -208,7 +208,7 @@ func TestReconnectMaxAttempts(t *testing.T) {
 	if evs[4].RetryIn != 0 {
 		t.Errorf("last ERROR: RetryIn %v, want 0", evs[4].RetryIn)
 	}
-	checkDisconnected(t, evs, 1006, "")
+	checkDisconnected(t, evs, websocket.CloseAbnormalClosure, "")
 	r.settle(evs)
 }
 
@@ -233,7 +233,7 @@ func TestReconnectDisconnectDuringWait(t *testing.T) {
 	}
 	checkGrammar(t, evs, true)
 	checkSeq(t, evs, "ERROR DISCONNECTED")
-	checkDisconnected(t, evs, 1000, "")
+	checkDisconnected(t, evs, websocket.CloseNormalClosure, "")
 	r.settle(evs)
 }
 

@@ -81,7 +81,7 @@ func TestBrowserCallbackSendsAndDisconnects(t *testing.T) {
 					t.Errorf("message %d is %q, want %q", i, evs[1+i].Message, m)
 				}
 			}
-			checkDisconnected(t, evs, 1000, "")
+			checkDisconnected(t, evs, websocket.CloseNormalClosure, "")
 			if !errors.Is(inCallbackErr, websocket.ErrClosed) {
 				t.Errorf("Send after Disconnect in the callback: %v, want ErrClosed", inCallbackErr)
 			}
@@ -133,7 +133,7 @@ func TestBrowserSendBoundedByBufferedAmount(t *testing.T) {
 	t.Logf("%d bytes accepted before the socket stuck; bufferedAmount %d", sent, websocket.BrowserBuffered(c))
 	websocket.Disconnect(c)
 	evs := r.waitDone()
-	checkDisconnected(t, evs, 1000, "*")
+	checkDisconnected(t, evs, websocket.CloseNormalClosure, "*")
 	if find(evs, websocket.EventError) != nil {
 		t.Errorf("ERROR after our own Disconnect: %s", describe(evs))
 	}
