@@ -32,6 +32,9 @@ type Options struct {
 	// Compression offers permessage-deflate (RFC 7692): the server's
 	// messages with context takeover, ours without (see deflateOffer).
 	Compression bool
+	// SendLimit bounds what waits to be written: payload bytes plus
+	// wire.MsgOverhead per message. 0: no bound.
+	SendLimit int64
 }
 
 // Handshake is what the server answered to the upgrade request. Status is 0
@@ -121,9 +124,9 @@ func Dial(ctx context.Context, o Options) (*Conn, Handshake, error) {
 	if err != nil {
 		switch {
 		case hs.Status == http.StatusSwitchingProtocols:
-			err = handshakeError{err}
+			err = &HandshakeError{err}
 		case secure && hs.Status == 0 && tcpUp.Load() && !tlsUp.Load() && ctx.Err() == nil:
-			err = tlsError{err}
+			err = &TLSError{err}
 		}
 		return nil, hs, err
 	}
@@ -136,31 +139,27 @@ func Dial(ctx context.Context, o Options) (*Conn, Handshake, error) {
 		ut.body.arm()
 	}
 	ws.SetReadLimit(o.MaxMessageSize)
-	c := newConn(ws)
-	c.body = ut.body
+	c := &Conn{ws: ws, body: ut.body}
+	c.send.limit = o.SendLimit
 	if o.KeepAlive > 0 {
 		c.startKeepAlive(o.KeepAlive, o.PongTimeout)
 	}
 	return c, hs, nil
 }
 
-// handshakeError: the server answered 101 but broke the handshake (a bad
-// Sec-WebSocket-Accept, a subprotocol we did not offer, ...).
-type handshakeError struct{ err error }
+// HandshakeError is a Dial failure after the server answered 101: it
+// broke the handshake (a bad Sec-WebSocket-Accept, a subprotocol we did
+// not offer, ...).
+type HandshakeError struct{ Err error }
 
-func (e handshakeError) Error() string { return e.err.Error() }
-func (e handshakeError) Unwrap() error { return e.err }
+func (e *HandshakeError) Error() string { return e.Err.Error() }
+func (e *HandshakeError) Unwrap() error { return e.Err }
 
-// ProtocolError tells the root package that the server broke the protocol.
-func (e handshakeError) ProtocolError() bool { return true }
+// TLSError is a Dial failure after the TCP connection was made and before
+// the TLS handshake verified the server (an untrusted or mismatched
+// certificate, a server that does not speak TLS, a failed negotiation),
+// whatever crypto/tls or net/http called it.
+type TLSError struct{ Err error }
 
-// tlsError: the TCP connection was made but the TLS handshake did not
-// verify the server (an untrusted or mismatched certificate, a server that
-// does not speak TLS, a failed negotiation).
-type tlsError struct{ err error }
-
-func (e tlsError) Error() string { return e.err.Error() }
-func (e tlsError) Unwrap() error { return e.err }
-
-// TLSFailure tells the root package that the TLS handshake failed.
-func (e tlsError) TLSFailure() bool { return true }
+func (e *TLSError) Error() string { return e.Err.Error() }
+func (e *TLSError) Unwrap() error { return e.Err }
