@@ -84,7 +84,7 @@ func (c *Conn) writeWait(typ int, p []byte) error {
 // so that the 4 KiB pieces coder/websocket flushes it in go out as a few
 // large writes.
 func (c *Conn) writeNow(typ int, p []byte) error {
-	big := len(p) > 16<<10
+	big := len(p) > corkBig
 	if big {
 		c.cork()
 	}
@@ -131,6 +131,11 @@ func (c *Conn) closeNow(code int, reason string) error {
 	}
 	return c.ws.Close(websocket.StatusCode(code), reason)
 }
+
+// corkBig: a message longer than this is written corked. Below it
+// coder/websocket's 4 KiB write buffer flushes it in a handful of writes at
+// most, and a cork costs two extra lock round trips.
+const corkBig = 16 << 10
 
 // failWait bounds the wait for the answer to a close frame that fails the
 // connection (a code other than 1000): a server that broke the protocol

@@ -37,12 +37,21 @@ type Options struct {
 	SendLimit int64
 }
 
+// compressMin: our messages shorter than this are sent uncompressed.
+// Compressed on their own (no context kept), smaller ones hardly shrink
+// and still cost a compressor each.
+const compressMin = 512
+
+// refusedBodyMax: how much of a refused upgrade's body Handshake keeps,
+// enough for a server's error message.
+const refusedBodyMax = 1024
+
 // Handshake is what the server answered to the upgrade request. Status is 0
 // when no answer came.
 type Handshake struct {
 	Status   int
 	Header   http.Header
-	Body     []byte // at most the first 1 KiB, on a refused upgrade
+	Body     []byte // at most the first refusedBodyMax bytes, on a refused upgrade
 	Protocol string
 }
 
@@ -55,10 +64,9 @@ func Dial(ctx context.Context, o Options) (*Conn, Handshake, error) {
 		Subprotocols: o.Subprotocols,
 	}
 	if o.Compression {
-		// The offer itself is deflateOffer (check.go). Smaller messages,
-		// compressed on their own, hardly shrink.
+		// The offer itself is deflateOffer (check.go).
 		opts.CompressionMode = websocket.CompressionContextTakeover
-		opts.CompressionThreshold = 512
+		opts.CompressionThreshold = compressMin
 	}
 	// A transport of our own, whose idle connections we close: with the
 	// shared http.DefaultTransport, the connection of a refused upgrade
@@ -117,7 +125,7 @@ func Dial(ctx context.Context, o Options) (*Conn, Handshake, error) {
 		hs.Header = resp.Header
 		hs.Protocol = resp.Header.Get("Sec-WebSocket-Protocol")
 		if err != nil && resp.Body != nil {
-			hs.Body, _ = io.ReadAll(io.LimitReader(resp.Body, 1024))
+			hs.Body, _ = io.ReadAll(io.LimitReader(resp.Body, refusedBodyMax))
 			resp.Body.Close()
 		}
 	}

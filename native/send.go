@@ -29,6 +29,12 @@ type outMsg struct {
 	p   []byte
 }
 
+// keepBatch: Release keeps its emptied slice for the next callback when it
+// holds at most this many messages (a reply or two is the common case), so
+// a request/response exchange allocates no slice; a bigger one is dropped,
+// so a burst does not pin its memory.
+const keepBatch = 4
+
 func (m outMsg) cost() int64 { return int64(len(m.p)) + wire.MsgOverhead }
 
 // sendQueue is the outgoing half of a Conn.
@@ -163,9 +169,9 @@ func (c *Conn) Release() {
 	}
 	s.mu.Lock()
 	s.writing = false
-	if cap(batch) <= 4 && s.out == nil {
+	if cap(batch) <= keepBatch && s.out == nil {
 		clear(batch)
-		s.out = batch[:0] // small: keep it for the next callback's messages
+		s.out = batch[:0] // keep it for the next callback's messages
 	}
 	if len(s.out) > 0 || s.close != nil {
 		c.startWriter() // written by others while this goroutine wrote

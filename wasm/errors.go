@@ -68,8 +68,8 @@ func checkClose(code int, reason string) error {
 	if !utf8.ValidString(reason) {
 		return errors.New("close reason is not valid UTF-8")
 	}
-	if len(reason) > 123 {
-		return fmt.Errorf("close reason is %d bytes long: at most 123 are allowed", len(reason))
+	if len(reason) > wire.MaxCloseReason {
+		return fmt.Errorf("close reason is %d bytes long: at most %d are allowed", len(reason), wire.MaxCloseReason)
 	}
 	return nil
 }

@@ -31,6 +31,10 @@ const (
 	CloseTLSHandshake            = 1015
 )
 
+// MaxCloseReason is the longest close reason in bytes: a control frame's
+// payload is at most 125 bytes, two of which are the code.
+const MaxCloseReason = 123
+
 // The range of close codes that belong to libraries and applications
 // (3000-3999 registered, 4000-4999 private); with 1000, the only codes a
 // browser lets a page send.
