@@ -74,12 +74,12 @@ func binFrame(fin bool, p string) wireFrame {
 func pingFrame(p string) wireFrame { return wireFrame{fin: true, op: 0x9, payload: []byte(p)} }
 func pongFrame(p string) wireFrame { return wireFrame{fin: true, op: 0xa, payload: []byte(p)} }
 
-func closeFrame(code uint16, reason string) wireFrame {
+func closingFrame(code uint16, reason string) wireFrame {
 	return wireFrame{fin: true, op: 0x8, payload: append(binary.BigEndian.AppendUint16(nil, code), reason...)}
 }
 
-// stream concatenates frames and returns the offset at which each starts.
-func stream(frames ...wireFrame) ([]byte, []int) {
+// joinFrames concatenates frames and returns the offset at which each starts.
+func joinFrames(frames ...wireFrame) ([]byte, []int) {
 	var s []byte
 	var at []int
 	for _, f := range frames {
@@ -347,14 +347,14 @@ func scanCases() []struct {
 		}},
 		{name: "binary is not checked", frames: []wireFrame{binFrame(false, "\xc0"), pingFrame(""), contFrame(true, "\xe2")}},
 		{name: "compressed text is not checked here", frames: []wireFrame{{fin: true, rsv1: true, op: 0x1, payload: []byte("\xff\x00")}}},
-		{name: "valid close", frames: []wireFrame{textFrame(true, "x"), closeFrame(wire.CloseNormalClosure, "bye é")}},
-		{name: "close without a reason", frames: []wireFrame{closeFrame(wire.CloseGoingAway, "")}},
+		{name: "valid close", frames: []wireFrame{textFrame(true, "x"), closingFrame(wire.CloseNormalClosure, "bye é")}},
+		{name: "close without a reason", frames: []wireFrame{closingFrame(wire.CloseGoingAway, "")}},
 		{name: "close payload of one byte is for coder/websocket", frames: []wireFrame{{fin: true, op: 0x8, payload: []byte{0xff}}}},
 		{name: "close over 125 bytes is for coder/websocket", frames: []wireFrame{
 			{fin: true, op: 0x8, payload: append(binary.BigEndian.AppendUint16(nil, wire.CloseNormalClosure), bytes.Repeat([]byte{0xff}, 200)...)}}},
 		{name: "binary frame inside a text message is for coder/websocket", frames: []wireFrame{
 			textFrame(false, "a"), binFrame(true, "x"), contFrame(true, "\xff")}},
-		{name: "two close frames, each checked alone", frames: []wireFrame{closeFrame(wire.CloseNormalClosure, "é"), closeFrame(wire.CloseNormalClosure, "x")}},
+		{name: "two close frames, each checked alone", frames: []wireFrame{closingFrame(wire.CloseNormalClosure, "é"), closingFrame(wire.CloseNormalClosure, "x")}},
 		{name: "continuation of nothing is for coder/websocket", frames: []wireFrame{textFrame(true, "ok"), contFrame(true, "\xff")}},
 		{name: "declared length past the stream", frames: []wireFrame{{fin: true, op: 0x2, payload: []byte("\x80\x80"), declared: 1 << 62}}},
 
@@ -379,11 +379,11 @@ func scanCases() []struct {
 			want: errMaskedFrame, at: header(1)},
 		{name: "masked first frame", frames: []wireFrame{{fin: true, op: 0x1, masked: true, payload: []byte("hi")}},
 			want: errMaskedFrame, at: header(0)},
-		{name: "close reason not UTF-8", frames: []wireFrame{textFrame(true, "x"), closeFrame(wire.CloseNormalClosure, "bye\xff")},
+		{name: "close reason not UTF-8", frames: []wireFrame{textFrame(true, "x"), closingFrame(wire.CloseNormalClosure, "bye\xff")},
 			want: errCloseReason, at: at(1, -1)},
-		{name: "close reason of one bad byte", frames: []wireFrame{closeFrame(wire.CloseNormalClosure, "\xff")},
+		{name: "close reason of one bad byte", frames: []wireFrame{closingFrame(wire.CloseNormalClosure, "\xff")},
 			want: errCloseReason, at: at(0, -1)},
-		{name: "close reason cut in a code point", frames: []wireFrame{closeFrame(wire.CloseNormalClosure, "é\xc3")},
+		{name: "close reason cut in a code point", frames: []wireFrame{closingFrame(wire.CloseNormalClosure, "é\xc3")},
 			want: errCloseReason, at: at(0, -1)},
 	}
 }
@@ -395,7 +395,7 @@ func TestCheckedConnScan(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	for _, tc := range scanCases() {
 		t.Run(tc.name, func(t *testing.T) {
-			s, starts := stream(tc.frames...)
+			s, starts := joinFrames(tc.frames...)
 			want, at := expectFault(s)
 			if want != tc.want || tc.want != nil && at != tc.at(starts, tc.frames) {
 				wantAt := -1
@@ -434,7 +434,7 @@ func TestCheckedConnUnarmed(t *testing.T) {
 // test) are the streams of TestCheckedConnScan, each in a few cuts.
 func FuzzCheckedConn(f *testing.F) {
 	for _, tc := range scanCases() {
-		s, _ := stream(tc.frames...)
+		s, _ := joinFrames(tc.frames...)
 		if len(s) > 4096 {
 			continue // the long ones make slow seeds; TestCheckedConnScan has them
 		}

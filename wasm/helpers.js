@@ -1,4 +1,4 @@
-// Two small JavaScript helpers of the browser transport (wasm/conn.go),
+// Two small JavaScript helpers of the browser transport (wasm/helpers.go),
 // which save calls across the Go–JavaScript boundary: each call costs, and
 // every property or method name passed from Go is a string to convert.
 //

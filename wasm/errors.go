@@ -1,0 +1,92 @@
+//go:build js && wasm
+
+package wasm
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"syscall/js"
+	"unicode/utf8"
+
+	"github.com/hybridws/websocket/internal/wire"
+)
+
+// CloseError ends Read once the connection has closed: the close event's
+// code, reason and wasClean.
+type CloseError struct {
+	Code   int
+	Reason string
+	Clean  bool
+}
+
+func (e *CloseError) Error() string {
+	s := "connection closed with code " + strconv.Itoa(e.Code)
+	if e.Reason != "" {
+		s += " (" + strconv.Quote(e.Reason) + ")"
+	}
+	switch {
+	case e.Code == wire.CloseAbnormalClosure:
+		s += ": no close frame came, or the browser failed the connection itself (it gives no reason)"
+	case !e.Clean:
+		s += ", not cleanly"
+	}
+	return s
+}
+
+// DialError is a connection the browser failed before it opened. Browsers
+// say nothing about why (refused, DNS, TLS, refused upgrade, origin or
+// subprotocol mismatch all look alike to a page); Code is the close
+// event's code, usually 1006.
+type DialError struct {
+	URL       string
+	Protocols []string // the subprotocols requested
+	Code      int
+	Reason    string
+	Detail    string // an exception the WebSocket constructor threw, if any
+}
+
+func (e *DialError) Error() string {
+	if e.Detail != "" {
+		return "the browser refused to open a WebSocket to " + e.URL + ": " + e.Detail
+	}
+	s := "the browser refused or failed the connection to " + e.URL +
+		" and gives no reason (close code " + strconv.Itoa(e.Code) + "; the browser console may say more)"
+	if len(e.Protocols) > 0 {
+		s += "; it also fails this way when the server chooses none of the requested subprotocols " + fmt.Sprintf("%q", e.Protocols)
+	}
+	return s
+}
+
+// checkClose reports whether a browser accepts code and reason in
+// WebSocket.close: code 1000 or 3000-4999, a UTF-8 reason of at most 123
+// bytes.
+func checkClose(code int, reason string) error {
+	if code != wire.CloseNormalClosure && (code < wire.CloseAppMin || code > wire.CloseAppMax) {
+		return fmt.Errorf("close code %d is not allowed in a browser: use 1000 or 3000-4999", code)
+	}
+	if !utf8.ValidString(reason) {
+		return errors.New("close reason is not valid UTF-8")
+	}
+	if len(reason) > wire.MaxCloseReason {
+		return fmt.Errorf("close reason is %d bytes long: at most %d are allowed", len(reason), wire.MaxCloseReason)
+	}
+	return nil
+}
+
+// catch turns a JS exception thrown by a call into *err.
+func catch(err *error) {
+	if r := recover(); r != nil {
+		*err = errors.New("the browser threw: " + jsText(r))
+	}
+}
+
+func jsText(r any) string {
+	switch v := r.(type) {
+	case js.Error:
+		return v.Error()
+	case error:
+		return v.Error()
+	}
+	return fmt.Sprint(r)
+}

@@ -1,0 +1,69 @@
+//go:build js && wasm
+
+package wasm
+
+import (
+	"syscall/js"
+)
+
+type message struct {
+	typ int
+	p   []byte
+}
+
+// handleData installs the onmessage handler through wrap: Go gets a
+// string and -1, or a Uint8Array and its length.
+func (c *Conn) handleData(wrap js.Value) {
+	f := js.FuncOf(func(this js.Value, args []js.Value) any {
+		var m message
+		if n := args[1].Int(); n < 0 {
+			m = message{1, []byte(args[0].String())}
+		} else {
+			m = message{2, make([]byte, n)}
+			js.CopyBytesToGo(m.p, args[0])
+		}
+		c.mu.Lock()
+		c.msgs = append(c.msgs, m)
+		c.mu.Unlock()
+		c.wake()
+		return nil
+	})
+	liveFuncs.Add(1)
+	c.funcs = append(c.funcs, f)
+	c.ws.Set("onmessage", wrap.Invoke(f))
+}
+
+// decode copies a message event's data into Go: a string is a text
+// message, an ArrayBuffer a binary one.
+func decode(data js.Value) message {
+	if data.Type() == js.TypeString {
+		return message{1, []byte(data.String())}
+	}
+	arr := uint8Array.New(data)
+	p := make([]byte, arr.Length())
+	js.CopyBytesToGo(p, arr)
+	return message{2, p}
+}
+
+// Read waits for the next message and returns its opcode (1 text, 2
+// binary) and payload. Every message received before the close event comes
+// first; then Read returns a *CloseError, every time.
+func (c *Conn) Read() (int, []byte, error) {
+	for {
+		c.mu.Lock()
+		if len(c.msgs) > 0 {
+			m := c.msgs[0]
+			c.msgs[0] = message{}
+			c.msgs = c.msgs[1:]
+			c.mu.Unlock()
+			return m.typ, m.p, nil
+		}
+		closed, err := c.closed, &CloseError{c.code, c.reason, c.clean}
+		c.mu.Unlock()
+		if closed {
+			c.release()
+			return 0, nil, err
+		}
+		<-c.notify
+	}
+}
