@@ -119,8 +119,8 @@ func utf8Fault(b []byte) (bad int, incomplete bool) {
 
 // expectFault reads the whole stream s and returns the first fault
 // checkedConn must find in it (nil if none) and the offset of the byte at
-// which it must find it: a masked frame at its header's first byte, bad
-// UTF-8 at the byte that breaks it, a text message ending inside a code
+// which it must find it: a masked frame, or a 64-bit length with its top
+// bit set, at its header's first byte, bad UTF-8 at the byte that breaks it, a text message ending inside a code
 // point or a close reason that is not UTF-8 at the frame's last byte.
 func expectFault(s []byte) (error, int) {
 	var text bool  // in an uncompressed text message
@@ -144,6 +144,9 @@ func expectFault(s []byte) (error, int) {
 		case 4:
 			n = uint64(binary.BigEndian.Uint16(s[i+2:]))
 		case 10:
+			if s[i+2]&0x80 != 0 {
+				return errFrameLength, i
+			}
 			n = binary.BigEndian.Uint64(s[i+2:])
 		}
 		i += hl
@@ -257,10 +260,20 @@ func scanChunks(s []byte, chunks [][]byte, eofLast bool) (error, string) {
 	if !errors.Is(err, want) {
 		return err, fmt.Sprintf("got %v after %d bytes, want %q at byte %d", err, len(out), want, at)
 	}
-	// A masked frame's header is cut where it is found: if its first byte
-	// came in an earlier read, that byte has gone through already.
-	if want == errMaskedFrame && ends[at+1] {
-		at++
+	// A faulty header is cut where it is found (at its second byte if
+	// masked, at its last if its length is too big): the bytes of it that
+	// came in earlier reads have gone through already.
+	if want == errMaskedFrame || want == errFrameLength {
+		found := at + 1
+		if want == errFrameLength {
+			found = at + 9
+		}
+		for e := found; e > at; e-- {
+			if ends[e] {
+				at = e
+				break
+			}
+		}
 	}
 	if !bytes.Equal(out, s[:at]) {
 		return err, fmt.Sprintf("%v: %d bytes passed (equal to the stream's: %v), want the %d before the fault",
@@ -377,6 +390,10 @@ func scanCases() []struct {
 			want: errMaskedFrame, at: header(1)},
 		{name: "masked ping inside a message", frames: []wireFrame{textFrame(false, "a"), {fin: true, op: 0x9, masked: true}, contFrame(true, "b")},
 			want: errMaskedFrame, at: header(1)},
+		{name: "64-bit length with its top bit set", frames: []wireFrame{textFrame(true, "fine"), {fin: true, op: 0x2, declared: 1 << 63}},
+			want: errFrameLength, at: header(1)},
+		{name: "64-bit length with its top bit set, first frame", frames: []wireFrame{{fin: true, op: 0x2, payload: []byte("x"), declared: 0x8000000000000001}},
+			want: errFrameLength, at: header(0)},
 		{name: "masked first frame", frames: []wireFrame{{fin: true, op: 0x1, masked: true, payload: []byte("hi")}},
 			want: errMaskedFrame, at: header(0)},
 		{name: "close reason not UTF-8", frames: []wireFrame{textFrame(true, "x"), closingFrame(wire.CloseNormalClosure, "bye\xff")},
