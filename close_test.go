@@ -1,7 +1,6 @@
 package websocket_test
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -202,29 +201,6 @@ func TestDisconnectFlushesQueue(t *testing.T) {
 			t.Fatalf("message %d is %.20q", i, m)
 		}
 	}
-}
-
-// record is what the test server's /record endpoint received.
-type record struct {
-	Messages []string `json:"messages"`
-	Code     int      `json:"code"`
-}
-
-// fetchRecord asks /recorded what /record?id=id received.
-func fetchRecord(t testing.TB, id string) record {
-	t.Helper()
-	r := newRecorder(t)
-	r.connect(wsURL("/recorded?id="+id), nil)
-	evs := r.waitDone()
-	ms := messages(evs)
-	if len(ms) != 1 {
-		t.Fatalf("/recorded: events %s", describe(evs))
-	}
-	var rec record
-	if err := json.Unmarshal(ms[0].Message, &rec); err != nil {
-		t.Fatalf("/recorded sent %q: %v", ms[0].Message, err)
-	}
-	return rec
 }
 
 // Send and Disconnect from inside every kind of callback, ERROR and

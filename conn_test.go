@@ -2,8 +2,6 @@ package websocket_test
 
 import (
 	"bytes"
-	"runtime"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -292,14 +290,6 @@ func TestDataNotReused(t *testing.T) {
 			t.Fatalf("Data %d was changed after its callback: %v %.20q", i, d.Type, d.Message)
 		}
 	}
-}
-
-// goid returns the current goroutine's id.
-func goid() int64 {
-	var buf [64]byte
-	s := strings.TrimPrefix(string(buf[:runtime.Stack(buf[:], false)]), "goroutine ")
-	id, _ := strconv.ParseInt(s[:strings.IndexByte(s, ' ')], 10, 64)
-	return id
 }
 
 // No callback runs inside Connect, Send or Disconnect: never on the

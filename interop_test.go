@@ -175,20 +175,3 @@ func interopCases(t *testing.T, addr string) {
 		}
 	})
 }
-
-// waitPongs waits until the server has answered n keepalive pings of c,
-// and fails if any event comes meanwhile.
-func waitPongs(t testing.TB, r *recorder, c *websocket.Connection, n int64) {
-	t.Helper()
-	before := len(r.waitFor("", func([]*websocket.Data) bool { return true }))
-	deadline := time.Now().Add(20 * time.Second)
-	for got := websocket.KeepAlivePongs(c); got < n; got = websocket.KeepAlivePongs(c) {
-		if evs := r.waitFor("", func([]*websocket.Data) bool { return true }); len(evs) != before {
-			t.Fatalf("after %d answered pings: events %s", got, describe(evs))
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d of %d keepalive pings answered after 20s", got, n)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
