@@ -64,15 +64,16 @@ func (f wireFrame) bytes() []byte {
 	return append(b, f.payload...)
 }
 
-func textFrame(fin bool, p string) wireFrame {
-	return wireFrame{fin: fin, op: wire.OpText, payload: []byte(p)}
+// frame returns a frame with payload p, final if fin.
+func frame(fin bool, op byte, p string) wireFrame {
+	return wireFrame{fin: fin, op: op, payload: []byte(p)}
 }
-func contFrame(fin bool, p string) wireFrame { return wireFrame{fin: fin, op: 0x0, payload: []byte(p)} }
-func binFrame(fin bool, p string) wireFrame {
-	return wireFrame{fin: fin, op: wire.OpBinary, payload: []byte(p)}
-}
-func pingFrame(p string) wireFrame { return wireFrame{fin: true, op: 0x9, payload: []byte(p)} }
-func pongFrame(p string) wireFrame { return wireFrame{fin: true, op: 0xa, payload: []byte(p)} }
+
+func textFrame(fin bool, p string) wireFrame { return frame(fin, wire.OpText, p) }
+func contFrame(fin bool, p string) wireFrame { return frame(fin, 0x0, p) }
+func binFrame(fin bool, p string) wireFrame  { return frame(fin, wire.OpBinary, p) }
+func pingFrame(p string) wireFrame           { return frame(true, 0x9, p) }
+func pongFrame(p string) wireFrame           { return frame(true, 0xa, p) }
 
 func closingFrame(code uint16, reason string) wireFrame {
 	return wireFrame{fin: true, op: 0x8, payload: append(binary.BigEndian.AppendUint16(nil, code), reason...)}
@@ -120,15 +121,16 @@ func utf8Fault(b []byte) (bad int, incomplete bool) {
 // expectFault reads the whole stream s and returns the first fault
 // checkedConn must find in it (nil if none) and the offset of the byte at
 // which it must find it: a masked frame, or a 64-bit length with its top
-// bit set, at its header's first byte, bad UTF-8 at the byte that breaks it, a text message ending inside a code
-// point or a close reason that is not UTF-8 at the frame's last byte.
-func expectFault(s []byte) (error, int) {
+// bit set, at its header's first byte; bad UTF-8 at the byte that breaks
+// it; a text message ending inside a code point, or a close reason that is
+// not UTF-8, at the frame's last byte.
+func expectFault(s []byte) (at int, fault error) {
 	var text bool  // in an uncompressed text message
 	var msg []byte // that message's bytes so far
 	for i := 0; i+2 <= len(s); {
 		b0, b1 := s[i], s[i+1]
 		if b1&0x80 != 0 {
-			return errMaskedFrame, i
+			return i, errMaskedFrame
 		}
 		n, hl := uint64(b1&0x7f), 2
 		switch n {
@@ -138,14 +140,14 @@ func expectFault(s []byte) (error, int) {
 			hl = 10
 		}
 		if len(s)-i < hl {
-			return nil, 0
+			return 0, nil
 		}
 		switch hl {
 		case 4:
 			n = uint64(binary.BigEndian.Uint16(s[i+2:]))
 		case 10:
 			if s[i+2]&0x80 != 0 {
-				return errFrameLength, i
+				return i, errFrameLength
 			}
 			n = binary.BigEndian.Uint64(s[i+2:])
 		}
@@ -167,25 +169,25 @@ func expectFault(s []byte) (error, int) {
 			before := len(msg)
 			msg = append(msg, payload...)
 			if bad, _ := utf8Fault(msg); bad >= 0 {
-				return errInvalidUTF8, i + bad - before
+				return i + bad - before, errInvalidUTF8
 			}
 		}
 		if !whole {
-			return nil, 0
+			return 0, nil
 		}
 		last := i + int(n) - 1 // the frame's last byte (the header's if it has no payload)
 		switch {
 		case op == 0x8 && n > 2 && n <= 125 && !utf8.Valid(payload[2:]):
-			return errCloseReason, last
+			return last, errCloseReason
 		case text && fin && (op == 0x0 || op == 0x1):
 			text = false
 			if _, incomplete := utf8Fault(msg); incomplete {
-				return errInvalidUTF8, last
+				return last, errInvalidUTF8
 			}
 		}
 		i += int(n)
 	}
-	return nil, 0
+	return 0, nil
 }
 
 // chunkConn serves chunks, one per Read (less if p is shorter), then io.EOF;
@@ -230,8 +232,8 @@ func split(s []byte, sizes []int) [][]byte {
 // scanChunks reads chunks through an armed checkedConn as coder/websocket
 // would, and checks what comes out against expectFault: the same error,
 // exactly the bytes before the faulty one, nothing more after it. It
-// returns the error, and a description of the mismatch if there is one.
-func scanChunks(s []byte, chunks [][]byte, eofLast bool) (error, string) {
+// returns what does not match ("" if all does).
+func scanChunks(s []byte, chunks [][]byte, eofLast bool) string {
 	c := &checkedConn{rwc: &chunkConn{chunks: append([][]byte(nil), chunks...), eofLast: eofLast}}
 	c.arm()
 	var out []byte
@@ -242,7 +244,7 @@ func scanChunks(s []byte, chunks [][]byte, eofLast bool) (error, string) {
 		var n int
 		n, err = c.Read(buf)
 		if n < 0 || int64(len(out)+n) > c.got.Load() {
-			return err, fmt.Sprintf("Read returned %d bytes, more than it read", n)
+			return fmt.Sprintf("Read returned %d bytes, more than it read", n)
 		}
 		out = append(out, buf[:n]...)
 		ends[int(c.got.Load())] = true
@@ -250,15 +252,15 @@ func scanChunks(s []byte, chunks [][]byte, eofLast bool) (error, string) {
 			break
 		}
 	}
-	want, at := expectFault(s)
+	at, want := expectFault(s)
 	if want == nil {
 		if err != io.EOF || !bytes.Equal(out, s) {
-			return err, fmt.Sprintf("got %v after %d of %d bytes, want all of them and io.EOF", err, len(out), len(s))
+			return fmt.Sprintf("got %v after %d of %d bytes, want all of them and io.EOF", err, len(out), len(s))
 		}
-		return err, ""
+		return ""
 	}
 	if !errors.Is(err, want) {
-		return err, fmt.Sprintf("got %v after %d bytes, want %q at byte %d", err, len(out), want, at)
+		return fmt.Sprintf("got %v after %d bytes, want %q at byte %d", err, len(out), want, at)
 	}
 	// A faulty header is cut where it is found (at its second byte if
 	// masked, at its last if its length is too big): the bytes of it that
@@ -276,13 +278,13 @@ func scanChunks(s []byte, chunks [][]byte, eofLast bool) (error, string) {
 		}
 	}
 	if !bytes.Equal(out, s[:at]) {
-		return err, fmt.Sprintf("%v: %d bytes passed (equal to the stream's: %v), want the %d before the fault",
+		return fmt.Sprintf("%v: %d bytes passed (equal to the stream's: %v), want the %d before the fault",
 			err, len(out), bytes.Equal(out, s[:min(len(out), len(s))]), at)
 	}
 	if n, again := c.Read(buf); n != 0 || again != err {
-		return err, fmt.Sprintf("Read after the fault: %d, %v; want 0, %v", n, again, err)
+		return fmt.Sprintf("Read after the fault: %d, %v; want 0, %v", n, again, err)
 	}
-	return err, ""
+	return ""
 }
 
 // splitsOf returns the ways a stream is cut in tests: whole, byte by byte,
@@ -413,7 +415,7 @@ func TestCheckedConnScan(t *testing.T) {
 	for _, tc := range scanCases() {
 		t.Run(tc.name, func(t *testing.T) {
 			s, starts := joinFrames(tc.frames...)
-			want, at := expectFault(s)
+			at, want := expectFault(s)
 			if want != tc.want || tc.want != nil && at != tc.at(starts, tc.frames) {
 				wantAt := -1
 				if tc.at != nil {
@@ -423,7 +425,7 @@ func TestCheckedConnScan(t *testing.T) {
 			}
 			for name, chunks := range splitsOf(s, starts, r) {
 				for _, eofLast := range []bool{false, true} {
-					if _, msg := scanChunks(s, chunks, eofLast); msg != "" {
+					if msg := scanChunks(s, chunks, eofLast); msg != "" {
 						t.Errorf("%s (io.EOF with the last bytes: %v): %s", name, eofLast, msg)
 					}
 				}
@@ -464,7 +466,7 @@ func FuzzCheckedConn(f *testing.F) {
 		for i, c := range cuts {
 			sizes[i] = 1 + int(c)%16
 		}
-		if _, msg := scanChunks(s, split(s, sizes), eofLast); msg != "" {
+		if msg := scanChunks(s, split(s, sizes), eofLast); msg != "" {
 			t.Fatalf("stream %x, cuts %v: %s", s, sizes, msg)
 		}
 	})
