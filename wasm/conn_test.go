@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"strings"
+	"syscall/js"
 	"testing"
 	"time"
 
@@ -32,33 +33,6 @@ func dial(t *testing.T, path string, protocols ...string) *Conn {
 		t.Fatalf("Dial %s: %v", path, err)
 	}
 	return c
-}
-
-func TestCheckClose(t *testing.T) {
-	for _, tc := range []struct {
-		code   int
-		reason string
-		bad    string // a word the error must contain, "" if accepted
-	}{
-		{wire.CloseNormalClosure, "", ""},
-		{wire.CloseAppMin, "fine", ""},
-		{wire.CloseAppMax, strings.Repeat("é", 61) + "x", ""}, // 123 bytes
-		{wire.CloseGoingAway, "", "1001"},
-		{wire.CloseAbnormalClosure, "", "1006"},
-		{wire.CloseAppMin - 1, "", "3000-4999"},
-		{5000, "", "5000"},
-		{0, "", "0"},
-		{wire.CloseNormalClosure, strings.Repeat("x", 124), "124 bytes"},
-		{wire.CloseNormalClosure, "\xff", "UTF-8"},
-	} {
-		err := checkClose(tc.code, tc.reason)
-		switch {
-		case tc.bad == "" && err != nil:
-			t.Errorf("checkClose(%d, %d bytes): %v", tc.code, len(tc.reason), err)
-		case tc.bad != "" && (err == nil || !strings.Contains(err.Error(), tc.bad)):
-			t.Errorf("checkClose(%d, %d bytes): %v, want an error about %q", tc.code, len(tc.reason), err, tc.bad)
-		}
-	}
 }
 
 // Close rejects what a browser would throw on, with an error and no JS
@@ -98,28 +72,6 @@ func TestCloseValidates(t *testing.T) {
 	if n := LiveFuncs(); n != 0 {
 		t.Errorf("%d js.Funcs live after the connection ended", n)
 	}
-}
-
-// Messages that arrive just before the close all come out of Read, in
-// order, text as text and binary as binary; then the close, every time.
-func TestReadDrainsBeforeClose(t *testing.T) {
-	c := dial(t, "/send?n=50&size=3000&then=close")
-	for i := 0; i < 50; i++ {
-		typ, p, err := c.Read()
-		if err != nil || typ != wire.OpBinary || len(p) != 3000 || !strings.HasPrefix(string(p), itoa(i)+".") {
-			t.Fatalf("message %d: %d %.10q %v", i, typ, p, err)
-		}
-	}
-	for i := 0; i < 2; i++ {
-		if _, _, err := c.Read(); err == nil {
-			t.Fatal("Read after the last message returned no error")
-		}
-	}
-	if code, reason, clean := c.CloseStatus(nil); code != wire.CloseNormalClosure || reason != "done" || !clean {
-		t.Errorf("CloseStatus = %d %q %v", code, reason, clean)
-	}
-	c.Abort()
-	c.Abort() // twice is fine
 }
 
 // Abort while Read waits ends the Read at once and releases everything.
@@ -172,4 +124,53 @@ func itoa(i int) string {
 		return string(rune('0' + i))
 	}
 	return itoa(i/10) + string(rune('0'+i%10))
+}
+
+// With Options.Sink, every message goes to the JavaScript handler, in order,
+// and none to Read, which reports only the close; the handler is detached
+// with the others.
+func TestDialWithSink(t *testing.T) {
+	got := js.Global().Get("Array").New()
+	push := js.FuncOf(func(_ js.Value, a []js.Value) any {
+		d := a[0].Get("data")
+		if d.Type() == js.TypeString {
+			got.Call("push", "text "+d.String())
+		} else {
+			got.Call("push", "binary "+itoa(d.Get("byteLength").Int()))
+		}
+		return nil
+	})
+	defer push.Release()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	// The handler is a JavaScript function, as the shim's is; push stands
+	// in for its body.
+	sink := js.Global().Get("Function").New("push", "return (ev) => push(ev)").Invoke(push)
+	c, _, err := Dial(ctx, server(t)+"/send?n=3&size=5&then=close", Options{Sink: sink})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.ws.Get("onmessage").Equal(sink) {
+		t.Errorf("onmessage is not the sink")
+	}
+	if _, p, err := c.Read(); err == nil {
+		t.Fatalf("Read returned a message %q: messages must go to the sink", p)
+	}
+	var list []string
+	for i := 0; i < got.Length(); i++ {
+		list = append(list, got.Index(i).String())
+	}
+	if s := strings.Join(list, ", "); s != "binary 5, binary 5, binary 5" {
+		t.Errorf("the sink got %s", s)
+	}
+	if code, reason, _ := c.CloseStatus(nil); code != wire.CloseNormalClosure || reason != "done" {
+		t.Errorf("CloseStatus = %d %q", code, reason)
+	}
+	c.Abort()
+	if !c.ws.Get("onmessage").IsNull() {
+		t.Errorf("the sink is still attached after the connection ended")
+	}
+	if n := LiveFuncs(); n != 0 {
+		t.Errorf("%d js.Funcs live after the connection ended", n)
+	}
 }

@@ -3,64 +3,13 @@
 package wasm
 
 import (
-	"context"
 	"strings"
 	"syscall/js"
 	"testing"
-	"time"
 
 	"github.com/hybridws/websocket/internal/jspayload"
 	"github.com/hybridws/websocket/internal/wire"
 )
-
-// With Options.Sink, every message goes to the JavaScript handler, in order,
-// and none to Read, which reports only the close; the handler is detached
-// with the others.
-func TestDialWithSink(t *testing.T) {
-	got := js.Global().Get("Array").New()
-	push := js.FuncOf(func(_ js.Value, a []js.Value) any {
-		d := a[0].Get("data")
-		if d.Type() == js.TypeString {
-			got.Call("push", "text "+d.String())
-		} else {
-			got.Call("push", "binary "+itoa(d.Get("byteLength").Int()))
-		}
-		return nil
-	})
-	defer push.Release()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	// The handler is a JavaScript function, as the shim's is; push stands
-	// in for its body.
-	sink := js.Global().Get("Function").New("push", "return (ev) => push(ev)").Invoke(push)
-	c, _, err := Dial(ctx, server(t)+"/send?n=3&size=5&then=close", Options{Sink: sink})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !c.ws.Get("onmessage").Equal(sink) {
-		t.Errorf("onmessage is not the sink")
-	}
-	if _, p, err := c.Read(); err == nil {
-		t.Fatalf("Read returned a message %q: messages must go to the sink", p)
-	}
-	var list []string
-	for i := 0; i < got.Length(); i++ {
-		list = append(list, got.Index(i).String())
-	}
-	if s := strings.Join(list, ", "); s != "binary 5, binary 5, binary 5" {
-		t.Errorf("the sink got %s", s)
-	}
-	if code, reason, _ := c.CloseStatus(nil); code != wire.CloseNormalClosure || reason != "done" {
-		t.Errorf("CloseStatus = %d %q", code, reason)
-	}
-	c.Abort()
-	if !c.ws.Get("onmessage").IsNull() {
-		t.Errorf("the sink is still attached after the connection ended")
-	}
-	if n := LiveFuncs(); n != 0 {
-		t.Errorf("%d js.Funcs live after the connection ended", n)
-	}
-}
 
 // A stand-in from jspayload.Stage sends the staged value; one written
 // without a staged value is an error, and nothing is sent.
