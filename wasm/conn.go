@@ -183,6 +183,9 @@ func (c *Conn) release() {
 	for _, prop := range []string{"onopen", "onmessage", "onerror", "onclose"} {
 		c.ws.Set(prop, js.Null())
 	}
+	if c.box != nil {
+		c.box.close.Invoke() // no wake is left waiting
+	}
 	for _, f := range c.funcs {
 		f.Release()
 		liveFuncs.Add(-1)

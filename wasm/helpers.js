@@ -65,10 +65,21 @@
 			// bytes, padded to a word. A message that does not fit, or that comes
 			// while others wait here or while the views are stale, waits here in
 			// order until Go calls refill. wake (a Go function) is called only
-			// when Go waits for it, so a message that comes while Go is still
-			// busy costs no call at all.
+			// when Go waits for it, and from a task of its own, so that the
+			// messages the browser has queued already come first: one call into
+			// Go for a burst. close drops a wake still to come.
 			inbox: (ws, wake, at, size) => {
 				const W = at >> 2, IDLE = W + 1, PEND = W + 2, start = at + 16, end = at + size;
+				let scheduled = false;
+				const mc = new MessageChannel(), port = mc.port2;
+				mc.port1.onmessage = () => {
+					scheduled = false;
+					if (ready()) {
+						if (i32[IDLE] !== 1) return;
+						i32[IDLE] = 0;
+					}
+					wake();
+				};
 				const pend = [], pendText = []; // the messages waiting here, from head on
 				let head = 0;
 				const waiting = () => pend.length - head;
@@ -108,9 +119,9 @@
 						push(d);
 						i32[PEND] = waiting();
 					}
-					if (i32[IDLE] === 1) {
-						i32[IDLE] = 0;
-						wake();
+					if (i32[IDLE] === 1 && !scheduled) {
+						scheduled = true;
+						port.postMessage(0);
 					}
 				};
 				return {
@@ -140,6 +151,11 @@
 					// take copies the first waiting message, whose length refill
 					// returned, to ptr in the wasm memory; -2 if the views are
 					// stale.
+					close: () => {
+						mc.port1.onmessage = null;
+						mc.port1.close();
+						port.close();
+					},
 					take: (ptr) => {
 						if (!ready()) return -2;
 						const d = pend[head];

@@ -12,10 +12,12 @@ import (
 // the records of received messages, written by the page's onmessage
 // handler (helpers.js) straight into Go memory. Emptied after every burst,
 // so it needs room for a burst of small messages, not for a big one: a
-// message that does not fit waits in JavaScript and gets a buffer of its
-// own. 16 KiB holds a burst of a dozen 1 KiB messages and costs little
-// per connection.
-const inboxSize = 16 << 10
+// message that does not fit waits in JavaScript, and is moved in by one
+// more call or gets a buffer of its own. 64 KiB holds the burst of 1 KiB
+// messages the browser delivers between two turns of Go in the pipe
+// benchmark (16 KiB made pipe slower: BENCHMARKS.md), and a page has few
+// connections.
+const inboxSize = 64 << 10
 
 // Control words at the start of an inbox, shared with helpers.js.
 const (
@@ -34,8 +36,8 @@ type inbox struct {
 	// grabs is the grab count (mem.go) when ctlPend was last known to be
 	// true: a message that came while the memory views were stale waits
 	// in JavaScript without ctlPend having been set.
-	grabs        int
-	refill, take js.Value
+	grabs               int
+	refill, take, close js.Value
 }
 
 // newInbox installs ws's onmessage handler through helpers.js, calling
@@ -49,7 +51,7 @@ func newInbox(ws js.Value, wake js.Func) *inbox {
 	b.ctl = (*[4]int32)(unsafe.Pointer(&b.buf[0]))
 	freshMem()
 	h := inboxFunc.Invoke(ws, wake, addr(b.buf), len(b.buf))
-	b.refill, b.take, b.grabs = h.Get("refill"), h.Get("take"), grabs
+	b.refill, b.take, b.close, b.grabs = h.Get("refill"), h.Get("take"), h.Get("close"), grabs
 	return b
 }
 
