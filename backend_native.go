@@ -4,6 +4,7 @@ package websocket
 
 import (
 	"context"
+	"errors"
 
 	"github.com/hybridws/websocket/native"
 )
@@ -26,6 +27,7 @@ func dial(ctx context.Context, cfg *dialConfig) (transport, *HandshakeResponse, 
 		KeepAlive:      cfg.params.KeepAlive,
 		PongTimeout:    cfg.params.PongTimeout,
 		Compression:    cfg.params.Compression,
+		SendLimit:      cfg.sendLimit,
 	})
 	var resp *HandshakeResponse
 	if hs.Status != 0 {
@@ -35,4 +37,22 @@ func dial(ctx context.Context, cfg *dialConfig) (transport, *HandshakeResponse, 
 		return nil, resp, err
 	}
 	return c, resp, nil
+}
+
+var _ transport = (*native.Conn)(nil)
+
+// dialCloseCode: a native dial that failed never had a close frame.
+func dialCloseCode(error) int { return CloseAbnormalClosure }
+
+// isProtocolViolation: the server answered 101 and broke the handshake.
+func isProtocolViolation(err error) bool {
+	var he *native.HandshakeError
+	return errors.As(err, &he)
+}
+
+// isTLSFailure: native.Dial saw the failure between the TCP connection
+// and a verified TLS handshake.
+func isTLSFailure(err error) bool {
+	var te *native.TLSError
+	return errors.As(err, &te)
 }

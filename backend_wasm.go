@@ -4,6 +4,7 @@ package websocket
 
 import (
 	"context"
+	"errors"
 	"net/http"
 
 	"github.com/hybridws/websocket/internal/jspayload"
@@ -18,9 +19,31 @@ const inBrowser = true
 func dial(ctx context.Context, cfg *dialConfig) (transport, *HandshakeResponse, error) {
 	// The JavaScript API may have left a message handler for this
 	// connection, keyed by its Params (internal/jspayload).
-	c, protocol, err := wasm.DialSink(ctx, cfg.url, cfg.subprotocols, jspayload.Sink(cfg.params))
+	c, protocol, err := wasm.Dial(ctx, cfg.url, wasm.Options{
+		Protocols: cfg.subprotocols,
+		SendLimit: cfg.sendLimit,
+		Sink:      jspayload.Sink(cfg.params),
+	})
 	if err != nil {
 		return nil, nil, err
 	}
 	return c, &HandshakeResponse{Status: 101, Headers: http.Header{}, Protocol: protocol}, nil
 }
+
+var _ transport = (*wasm.Conn)(nil)
+
+// dialCloseCode returns the close event's code of a dial the browser
+// failed (usually 1006).
+func dialCloseCode(err error) int {
+	var de *wasm.DialError
+	if errors.As(err, &de) {
+		return de.Code
+	}
+	return CloseAbnormalClosure
+}
+
+// isProtocolViolation is false: a browser does not say why a dial failed.
+func isProtocolViolation(error) bool { return false }
+
+// isTLSFailure is false: a browser does not say why a dial failed.
+func isTLSFailure(error) bool { return false }

@@ -47,12 +47,11 @@ func Disconnect(conn *Connection) error {
 		c.cancelDial()
 	case stateOpen:
 		c.state = stateClosing
-		c.closeReq = true
-		c.startWriter()
 		// The close frame waits behind queued messages, and the server may
 		// never answer it: a stuck socket must not keep the connection
 		// (and its DISCONNECTED) alive for ever.
 		t := c.t
+		t.Close(CloseNormalClosure, "")
 		c.closeTimer = liveTimers.AfterFunc(closeTimeout, t.Abort)
 	}
 	c.wake()

@@ -22,32 +22,22 @@ const (
 // Connection is one WebSocket connection made by Connect. Use it only
 // through Send and Disconnect; every field is private and guarded.
 type Connection struct {
-	url       string
-	cb        Callback
-	queue     *Queue
-	sendLimit int64
+	url   string
+	cb    Callback
+	queue *Queue
 
 	mu         sync.Mutex
 	state      state
-	userClosed bool        // Disconnect was called
-	cancelDial func()      // aborts the dial while connecting
-	closeTimer *time.Timer // aborts a Disconnect that cannot finish
-	t          transport   // set once open
-	out        []outMsg    // messages waiting for the writer
-	outBytes   int64       // their cost, bounded by sendLimit
-	closeReq   bool        // a close frame (1000) waits behind out
-	writing    bool        // a writer goroutine is running
-	writers    sync.WaitGroup
-	writeErr   error         // the first write failure
-	inCallback bool          // a callback of this connection runs: Send leaves its messages for after it (send.go)
-	bufEst     int64         // -1: Write blocks (native); else an upper bound of the transport's own queue (browser)
+	userClosed bool          // Disconnect was called
+	cancelDial func()        // aborts the dial while connecting
+	closeTimer *time.Timer   // aborts a Disconnect that cannot finish
+	t          transport     // set while open
 	pending    int64         // cost of this connection's undispatched Queue events
 	pendingN   int           // how many they are
 	started    time.Time     // when Connect returned it
 	reconnect  *Reconnect    // Params.Reconnect
 	openedAt   time.Time     // when the current connection opened; zero while none is open
 	fails      int           // failures in a row, for Reconnect's backoff
-	unsent     int64         // bytes a failed writer dropped, reported on a retried loss
 	resume     chan struct{} // wakes a reader paused on pending
 }
 
@@ -68,7 +58,10 @@ func Connect(url string, params *Params, callback Callback) (*Connection, error)
 	if err != nil {
 		return nil, err
 	}
-	cfg := &dialConfig{request: req, params: params}
+	cfg := &dialConfig{request: req, params: params, sendLimit: params.SendQueueSize}
+	if cfg.sendLimit == 0 {
+		cfg.sendLimit = DefaultSendQueueSize
+	}
 	if !inBrowser {
 		cfg.timeout = params.Timeout
 		if cfg.timeout == 0 {
@@ -76,19 +69,15 @@ func Connect(url string, params *Params, callback Callback) (*Connection, error)
 		}
 	}
 	c := &Connection{
-		url:       url,
-		cb:        callback,
-		queue:     params.Queue,
-		sendLimit: params.SendQueueSize,
-		resume:    make(chan struct{}, 1),
-		started:   time.Now(),
+		url:     url,
+		cb:      callback,
+		queue:   params.Queue,
+		resume:  make(chan struct{}, 1),
+		started: time.Now(),
 	}
 	if params.Reconnect != nil {
 		r := *params.Reconnect
 		c.reconnect = &r
-	}
-	if c.sendLimit == 0 {
-		c.sendLimit = DefaultSendQueueSize
 	}
 	ctx, cancel := dialContext(cfg.timeout)
 	c.cancelDial = cancel
@@ -113,7 +102,6 @@ func (c *Connection) run(ctx context.Context, cfg *dialConfig) {
 		user := c.userClosed
 		if err == nil && !user {
 			c.t = t
-			c.bufEst = t.Buffered()
 			c.state = stateOpen
 			c.openedAt = time.Now()
 			c.mu.Unlock()
@@ -141,11 +129,7 @@ func (c *Connection) run(ctx context.Context, cfg *dialConfig) {
 		c.mu.Unlock()
 		c.fail(derr, hs, delay)
 		if !retry {
-			code := CloseAbnormalClosure
-			if cc, ok := err.(interface{ CloseCode() int }); ok {
-				code = cc.CloseCode()
-			}
-			c.emit(&Data{Event: EventDisconnected, Code: code}, 0)
+			c.emit(&Data{Event: EventDisconnected, Code: dialCloseCode(err)}, 0)
 			return
 		}
 		var ok bool
@@ -169,13 +153,13 @@ func (c *Connection) serve(t transport, cfg *dialConfig) {
 		}
 		if typ == int(DataTypeText) && !utf8.Valid(p) {
 			failCode, failErr = CloseInvalidFramePayloadData, newError("read", c.url, ErrInvalidUTF8, "the server sent a text message that is not valid UTF-8", nil)
-			t.Close(CloseInvalidFramePayloadData, "invalid UTF-8 in text message")
+			t.Fail(CloseInvalidFramePayloadData, "invalid UTF-8 in text message")
 			break
 		}
 		c.emit(&Data{Event: EventMessage, Message: p, Type: DataType(typ)}, int64(len(p)))
 		if err := c.waitDispatch(); err != nil {
 			failCode, failReason, failErr = CloseNormalClosure, queueFullReason, err
-			t.Close(CloseNormalClosure, queueFullReason)
+			t.Fail(CloseNormalClosure, queueFullReason)
 			break
 		}
 	}
@@ -183,13 +167,12 @@ func (c *Connection) serve(t transport, cfg *dialConfig) {
 	c.mu.Lock()
 	c.state = stateClosed
 	user := c.userClosed
-	werr := c.writeErr
 	if c.closeTimer != nil {
 		liveTimers.Stop(c.closeTimer)
 	}
 	c.mu.Unlock()
 	t.Abort()
-	c.writers.Wait()
+	werr := t.WriteErr()
 
 	code, reason, clean := 0, "", false
 	if failErr == nil {
@@ -237,12 +220,9 @@ func (c *Connection) lost(t transport, cfg *dialConfig, endErr *Error, code int,
 	}
 	// What Send had queued and the connection never sent is gone: say how
 	// much, so that the game knows what to send again.
-	unsent := c.unsent + c.outBytes
-	if b := t.Buffered(); b > 0 {
-		unsent += b // the browser's bufferedAmount after the close
-	}
+	unsent := t.Unsent()
 	c.state = stateConnecting
-	c.t, c.out, c.outBytes, c.unsent, c.closeReq, c.writeErr, c.bufEst = nil, nil, 0, 0, false, nil, 0
+	c.t = nil
 	c.mu.Unlock()
 	if unsent > 0 {
 		endErr.Msg += "; " + strconv.FormatInt(unsent, 10) + " bytes queued by Send were not sent"
@@ -257,6 +237,22 @@ func (c *Connection) lost(t transport, cfg *dialConfig, endErr *Error, code int,
 // fail emits EventError for err; retryIn > 0 says a retry follows.
 func (c *Connection) fail(err error, hs *HandshakeResponse, retryIn time.Duration) {
 	c.emit(&Data{Event: EventError, Message: []byte(err.Error()), Err: err, HandshakeResponse: hs, RetryIn: retryIn}, 0)
+}
+
+// invoke runs the callback for d inside a Hold of the transport, so that
+// the messages the callback sends go out when it returns, on this
+// goroutine where the backend can write without waiting: a
+// request/response exchange then costs no goroutine switch, and a burst
+// goes out together.
+func (c *Connection) invoke(d *Data) {
+	c.mu.Lock()
+	t := c.t
+	c.mu.Unlock()
+	if t != nil {
+		t.Hold()
+		defer t.Release()
+	}
+	c.cb(c, d)
 }
 
 // emit delivers one event: at once on this goroutine, or into the Queue.

@@ -70,30 +70,18 @@ func describeReadError(rawURL string, code int, writeErr, readErr error) *Error 
 	return newError("read", rawURL, ErrConnectionLost, "connection lost without a close frame", readErr)
 }
 
-// isProtocolViolation reports a backend error that says the server broke
-// the protocol (natively: a 101 answer with a bad handshake).
-func isProtocolViolation(err error) bool {
-	var pe interface{ ProtocolError() bool }
-	return errors.As(err, &pe) && pe.ProtocolError()
-}
-
 func isTimeout(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
 }
 
 // isTLS reports a TLS failure by the error's type: the certificate
-// verification error, or a backend's mark for a failure during its TLS
-// handshake (natively: any error between the TCP connection and a verified
-// handshake, wss:// to a plain server included). Never by text: crypto/tls
-// words its errors differently across versions and builds most of them
-// with fmt.Errorf.
+// verification error, or the backend's mark for a failure during its TLS
+// handshake (isTLSFailure). Never by text: crypto/tls words its errors
+// differently across versions and builds most of them with fmt.Errorf.
 func isTLS(err error) bool {
-	var (
-		cv *tls.CertificateVerificationError
-		tf interface{ TLSFailure() bool }
-	)
-	return errors.As(err, &cv) || (errors.As(err, &tf) && tf.TLSFailure())
+	var cv *tls.CertificateVerificationError
+	return errors.As(err, &cv) || isTLSFailure(err)
 }
 
 // hostPort returns the address a URL dials, with the default port filled in.

@@ -12,3 +12,7 @@ func BrowserBuffered(c *Connection) int64 {
 	}
 	return c.t.Buffered()
 }
+
+// KeepAlivePongs returns -1: a page cannot ping (the browser answers the
+// server's pings itself and sends none).
+func KeepAlivePongs(*Connection) int64 { return -1 }

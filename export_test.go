@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+
+	"github.com/hybridws/websocket/internal/wire"
 )
 
 // Internals that the tests in package websocket_test check.
@@ -26,31 +28,42 @@ func QueueLen(q *Queue) (n int, cost int64) {
 	return len(q.events), cost
 }
 
-// SendQueued returns the bytes (with overhead) waiting in c's send queue.
+// SendQueued returns the bytes (with overhead) waiting in c's transport's
+// send queue, 0 while none is open.
 func SendQueued(c *Connection) int64 {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.outBytes
+	t := c.t
+	c.mu.Unlock()
+	if t == nil {
+		return 0
+	}
+	return t.Buffered()
 }
 
 // LiveTimers returns how many of this package's timers are armed right now.
 func LiveTimers() int { return liveTimers.Live() }
 
 // MsgOverhead is what one queued outgoing message costs besides its payload.
-const MsgOverhead = msgOverhead
+const MsgOverhead = wire.MsgOverhead
 
-// StuckSocket is a transport whose writes never complete until Release: a
-// socket the peer has stopped reading, with every buffer on the way full.
-// A Connection dialled to its URL opens at once on top of it.
+// StuckSocket is a transport whose socket does not move until Unstick: a
+// peer that has stopped reading, with every buffer on the way full. Like
+// the real transports it queues what Write gives it, bounded by the
+// Connection's SendQueueSize, and never blocks. A Connection dialled to
+// its URL opens at once on top of it.
 type StuckSocket struct {
 	URL string
 
 	mu       sync.Mutex
-	entered  int      // Write calls begun
-	written  [][]byte // payloads whose Write completed, in order
-	closed   int      // the code Close was called with, 0 if none
-	released chan struct{}
-	done     chan struct{} // closed by Close (after release) or Abort
+	limit    int64    // the send limit the Connection dialled with
+	queue    [][]byte // accepted, not yet written
+	queued   int64    // their cost
+	written  [][]byte // payloads written (once unstuck), in order
+	closeReq int      // the code Close queued, 0 if none
+	closed   int      // the close code written, 0 if none
+	unstuck  bool
+	unsent   int64 // payload bytes Abort dropped
+	done     chan struct{}
 	doneOnce sync.Once
 }
 
@@ -66,28 +79,25 @@ func init() {
 			return nil
 		}
 		s := v.(*StuckSocket)
-		return func(context.Context, *dialConfig) (transport, *HandshakeResponse, error) {
+		return func(_ context.Context, cfg *dialConfig) (transport, *HandshakeResponse, error) {
+			s.mu.Lock()
+			s.limit = cfg.sendLimit
+			s.mu.Unlock()
 			return s, &HandshakeResponse{Status: 101}, nil
 		}
 	}
 }
 
+var _ transport = (*StuckSocket)(nil)
+
 // NewStuckSocket returns a StuckSocket under a URL of its own.
 func NewStuckSocket(name string) *StuckSocket {
 	s := &StuckSocket{
-		URL:      "ws://stuck.invalid/" + name + "/" + strconv.FormatInt(stuckCount.Add(1), 10),
-		released: make(chan struct{}),
-		done:     make(chan struct{}),
+		URL:  "ws://stuck.invalid/" + name + "/" + strconv.FormatInt(stuckCount.Add(1), 10),
+		done: make(chan struct{}),
 	}
 	stuckSockets.Store(s.URL, s)
 	return s
-}
-
-// Entered returns how many Writes have begun, and how many completed.
-func (s *StuckSocket) Entered() (begun, completed int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.entered, len(s.written)
 }
 
 // Written returns the payloads written so far, in order, and the close code sent (0: none).
@@ -97,8 +107,30 @@ func (s *StuckSocket) Written() ([][]byte, int) {
 	return append([][]byte(nil), s.written...), s.closed
 }
 
-// Release lets every Write, from now on, complete at once.
-func (s *StuckSocket) Release() { close(s.released) }
+// Unstick lets the socket move: what waits is written, in order, then the
+// close frame if Close asked for one, and later writes go out at once.
+func (s *StuckSocket) Unstick() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.unstuck = true
+	s.flushLocked()
+}
+
+func (s *StuckSocket) flushLocked() {
+	if !s.unstuck {
+		return
+	}
+	for _, p := range s.queue {
+		s.written = append(s.written, append([]byte(nil), p...))
+	}
+	s.queue, s.queued = nil, 0
+	if s.closeReq != 0 && s.closed == 0 {
+		s.closed = s.closeReq // the peer answers at once
+		s.end()
+	}
+}
+
+func (s *StuckSocket) end() { s.doneOnce.Do(func() { close(s.done) }) }
 
 func (s *StuckSocket) Read() (int, []byte, error) {
 	<-s.done
@@ -107,35 +139,55 @@ func (s *StuckSocket) Read() (int, []byte, error) {
 
 func (s *StuckSocket) Write(typ int, p []byte) error {
 	s.mu.Lock()
-	s.entered++
-	s.mu.Unlock()
+	defer s.mu.Unlock()
 	select {
-	case <-s.released:
 	case <-s.done:
-		return errors.New("stuck socket: aborted")
+		return errors.New("stuck socket: ended")
+	default:
 	}
-	s.mu.Lock()
-	s.written = append(s.written, append([]byte(nil), p...))
-	s.mu.Unlock()
+	if s.closeReq != 0 {
+		return errors.New("stuck socket: closing")
+	}
+	cost := int64(len(p)) + wire.MsgOverhead
+	if s.queued+cost > s.limit {
+		return &wire.QueueFullError{Queued: s.queued, Limit: s.limit}
+	}
+	s.queue = append(s.queue, p)
+	s.queued += cost
+	s.flushLocked()
 	return nil
 }
 
-// Close waits, like a write, for the socket to move; then the peer
-// answers at once with the same code.
+func (s *StuckSocket) Hold()    {}
+func (s *StuckSocket) Release() {}
+
+// Close queues the close frame behind what waits.
 func (s *StuckSocket) Close(code int, reason string) error {
-	select {
-	case <-s.released:
-	case <-s.done:
-		return errors.New("stuck socket: aborted")
-	}
 	s.mu.Lock()
-	s.closed = code
-	s.mu.Unlock()
-	s.doneOnce.Do(func() { close(s.done) })
+	defer s.mu.Unlock()
+	if s.closeReq == 0 {
+		s.closeReq = code
+	}
+	s.flushLocked()
 	return nil
 }
 
-func (s *StuckSocket) Abort() { s.doneOnce.Do(func() { close(s.done) }) }
+func (s *StuckSocket) Fail(code int, reason string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = code
+	s.end()
+}
+
+func (s *StuckSocket) Abort() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, p := range s.queue {
+		s.unsent += int64(len(p))
+	}
+	s.queue, s.queued = nil, 0
+	s.end()
+}
 
 func (s *StuckSocket) CloseStatus(error) (int, string, bool) {
 	s.mu.Lock()
@@ -143,20 +195,19 @@ func (s *StuckSocket) CloseStatus(error) (int, string, bool) {
 	if s.closed != 0 {
 		return s.closed, "", true
 	}
-	return 1006, "", false
+	return CloseAbnormalClosure, "", false
 }
 
-func (s *StuckSocket) Buffered() int64 { return -1 }
-
-// KeepAlivePongs returns how many keepalive pings of c the server has
-// answered (native), or -1 when c is not open or its transport has no
-// keepalive (the browser).
-func KeepAlivePongs(c *Connection) int64 {
-	c.mu.Lock()
-	t := c.t
-	c.mu.Unlock()
-	if p, ok := t.(interface{ Pongs() int64 }); ok {
-		return p.Pongs()
-	}
-	return -1
+func (s *StuckSocket) Buffered() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.queued
 }
+
+func (s *StuckSocket) Unsent() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.unsent
+}
+
+func (s *StuckSocket) WriteErr() error { return nil }

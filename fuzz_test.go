@@ -249,7 +249,8 @@ func FuzzSendOptions(f *testing.F) {
 	f.Add(3, []byte("x"), false)
 	f.Add(-1, []byte{}, true)
 	f.Fuzz(func(t *testing.T, typ int, msg []byte, nilOptions bool) {
-		c := &Connection{url: "ws://h/", sendLimit: DefaultSendQueueSize} // still connecting
+		s := &StuckSocket{done: make(chan struct{})}
+		c := &Connection{url: "ws://h/", t: s} // still connecting
 		var opts *SendOptions
 		if !nilOptions {
 			opts = &SendOptions{Type: DataType(typ)}
@@ -269,7 +270,7 @@ func FuzzSendOptions(f *testing.F) {
 				t.Fatalf("Send(%d, %q) before CONNECTED: %v, want ErrNotConnected", typ, msg, err)
 			}
 		}
-		if len(c.out) != 0 || c.outBytes != 0 {
+		if written, _ := s.Written(); len(written) != 0 || s.Buffered() != 0 {
 			t.Fatalf("a refused Send queued something")
 		}
 	})

@@ -19,6 +19,11 @@ const (
 	// streams should not lose its connection; a hidden tab that stopped
 	// dispatching for minutes should, before the page's memory runs out.
 	maxPendingBrowser = 16 << 20
+	// spareMax: Dispatch keeps its emptied slice for the next frame when
+	// it held at most this many events (a frame's worth for many
+	// connections), so a steady game loop allocates none; a larger one,
+	// from a burst, is let go.
+	spareMax = 1024
 )
 
 // Queue holds the events of the connections that name it in
@@ -157,7 +162,7 @@ func (q *Queue) Dispatch() int {
 		// frame), holding no reference to connections or their data.
 		clear(evs)
 		q.mu.Lock()
-		if cap(evs) <= 1024 {
+		if cap(evs) <= spareMax {
 			q.spare = evs[:0]
 		}
 		if len(q.events) > 0 {

@@ -276,14 +276,15 @@ func TestSendAfterFailedDial(t *testing.T) {
 	}
 }
 
-// Guarantee 4, checked so that a stall fails: under a socket whose writes
-// never complete, Send keeps returning at once while the one write in
-// flight stays stuck, the queue fills to exactly SendQueueSize, and then
-// every Send returns ErrSendQueueFull, again at once. Nothing here waits
-// for the clock except the bound on 300 calls together, which a Send that
-// waited even 20ms for the socket breaks and a loaded machine does not;
-// a Send that waits for good fails at the 20s hang guard instead of the
-// suite's timeout.
+// Guarantee 4, checked so that a stall fails: under a socket that does
+// not move, Send keeps returning at once, the transport is given
+// SendQueueSize as its bound and fills to exactly that (the fake applies
+// the bound as the backends do, by the limit it was dialled with; native's
+// own queue has its test in native/send_test.go), and then every Send
+// returns ErrSendQueueFull, again at once. Nothing here waits for the
+// clock except the bound on 300 calls together, which a Send that waited
+// even 20ms breaks and a loaded machine does not; a Send that waits for
+// good fails at the 20s hang guard instead of the suite's timeout.
 func TestSendNeverBlocksOnStuckSocket(t *testing.T) {
 	// Each message costs exactly 1 KiB in the queue, so 64 fill it to the
 	// byte: SendQueueSize is inclusive, the 65th is refused.
@@ -335,32 +336,13 @@ func TestSendNeverBlocksOnStuckSocket(t *testing.T) {
 	if res.took > 6*time.Second {
 		t.Errorf("%d Sends took %v together: a Send waits for the socket", want+extra, res.took)
 	}
-	// The writer is stuck in its first write: every Send returned while
-	// that write had not completed.
-	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(time.Millisecond) {
-		begun, completed := s.Entered()
-		if completed != 0 {
-			t.Fatalf("%d writes completed on a stuck socket", completed)
-		}
-		if begun == 1 {
-			break
-		}
-		if begun > 1 || time.Now().After(deadline) {
-			t.Fatalf("%d writes begun on a stuck socket, want 1", begun)
-		}
+	if written, _ := s.Written(); len(written) != 0 {
+		t.Fatalf("%d messages written on a stuck socket", len(written))
 	}
 
 	// Once the socket moves, everything accepted goes out in order, then
 	// the close frame, and the connection ends cleanly.
-	s.Release()
-	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(time.Millisecond) {
-		if _, completed := s.Entered(); completed == want {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the writes did not complete once the socket moved")
-		}
-	}
+	s.Unstick()
 	// Written, so no longer queued: nothing may still count against the bound.
 	for deadline := time.Now().Add(20 * time.Second); websocket.SendQueued(c) != 0; time.Sleep(time.Millisecond) {
 		if time.Now().After(deadline) {

@@ -80,7 +80,7 @@ const notesText = `## What the profiles say
   page's ` + "`send`" + `) and copy each payload four times between JavaScript and
   wasm memory. Now received messages never enter Go: the shim leaves a
   JavaScript ` + "`onmessage`" + ` handler per connection that the browser backend
-  installs when it dials (` + "`wasm.DialSink`" + `), and which queues the messages
+  installs when it dials (` + "`wasm.Options.Sink`" + `), and which queues the messages
   with Go's events (held until Go reported CONNECTED, dropped after
   DISCONNECTED); a binary message is a view of the event's own fresh
   ArrayBuffer, not a copy. A sent string (text) or bytes (binary) go to

@@ -21,6 +21,11 @@ var errMaskedFrame = errors.New("received a masked frame from the server")
 // sent message fails at once rather than when it ends.
 var errInvalidUTF8 = errors.New("received a text message that is not valid UTF-8")
 
+// errFrameLength: a 64-bit frame length with its most significant bit
+// set, which RFC 6455 section 5.2 forbids. coder/websocket fails the read
+// without a close frame; we send 1002.
+var errFrameLength = errors.New("received a frame length with its most significant bit set")
+
 // errCloseReason: the server's close frame has a reason that is not valid
 // UTF-8. coder/websocket would echo that reason back; the close frame is
 // held back from it instead and the connection is failed with 1007.
@@ -77,6 +82,7 @@ type checkedConn struct {
 	got   atomic.Int64 // bytes read so far, for keepalive
 	put   atomic.Int64 // bytes written so far, for keepalive
 	cork  corking      // holds writes back while corked (cork.go); Write is there
+	sent  sentFrames   // follows what Write writes, for the close code sent (sent.go)
 	nb    *nbWriter    // non-blocking writes (nbwrite.go), nil for TLS
 
 	mu   sync.Mutex // Read is called by one goroutine; mu keeps the race detector sure of it
@@ -170,6 +176,10 @@ func (c *checkedConn) scan(p []byte) int {
 		case 4:
 			c.skip = uint64(c.hdr[2])<<8 | uint64(c.hdr[3])
 		default:
+			if c.hdr[2]&0x80 != 0 {
+				c.err = errFrameLength
+				return max(0, i-need)
+			}
 			for _, b := range c.hdr[2:10] {
 				c.skip = c.skip<<8 | uint64(b)
 			}

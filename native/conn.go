@@ -6,7 +6,6 @@ import (
 	"compress/flate"
 	"context"
 	"errors"
-	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -22,11 +21,11 @@ type Conn struct {
 	body *checkedConn // the upgraded connection under ws, nil if unknown
 	ka   *keepAlive   // nil when keepalive is off
 
+	send sendQueue // Write's queue and writer (send.go)
+
 	mu       sync.Mutex
 	sentCode int // the close code we sent, 0 if none
 }
-
-func newConn(ws *websocket.Conn) *Conn { return &Conn{ws: ws} }
 
 // Read blocks until a whole message arrives and returns its opcode
 // (1 text, 2 binary) and payload.
@@ -40,13 +39,15 @@ func (c *Conn) Read() (int, []byte, error) {
 		}
 		switch {
 		case errors.Is(err, errMaskedFrame):
-			c.Close(wire.CloseProtocolError, "masked frame from server")
+			c.Fail(wire.CloseProtocolError, "masked frame from server")
+		case errors.Is(err, errFrameLength):
+			c.Fail(wire.CloseProtocolError, "invalid frame length")
 		case errors.Is(err, errInvalidUTF8):
-			c.Close(wire.CloseInvalidFramePayloadData, "invalid UTF-8 in text message")
+			c.Fail(wire.CloseInvalidFramePayloadData, "invalid UTF-8 in text message")
 		case errors.Is(err, errCloseReason):
-			c.Close(wire.CloseInvalidFramePayloadData, "invalid UTF-8 in close reason")
+			c.Fail(wire.CloseInvalidFramePayloadData, "invalid UTF-8 in close reason")
 		case isCorruptDeflate(err):
-			c.Close(wire.CloseProtocolError, "corrupt compressed data")
+			c.Fail(wire.CloseProtocolError, "corrupt compressed data")
 		}
 		return 0, nil, err
 	}
@@ -63,12 +64,13 @@ func (c *Conn) read() (websocket.MessageType, []byte, error) {
 	return typ, p, err
 }
 
-// Write sends one message, and returns once it is written.
-func (c *Conn) Write(typ int, p []byte) error {
-	err := c.write(typ, p)
+// writeWait writes one message and returns once it is written: the
+// writer goroutine's write, which feels the network's back pressure.
+func (c *Conn) writeWait(typ int, p []byte) error {
+	err := c.writeNow(typ, p)
 	if err == nil && c.body != nil && c.body.nb != nil {
-		// Block until what the socket did not take at once is written:
-		// the writer goroutine feels the back pressure, the spill stays small.
+		// Wait until what the socket did not take at once is written,
+		// so that the spill stays small.
 		err = c.body.nb.wait()
 	}
 	if kerr := c.ka.failure(); err != nil && kerr != nil {
@@ -77,26 +79,47 @@ func (c *Conn) Write(typ int, p []byte) error {
 	return err
 }
 
-// write hands one message to coder/websocket. A big one is written corked,
+// writeNow hands one message to coder/websocket; it waits for the network
+// only where writes block (see nonBlocking). A big one is written corked,
 // so that the 4 KiB pieces coder/websocket flushes it in go out as a few
 // large writes.
-func (c *Conn) write(typ int, p []byte) error {
-	big := len(p) > 16<<10
+func (c *Conn) writeNow(typ int, p []byte) error {
+	big := len(p) > corkBig
 	if big {
-		c.Cork()
+		c.cork()
 	}
 	err := c.ws.Write(context.Background(), websocket.MessageType(typ), p)
 	if big {
-		if uerr := c.Uncork(); err == nil {
+		if uerr := c.uncork(); err == nil {
 			err = uerr
 		}
 	}
 	return err
 }
 
-// Close sends a close frame and waits (at most a few seconds) for the
+// nonBlocking reports whether writes to this connection never wait for
+// the network (nbwrite.go).
+func (c *Conn) nonBlocking() bool { return c.body != nil && c.body.nb != nil }
+
+// canWriteNow reports whether a message can be written now without
+// waiting: writes do not block and nothing waits in the spill.
+func (c *Conn) canWriteNow() bool { return c.nonBlocking() && c.body.nb.idle() }
+
+// Fail fails the connection with code and reason: the close frame goes
+// out at once, ahead of the messages waiting, which are dropped (counted
+// in Unsent). It returns once the peer answered, or after failWait.
+func (c *Conn) Fail(code int, reason string) {
+	s := &c.send
+	s.mu.Lock()
+	s.closing = true
+	s.drop()
+	s.mu.Unlock()
+	c.closeNow(code, reason)
+}
+
+// closeNow sends a close frame and waits (at most a few seconds) for the
 // peer's answer; at most failWait when the code fails the connection.
-func (c *Conn) Close(code int, reason string) error {
+func (c *Conn) closeNow(code int, reason string) error {
 	c.mu.Lock()
 	if c.sentCode == 0 {
 		c.sentCode = code
@@ -109,23 +132,39 @@ func (c *Conn) Close(code int, reason string) error {
 	return c.ws.Close(websocket.StatusCode(code), reason)
 }
 
+// corkBig: a message longer than this is written corked. Below it
+// coder/websocket's 4 KiB write buffer flushes it in a handful of writes at
+// most, and a cork costs two extra lock round trips.
+const corkBig = 16 << 10
+
 // failWait bounds the wait for the answer to a close frame that fails the
 // connection (a code other than 1000): a server that broke the protocol
 // is not owed coder/websocket's 5 seconds, and the failure is only
 // reported once the wait ends.
 const failWait = time.Second
 
-// Abort closes the TCP connection at once.
+// Abort closes the TCP connection at once, drops what waits to be
+// written (counted in Unsent), and returns once the writer goroutine has
+// ended.
 func (c *Conn) Abort() {
+	s := &c.send
+	s.mu.Lock()
+	s.aborted = true
+	s.drop()
+	s.mu.Unlock()
+	c.abortNow()
+	s.writer.Wait()
+}
+
+// abortNow closes the TCP connection and ends the goroutines under it;
+// the writer goroutine calls it when a write fails.
+func (c *Conn) abortNow() {
 	c.ws.CloseNow()
 	c.ka.stop()
 	if c.body != nil && c.body.nb != nil {
 		c.body.nb.wait() // the drainer ends with the connection
 	}
 }
-
-// Buffered returns -1: Write blocks until the message is written.
-func (c *Conn) Buffered() int64 { return -1 }
 
 // CloseStatus explains the error that ended Read.
 func (c *Conn) CloseStatus(readErr error) (code int, reason string, clean bool) {
@@ -142,8 +181,16 @@ func (c *Conn) CloseStatus(readErr error) (code int, reason string, clean bool) 
 		return wire.CloseMessageTooBig, "", false
 	case errors.Is(readErr, errInvalidUTF8), errors.Is(readErr, errCloseReason):
 		return wire.CloseInvalidFramePayloadData, "", false
-	case isProtocolError(readErr), errors.Is(readErr, errMaskedFrame), isCorruptDeflate(readErr):
+	case errors.Is(readErr, errMaskedFrame), errors.Is(readErr, errFrameLength), isCorruptDeflate(readErr):
 		return wire.CloseProtocolError, "", false
+	}
+	// Otherwise the close frame we sent, if one went out, says why: ours
+	// (Close, Fail), or coder/websocket's own (1002 when the server broke
+	// the protocol, which it reports only as error text).
+	if c.body != nil {
+		if sent := c.body.sent.sentCloseCode(); sent != 0 {
+			return sent, "", false
+		}
 	}
 	c.mu.Lock()
 	sent := c.sentCode
@@ -163,16 +210,4 @@ func isCorruptDeflate(err error) bool {
 	var ce flate.CorruptInputError
 	var ie flate.InternalError
 	return errors.As(err, &ce) || errors.As(err, &ie)
-}
-
-// isProtocolError recognises the protocol violations after which
-// coder/websocket has sent close code 1002. It reports them only as error
-// texts, all of which start with "received".
-func isProtocolError(err error) bool {
-	for ; err != nil; err = errors.Unwrap(err) {
-		if strings.HasPrefix(err.Error(), "received ") {
-			return true
-		}
-	}
-	return false
 }

@@ -9,9 +9,9 @@ import "sync"
 // is corked, checkedConn holds those writes back in one buffer and sends
 // them together, so a burst of queued messages or one big message costs a
 // few large writes instead of one small write per message or per 4 KiB.
-// The root package corks while its writer has more messages queued, and
-// always uncorks before it goes idle or sends a close frame, so nothing is
-// held back longer than the burst it belongs to.
+// The writer corks while more messages wait (send.go), and always uncorks
+// before it goes idle or sends a close frame, so nothing is held back
+// longer than the burst it belongs to.
 
 // corkMax is the most bytes held back before they are written anyway.
 const corkMax = 64 << 10
@@ -32,6 +32,7 @@ func (c *checkedConn) Write(p []byte) (int, error) {
 	k := &c.cork
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	c.sent.scan(p)
 	if k.depth == 0 {
 		return c.writeRaw(p)
 	}
@@ -104,18 +105,18 @@ func (c *checkedConn) uncorkWrites() error {
 	return err
 }
 
-// Cork holds back this connection's writes until Uncork, so that the
+// cork holds back this connection's writes until uncork, so that the
 // messages written in between go out together. Calls nest.
-func (c *Conn) Cork() {
+func (c *Conn) cork() {
 	if c.body != nil {
 		c.body.corkWrites()
 	}
 }
 
-// Uncork ends a Cork and writes what it held back; it returns the first
-// write error since Cork. A message whose Write returned nil while corked
-// is only known to be sent once Uncork returns nil.
-func (c *Conn) Uncork() error {
+// uncork ends a cork and writes what it held back; it returns the first
+// write error since cork. A message written while corked is only known to
+// be sent once uncork returns nil.
+func (c *Conn) uncork() error {
 	if c.body == nil {
 		return nil
 	}

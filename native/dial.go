@@ -32,14 +32,26 @@ type Options struct {
 	// Compression offers permessage-deflate (RFC 7692): the server's
 	// messages with context takeover, ours without (see deflateOffer).
 	Compression bool
+	// SendLimit bounds what waits to be written: payload bytes plus
+	// wire.MsgOverhead per message. 0: no bound.
+	SendLimit int64
 }
+
+// compressMin: our messages shorter than this are sent uncompressed.
+// Compressed on their own (no context kept), smaller ones hardly shrink
+// and still cost a compressor each.
+const compressMin = 512
+
+// refusedBodyMax: how much of a refused upgrade's body Handshake keeps,
+// enough for a server's error message.
+const refusedBodyMax = 1024
 
 // Handshake is what the server answered to the upgrade request. Status is 0
 // when no answer came.
 type Handshake struct {
 	Status   int
 	Header   http.Header
-	Body     []byte // at most the first 1 KiB, on a refused upgrade
+	Body     []byte // at most the first refusedBodyMax bytes, on a refused upgrade
 	Protocol string
 }
 
@@ -52,10 +64,9 @@ func Dial(ctx context.Context, o Options) (*Conn, Handshake, error) {
 		Subprotocols: o.Subprotocols,
 	}
 	if o.Compression {
-		// The offer itself is deflateOffer (check.go). Smaller messages,
-		// compressed on their own, hardly shrink.
+		// The offer itself is deflateOffer (check.go).
 		opts.CompressionMode = websocket.CompressionContextTakeover
-		opts.CompressionThreshold = 512
+		opts.CompressionThreshold = compressMin
 	}
 	// A transport of our own, whose idle connections we close: with the
 	// shared http.DefaultTransport, the connection of a refused upgrade
@@ -114,16 +125,16 @@ func Dial(ctx context.Context, o Options) (*Conn, Handshake, error) {
 		hs.Header = resp.Header
 		hs.Protocol = resp.Header.Get("Sec-WebSocket-Protocol")
 		if err != nil && resp.Body != nil {
-			hs.Body, _ = io.ReadAll(io.LimitReader(resp.Body, 1024))
+			hs.Body, _ = io.ReadAll(io.LimitReader(resp.Body, refusedBodyMax))
 			resp.Body.Close()
 		}
 	}
 	if err != nil {
 		switch {
 		case hs.Status == http.StatusSwitchingProtocols:
-			err = handshakeError{err}
+			err = &HandshakeError{err}
 		case secure && hs.Status == 0 && tcpUp.Load() && !tlsUp.Load() && ctx.Err() == nil:
-			err = tlsError{err}
+			err = &TLSError{err}
 		}
 		return nil, hs, err
 	}
@@ -136,31 +147,27 @@ func Dial(ctx context.Context, o Options) (*Conn, Handshake, error) {
 		ut.body.arm()
 	}
 	ws.SetReadLimit(o.MaxMessageSize)
-	c := newConn(ws)
-	c.body = ut.body
+	c := &Conn{ws: ws, body: ut.body}
+	c.send.limit = o.SendLimit
 	if o.KeepAlive > 0 {
 		c.startKeepAlive(o.KeepAlive, o.PongTimeout)
 	}
 	return c, hs, nil
 }
 
-// handshakeError: the server answered 101 but broke the handshake (a bad
-// Sec-WebSocket-Accept, a subprotocol we did not offer, ...).
-type handshakeError struct{ err error }
+// HandshakeError is a Dial failure after the server answered 101: it
+// broke the handshake (a bad Sec-WebSocket-Accept, a subprotocol we did
+// not offer, ...).
+type HandshakeError struct{ Err error }
 
-func (e handshakeError) Error() string { return e.err.Error() }
-func (e handshakeError) Unwrap() error { return e.err }
+func (e *HandshakeError) Error() string { return e.Err.Error() }
+func (e *HandshakeError) Unwrap() error { return e.Err }
 
-// ProtocolError tells the root package that the server broke the protocol.
-func (e handshakeError) ProtocolError() bool { return true }
+// TLSError is a Dial failure after the TCP connection was made and before
+// the TLS handshake verified the server (an untrusted or mismatched
+// certificate, a server that does not speak TLS, a failed negotiation),
+// whatever crypto/tls or net/http called it.
+type TLSError struct{ Err error }
 
-// tlsError: the TCP connection was made but the TLS handshake did not
-// verify the server (an untrusted or mismatched certificate, a server that
-// does not speak TLS, a failed negotiation).
-type tlsError struct{ err error }
-
-func (e tlsError) Error() string { return e.err.Error() }
-func (e tlsError) Unwrap() error { return e.err }
-
-// TLSFailure tells the root package that the TLS handshake failed.
-func (e tlsError) TLSFailure() bool { return true }
+func (e *TLSError) Error() string { return e.Err.Error() }
+func (e *TLSError) Unwrap() error { return e.Err }

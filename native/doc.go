@@ -7,10 +7,16 @@
 // A Conn is a stack of layers, from the root package down to the socket:
 //
 //   - Conn (conn.go): the transport the root package drives: Read one whole
-//     message, Write one, Close, Abort, and the close status that explains
-//     why Read ended. Read goes through readMessage (read.go), which reads
-//     a message into a pooled buffer and allocates once at its exact size
-//     (coder/websocket's Read grows several buffers per message).
+//     message, Write one, Close, Fail, Abort, and the close status that
+//     explains why Read ended. Read goes through readMessage (read.go),
+//     which reads a message into a pooled buffer and allocates once at its
+//     exact size (coder/websocket's Read grows several buffers per message).
+//   - sendQueue (send.go): Write never waits for the network. Messages wait
+//     in a queue bounded by Options.SendLimit; a writer goroutine, alive
+//     only while there is something to write, writes them in order (corked
+//     while more wait), then the close frame Close queued behind them. Hold
+//     and Release bracket the root package's callbacks: where writes never
+//     block, Release writes what the callback sent on its own goroutine.
 //   - keepalive (keepalive.go): pings at Options.KeepAlive and fails the
 //     connection when nothing at all moves for PongTimeout while it reads:
 //     the only way to notice a peer that vanished without closing TCP.
@@ -18,8 +24,9 @@
 //     handshake, permessage-deflate.
 //   - checkedConn (check.go, utf8.go): the upgraded connection as
 //     coder/websocket sees it. It follows the frame headers going by and
-//     fails what coder/websocket lets through: a masked frame from the
-//     server, text that stops being UTF-8 (at the offending byte, not at
+//     fails what coder/websocket lets through (or fails without a close
+//     frame): a masked frame from the server, a 64-bit length with its top
+//     bit set, text that stops being UTF-8 (at the offending byte, not at
 //     the end of the message), a close reason that is not UTF-8 (held back,
 //     so that coder/websocket does not echo it).
 //   - corking (cork.go): while corked, coder/websocket's per-message
@@ -31,7 +38,10 @@
 //     once; so a message sent from a callback is written on the callback's
 //     goroutine without waiting for the network. Elsewhere
 //     (nbwrite_other.go: Windows, wss://, the hybridws_portable tag) writes
-//     block in the root package's writer goroutine.
+//     block in the writer goroutine.
+//   - sentFrames (sent.go): follows the frames written, for the code of the
+//     close frame that went out, coder/websocket's own included (it reports
+//     a protocol violation it closed with 1002 only as error text).
 //
 // Dial (dial.go) builds the stack: its own http.Transport per dial (so no
 // idle connection outlives a refused upgrade), the permessage-deflate

@@ -3,7 +3,6 @@
 package native
 
 import (
-	"errors"
 	"net"
 	"sync"
 	"syscall"
@@ -15,17 +14,17 @@ import (
 // does not take at once is kept in a spill buffer that a drainer goroutine
 // writes out, and every later write queues behind it until it is empty. So
 // nothing under coder/websocket's locks ever waits for the network, and
-// the root package can write a message on the goroutine that sent it
-// (TryWrite) without handing it to another goroutine: a request/response
-// exchange costs no goroutine switch. Write still waits until the spill is
-// gone, so a writer goroutine feels the network's back pressure as before
-// and the spill stays small.
+// Release (send.go) can write a callback's messages on the callback's
+// goroutine without handing them to another: a request/response exchange
+// costs no goroutine switch. The writer goroutine still waits until the
+// spill is gone after each message (writeWait), so it feels the network's
+// back pressure and the spill stays small.
 //
 // This file is the platform-neutral part. Where non-blocking writes are
 // not available (Windows, wss://, or a build with the hybridws_portable
 // tag, which the tests use to run the guarantee suite on the portable
-// path), newNBWriter returns nil: Write then blocks in the root package's
-// writer goroutine, and Send still never blocks.
+// path), newNBWriter returns nil: every message is then written by the
+// writer goroutine, which may block on the network (Write never does).
 
 type nbWriter struct {
 	raw  syscall.RawConn
@@ -132,30 +131,4 @@ func (w *nbWriter) failure() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.err
-}
-
-var errNoTryWrite = errors.New("native: TryWrite on a connection that cannot write without blocking")
-
-// CanTryWrite reports whether TryWrite may be used now: the connection can
-// write without blocking and nothing waits to be written.
-func (c *Conn) CanTryWrite() bool {
-	return c.body != nil && c.body.nb != nil && c.body.nb.idle()
-}
-
-// TryWrite sends one message without ever waiting for the network: what
-// the socket does not take at once is written by a goroutine of its own,
-// before anything written later. Use it only when CanTryWrite said so.
-func (c *Conn) TryWrite(typ int, p []byte) error {
-	if c.body == nil || c.body.nb == nil {
-		return errNoTryWrite
-	}
-	return c.write(typ, p)
-}
-
-// WriteErr returns the error that made a write fail, nil if none did.
-func (c *Conn) WriteErr() error {
-	if c.body == nil || c.body.nb == nil {
-		return nil
-	}
-	return c.body.nb.failure()
 }

@@ -10,6 +10,6 @@ import "net"
 // guarantee suite on this path.
 const fastWrites = false
 
-// newNBWriter returns nil: every write goes through the root package's
-// writer goroutine, which may block on the network (Send never does).
+// newNBWriter returns nil: every message is written by the writer
+// goroutine (send.go), which may block on the network (Write never does).
 func newNBWriter(net.Conn) *nbWriter { return nil }

@@ -28,7 +28,7 @@ func LiveFuncs() int { return int(liveFuncs.Load()) }
 type Conn struct {
 	ws     js.Value
 	url    string
-	sink   js.Value // the onmessage handler DialSink was given, or undefined
+	sink   js.Value // Options.Sink, or undefined
 	box    *inbox   // where the onmessage handler writes messages; nil: it appends them to msgs
 	funcs  []js.Func
 	notify chan struct{} // cap 1: "something changed", sent without waiting
@@ -43,29 +43,39 @@ type Conn struct {
 	sentCode int // the code Close sent, 0 if none
 	released bool
 
-	sendArr js.Value // Write's reusable Uint8Array, sendLen bytes long; Writes are serialized by the caller
+	// Write's state; Writes are serialized by the caller.
+	sendArr js.Value // a reusable Uint8Array, sendLen bytes long
 	sendLen int
-	writes  int // Writes so far: every 16th yields
+	writes  int   // Writes so far: every yieldEvery-th yields
+	limit   int64 // Options.SendLimit
+	est     int64 // an upper bound of what waits to be sent (see Write)
 }
 
-// Dial opens a WebSocket to url, asking for protocols, and waits until it
-// opens or fails, or ctx ends (then it closes the socket and returns
-// ctx.Err()). On success it returns the subprotocol the server chose.
-func Dial(ctx context.Context, url string, protocols []string) (c *Conn, protocol string, err error) {
-	return DialSink(ctx, url, protocols, js.Undefined())
+// Options says how to dial. The zero value dials with no subprotocol,
+// no bound on the send queue, and Go reading the messages.
+type Options struct {
+	Protocols []string // the subprotocols to ask for
+	// SendLimit bounds what waits to be sent: the socket's bufferedAmount
+	// plus wire.MsgOverhead per message Write added. 0: no bound.
+	SendLimit int64
+	// Sink, a JavaScript function, becomes the socket's onmessage handler
+	// unless it is undefined: every message event then goes to it and none
+	// to Go, so Read only ever reports the close. The JavaScript API uses
+	// it (see internal/jspayload): its messages need not cross into Go at
+	// all. The handler is detached, as the others, when the connection
+	// ends.
+	Sink js.Value
 }
 
-// DialSink is Dial with sink, a JavaScript function, as the socket's
-// onmessage handler, unless it is undefined: every message event then goes
-// to it and none to Go, so Read only ever reports the close. The
-// JavaScript API uses it (see internal/jspayload): its messages need not
-// cross into Go at all. The handler is detached, as the others, when the
-// connection ends.
-func DialSink(ctx context.Context, url string, protocols []string, sink js.Value) (c *Conn, protocol string, err error) {
+// Dial opens a WebSocket to url and waits until it opens or fails, or ctx
+// ends (then it closes the socket and returns ctx.Err()). On success it
+// returns the subprotocol the server chose.
+func Dial(ctx context.Context, url string, o Options) (c *Conn, protocol string, err error) {
+	protocols, sink := o.Protocols, o.Sink
 	if err := ctx.Err(); err != nil {
 		return nil, "", err // Disconnect came first: no socket at all
 	}
-	c = &Conn{url: url, notify: make(chan struct{}, 1), sink: sink}
+	c = &Conn{url: url, notify: make(chan struct{}, 1), sink: sink, limit: o.SendLimit}
 	if err := c.open(protocols); err != nil {
 		return nil, "", err
 	}
@@ -194,12 +204,12 @@ func (c *Conn) release() {
 }
 
 // Close starts the closing handshake with code and reason, checked with
-// CheckClose first, and returns without waiting: the close event ends
+// checkClose first, and returns without waiting: the close event ends
 // Read. A server that never answers keeps the socket closing until the
 // browser gives up; the caller bounds that with Abort. Closing a closed
 // socket does nothing.
 func (c *Conn) Close(code int, reason string) (err error) {
-	if err := CheckClose(code, reason); err != nil {
+	if err := checkClose(code, reason); err != nil {
 		return err
 	}
 	c.mu.Lock()
@@ -213,6 +223,12 @@ func (c *Conn) Close(code int, reason string) (err error) {
 	c.ws.Call("close", code, reason)
 	return nil
 }
+
+// Fail starts the closing handshake with code and reason, as Close, and
+// returns at once: the browser sends the frame after what send queued,
+// and only 1000 and 3000-4999 are allowed (checkClose); for any other code
+// the caller's Abort sends a close frame without one.
+func (c *Conn) Fail(code int, reason string) { c.Close(code, reason) }
 
 // Abort closes the socket without waiting and releases the handlers. A
 // Read that waits returns at once. Unless the close event came first, the
@@ -235,12 +251,6 @@ func (c *Conn) Abort() {
 	}
 	c.release()
 	c.wake()
-}
-
-// Buffered returns the socket's bufferedAmount: bytes passed to send and
-// not yet on the network.
-func (c *Conn) Buffered() int64 {
-	return int64(c.ws.Get("bufferedAmount").Float())
 }
 
 // CloseStatus returns the close event's code, reason and wasClean (1006

@@ -25,7 +25,7 @@ func dial(t *testing.T, path string, protocols ...string) *Conn {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	c, _, err := Dial(ctx, server(t)+path, protocols)
+	c, _, err := Dial(ctx, server(t)+path, Options{Protocols: protocols})
 	if err != nil {
 		t.Fatalf("Dial %s: %v", path, err)
 	}
@@ -49,12 +49,12 @@ func TestCheckClose(t *testing.T) {
 		{1000, strings.Repeat("x", 124), "124 bytes"},
 		{1000, "\xff", "UTF-8"},
 	} {
-		err := CheckClose(tc.code, tc.reason)
+		err := checkClose(tc.code, tc.reason)
 		switch {
 		case tc.bad == "" && err != nil:
-			t.Errorf("CheckClose(%d, %d bytes): %v", tc.code, len(tc.reason), err)
+			t.Errorf("checkClose(%d, %d bytes): %v", tc.code, len(tc.reason), err)
 		case tc.bad != "" && (err == nil || !strings.Contains(err.Error(), tc.bad)):
-			t.Errorf("CheckClose(%d, %d bytes): %v, want an error about %q", tc.code, len(tc.reason), err, tc.bad)
+			t.Errorf("checkClose(%d, %d bytes): %v, want an error about %q", tc.code, len(tc.reason), err, tc.bad)
 		}
 	}
 }
@@ -144,7 +144,7 @@ func TestAbortWakesRead(t *testing.T) {
 func TestDialCancel(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
 	defer cancel()
-	_, _, err := Dial(ctx, server(t)+"/slow?ms=2000", nil)
+	_, _, err := Dial(ctx, server(t)+"/slow?ms=2000", Options{})
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Dial: %v, want context.DeadlineExceeded", err)
 	}
@@ -155,7 +155,7 @@ func TestDialCancel(t *testing.T) {
 
 // The constructor's exceptions become a DialError, not a panic.
 func TestDialConstructorThrows(t *testing.T) {
-	_, _, err := Dial(context.Background(), "ftp://127.0.0.1/", nil)
+	_, _, err := Dial(context.Background(), "ftp://127.0.0.1/", Options{})
 	var de *DialError
 	if !errors.As(err, &de) || de.Detail == "" {
 		t.Fatalf("Dial(ftp://...): %v, want a *DialError with Detail", err)

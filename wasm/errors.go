@@ -58,21 +58,18 @@ func (e *DialError) Error() string {
 	return s
 }
 
-// CloseCode returns the close event's code.
-func (e *DialError) CloseCode() int { return e.Code }
-
-// CheckClose reports whether a browser accepts code and reason in
+// checkClose reports whether a browser accepts code and reason in
 // WebSocket.close: code 1000 or 3000-4999, a UTF-8 reason of at most 123
 // bytes.
-func CheckClose(code int, reason string) error {
+func checkClose(code int, reason string) error {
 	if code != wire.CloseNormalClosure && (code < wire.CloseAppMin || code > wire.CloseAppMax) {
 		return fmt.Errorf("close code %d is not allowed in a browser: use 1000 or 3000-4999", code)
 	}
 	if !utf8.ValidString(reason) {
 		return errors.New("close reason is not valid UTF-8")
 	}
-	if len(reason) > 123 {
-		return fmt.Errorf("close reason is %d bytes long: at most 123 are allowed", len(reason))
+	if len(reason) > wire.MaxCloseReason {
+		return fmt.Errorf("close reason is %d bytes long: at most %d are allowed", len(reason), wire.MaxCloseReason)
 	}
 	return nil
 }

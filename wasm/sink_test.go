@@ -12,10 +12,10 @@ import (
 	"github.com/hybridws/websocket/internal/jspayload"
 )
 
-// With DialSink, every message goes to the JavaScript handler, in order,
+// With Options.Sink, every message goes to the JavaScript handler, in order,
 // and none to Read, which reports only the close; the handler is detached
 // with the others.
-func TestDialSink(t *testing.T) {
+func TestDialWithSink(t *testing.T) {
 	got := js.Global().Get("Array").New()
 	push := js.FuncOf(func(_ js.Value, a []js.Value) any {
 		d := a[0].Get("data")
@@ -32,7 +32,7 @@ func TestDialSink(t *testing.T) {
 	// The handler is a JavaScript function, as the shim's is; push stands
 	// in for its body.
 	sink := js.Global().Get("Function").New("push", "return (ev) => push(ev)").Invoke(push)
-	c, _, err := DialSink(ctx, server(t)+"/send?n=3&size=5&then=close", nil, sink)
+	c, _, err := Dial(ctx, server(t)+"/send?n=3&size=5&then=close", Options{Sink: sink})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"syscall/js"
 
 	"github.com/hybridws/websocket/internal/jspayload"
+	"github.com/hybridws/websocket/internal/wire"
 )
 
 // yieldEvery: every yieldEvery-th Write yields to the other goroutines
@@ -21,12 +22,31 @@ const yieldEvery = 16
 // Write queues one message in the browser (ws.send); it never blocks.
 // typ 1 sends p as text, anything else as binary. A stand-in from
 // jspayload.Stage sends the staged JavaScript value instead of its bytes.
+// It returns a *wire.QueueFullError, sending nothing, when the message
+// would take what waits past Options.SendLimit.
 //
 // Every yieldEvery-th Write yields to the other goroutines first.
 func (c *Conn) Write(typ int, p []byte) (err error) {
+	// c.est is what bufferedAmount was when last read plus what Write
+	// added since: never less than the truth, as the browser only ever
+	// sends bytes off. Reading bufferedAmount again (a call into
+	// JavaScript) is needed only when the estimate says the message would
+	// not fit.
+	cost := int64(len(p)) + wire.MsgOverhead
+	if c.limit > 0 && c.est+cost > c.limit {
+		c.est = c.Buffered()
+		if c.est+cost > c.limit {
+			return &wire.QueueFullError{Queued: c.est, Limit: c.limit}
+		}
+	}
 	if c.writes++; c.writes%yieldEvery == 0 {
 		runtime.Gosched()
 	}
+	defer func() {
+		if err == nil {
+			c.est += cost
+		}
+	}()
 	defer catch(&err)
 	makeHelpers()
 	// The payload: a JavaScript value the JavaScript API staged (no copy
@@ -72,3 +92,22 @@ func (c *Conn) binary(p []byte) js.Value {
 	js.CopyBytesToJS(c.sendArr, p)
 	return c.sendArr
 }
+
+// Hold and Release do nothing: the browser's send never waits, so Write
+// already sends on the caller's goroutine.
+func (c *Conn) Hold()    {}
+func (c *Conn) Release() {}
+
+// Buffered returns the socket's bufferedAmount: bytes passed to send and
+// not yet on the network.
+func (c *Conn) Buffered() int64 {
+	return int64(c.ws.Get("bufferedAmount").Float())
+}
+
+// Unsent returns, after the close, the bytes passed to send that never
+// went out (bufferedAmount then).
+func (c *Conn) Unsent() int64 { return c.Buffered() }
+
+// WriteErr returns nil: a send that cannot go out fails the connection in
+// the browser, which reports it as the close.
+func (c *Conn) WriteErr() error { return nil }

@@ -9,7 +9,7 @@
 // Received messages: the shim leaves a JavaScript message handler for a
 // connection with SetSink, keyed by the *Params it passes to Connect; the
 // browser backend looks it up (Sink) each time it dials and installs it as
-// the socket's onmessage (wasm.DialSink); the shim takes it away
+// the socket's onmessage (wasm.Options.Sink); the shim takes it away
 // (TakeSink) at DISCONNECTED. Messages then go from the socket
 // straight to the page's queue of events, which holds them until Go has
 // reported CONNECTED and drops them once it has reported DISCONNECTED.

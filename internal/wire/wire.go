@@ -5,6 +5,8 @@
 // exports).
 package wire
 
+import "strconv"
+
 // The opcodes of data messages, which the API's DataType values are.
 const (
 	OpText   = 1
@@ -29,6 +31,10 @@ const (
 	CloseTLSHandshake            = 1015
 )
 
+// MaxCloseReason is the longest close reason in bytes: a control frame's
+// payload is at most 125 bytes, two of which are the code.
+const MaxCloseReason = 123
+
 // The range of close codes that belong to libraries and applications
 // (3000-3999 registered, 4000-4999 private); with 1000, the only codes a
 // browser lets a page send.
@@ -36,3 +42,21 @@ const (
 	CloseAppMin = 3000
 	CloseAppMax = 4999
 )
+
+// MsgOverhead is what one message waiting to be sent costs besides its
+// payload, when a transport counts its queue against the send limit: a
+// bound on bytes alone would let a flood of empty messages grow the queue
+// without limit.
+const MsgOverhead = 16
+
+// QueueFullError is what a transport's Write returns when the message
+// would take what the transport holds past its send limit; nothing was
+// queued.
+type QueueFullError struct {
+	Queued int64 // what the transport held, overhead included
+	Limit  int64
+}
+
+func (e *QueueFullError) Error() string {
+	return "send queue full: " + strconv.FormatInt(e.Queued, 10) + " bytes queued, limit " + strconv.FormatInt(e.Limit, 10)
+}

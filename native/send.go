@@ -1,0 +1,311 @@
+//go:build !js
+
+package native
+
+import (
+	"errors"
+	"sync"
+
+	"github.com/hybridws/websocket/internal/wire"
+)
+
+// Sending. Write never blocks: it puts the message in the Conn's queue,
+// bounded by Options.SendLimit, and a writer goroutine writes the queue
+// out in order, then the close frame that Close asked for. The writer
+// exists only while there is something to write, so an idle connection
+// has none. While more than one message waits it corks (cork.go), so that
+// a burst goes out in a few system calls, and it uncorks before it goes
+// idle or sends the close frame, so nothing is held back past its burst.
+//
+// Hold and Release bracket the root package's callbacks. Where the socket
+// takes writes without waiting (nbwrite.go), messages written during a
+// Hold wait for Release, which writes them on its own goroutine, corked:
+// a request/response exchange then costs no goroutine switch, and a
+// callback's burst goes out in one write.
+
+// outMsg is one message waiting to be written.
+type outMsg struct {
+	typ int
+	p   []byte
+}
+
+// keepBatch: Release keeps its emptied slice for the next callback when it
+// holds at most this many messages (a reply or two is the common case), so
+// a request/response exchange allocates no slice; a bigger one is dropped,
+// so a burst does not pin its memory.
+const keepBatch = 4
+
+func (m outMsg) cost() int64 { return int64(len(m.p)) + wire.MsgOverhead }
+
+// sendQueue is the outgoing half of a Conn.
+type sendQueue struct {
+	mu      sync.Mutex
+	limit   int64    // Options.SendLimit; 0: no bound
+	out     []outMsg // waiting, in order
+	queued  int64    // their cost, bounded by limit
+	holds   int      // Hold calls not yet Released
+	writing bool     // the writer goroutine runs, or Release writes
+	close   *closeFrame
+	closing bool  // Close was called: Write refuses
+	ended   bool  // a write failed or Abort ran: Write refuses
+	aborted bool  // Abort ran: a write failing after it is no news
+	err     error // the write failure that ended the connection
+	unsent  int64 // payload bytes dropped when the connection ended
+	writer  sync.WaitGroup
+}
+
+// closeFrame is what Close asked for; it waits behind the queue.
+type closeFrame struct {
+	code   int
+	reason string
+}
+
+var (
+	errClosing = errors.New("native: the connection is closing")
+	errEnded   = errors.New("native: the connection has ended")
+)
+
+// Write queues one message and returns at once; it never waits for the
+// network. typ is 1 (text) or 2 (binary); p is not copied and must not
+// change until it is written. It returns a *wire.QueueFullError when the
+// message would take the queue past Options.SendLimit, and an error once
+// the connection is closing or has ended.
+func (c *Conn) Write(typ int, p []byte) error {
+	s := &c.send
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case s.ended:
+		if s.err != nil {
+			return s.err
+		}
+		return errEnded
+	case s.closing:
+		return errClosing
+	}
+	m := outMsg{typ, p}
+	if s.limit > 0 && s.queued+m.cost() > s.limit {
+		return &wire.QueueFullError{Queued: s.queued, Limit: s.limit}
+	}
+	s.out = append(s.out, m)
+	s.queued += m.cost()
+	if s.holds == 0 || !c.nonBlocking() {
+		c.startWriter()
+	}
+	return nil
+}
+
+// Buffered returns what the queue holds: the messages' bytes plus
+// wire.MsgOverhead each, the figure Options.SendLimit bounds.
+func (c *Conn) Buffered() int64 {
+	c.send.mu.Lock()
+	defer c.send.mu.Unlock()
+	return c.send.queued
+}
+
+// Unsent returns the payload bytes that Write accepted and that will
+// never be written: dropped when a write failed or Abort ran, or still
+// waiting. Bytes already handed to the operating system count as sent,
+// whether or not they arrived.
+func (c *Conn) Unsent() int64 {
+	s := &c.send
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := s.unsent
+	for _, m := range s.out {
+		n += int64(len(m.p))
+	}
+	return n
+}
+
+// WriteErr returns the write failure that ended the connection, or nil:
+// none failed, or only after Abort.
+func (c *Conn) WriteErr() error {
+	c.send.mu.Lock()
+	defer c.send.mu.Unlock()
+	return c.send.err
+}
+
+// Hold makes messages written from now on wait for Release, where that
+// saves a goroutine switch (see above). Calls nest.
+func (c *Conn) Hold() {
+	c.send.mu.Lock()
+	c.send.holds++
+	c.send.mu.Unlock()
+}
+
+// Release ends a Hold. When the last one ends, what waits is written on
+// this goroutine if the socket takes it without waiting, or else handed to
+// the writer goroutine.
+func (c *Conn) Release() {
+	s := &c.send
+	s.mu.Lock()
+	s.holds--
+	if s.holds > 0 || len(s.out) == 0 || s.writing || s.ended {
+		s.mu.Unlock()
+		return
+	}
+	if !c.canWriteNow() {
+		c.startWriter()
+		s.mu.Unlock()
+		return
+	}
+	batch := s.out
+	s.out = nil
+	s.writing = true // nobody else writes meanwhile: order holds
+	s.mu.Unlock()
+	if len(batch) > 1 {
+		c.cork()
+	}
+	err := c.writeBatch(batch, c.writeNow)
+	if len(batch) > 1 {
+		if uerr := c.uncork(); err == nil {
+			err = uerr
+		}
+	}
+	if err != nil {
+		c.failed(err)
+		return
+	}
+	s.mu.Lock()
+	s.writing = false
+	if cap(batch) <= keepBatch && s.out == nil {
+		clear(batch)
+		s.out = batch[:0] // keep it for the next callback's messages
+	}
+	if len(s.out) > 0 || s.close != nil {
+		c.startWriter() // written by others while this goroutine wrote
+	}
+	s.mu.Unlock()
+}
+
+// Close queues the closing handshake with code and reason behind the
+// messages already written, and returns at once; Read ends when the
+// handshake is done. The writer waits a few seconds at most for the
+// peer's answer (coder/websocket's bound; failWait for a code other than
+// 1000), and Abort ends it sooner. Later Writes fail.
+func (c *Conn) Close(code int, reason string) error {
+	s := &c.send
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing || s.ended {
+		return nil
+	}
+	s.closing = true
+	s.close = &closeFrame{code, reason}
+	c.startWriter()
+	return nil
+}
+
+// startWriter starts the writer goroutine if none runs. s.mu is held.
+func (c *Conn) startWriter() {
+	s := &c.send
+	if s.writing || s.ended {
+		return
+	}
+	s.writing = true
+	s.writer.Add(1)
+	go c.writeLoop()
+}
+
+// writeLoop writes the queue out, then the close frame, and exits when
+// nothing is left.
+func (c *Conn) writeLoop() {
+	s := &c.send
+	defer s.writer.Done()
+	corked := false
+	for {
+		s.mu.Lock()
+		batch := s.out
+		s.out = nil
+		if len(batch) == 0 && corked {
+			// Flush what the burst held back before going idle or
+			// closing, then look again.
+			s.mu.Unlock()
+			corked = false
+			if err := c.uncork(); err != nil {
+				c.failed(err)
+				return
+			}
+			continue
+		}
+		var cf *closeFrame
+		if len(batch) == 0 {
+			cf, s.close = s.close, nil
+		}
+		if len(batch) == 0 && cf == nil || s.ended {
+			s.writing = false
+			s.mu.Unlock()
+			return
+		}
+		s.mu.Unlock()
+
+		if cf != nil {
+			c.closeNow(cf.code, cf.reason)
+			continue
+		}
+		if !corked && len(batch) > 1 {
+			c.cork()
+			corked = true
+		}
+		if err := c.writeBatch(batch, c.writeWait); err != nil {
+			if corked {
+				c.uncork()
+			}
+			c.failed(err)
+			return
+		}
+	}
+}
+
+// writeBatch writes batch with write, counting each message off the queue
+// as it goes. On a failure the message that failed and those after it are
+// dropped, counted as unsent.
+func (c *Conn) writeBatch(batch []outMsg, write func(typ int, p []byte) error) error {
+	s := &c.send
+	var sent int64
+	for i, m := range batch {
+		err := write(m.typ, m.p)
+		sent += m.cost()
+		if err != nil {
+			s.mu.Lock()
+			s.queued -= sent
+			for _, m := range batch[i+1:] {
+				s.queued -= m.cost()
+				s.unsent += int64(len(m.p))
+			}
+			s.unsent += int64(len(m.p)) // it did not go out whole
+			s.mu.Unlock()
+			return err
+		}
+		batch[i] = outMsg{} // the caller's bytes are not ours to keep
+	}
+	s.mu.Lock()
+	s.queued -= sent
+	s.mu.Unlock()
+	return nil
+}
+
+// failed records a write failure, drops what waits, and tears the
+// connection down; Read then returns, and the root package reports
+// WriteErr. Called by the goroutine that wrote, never under s.mu.
+func (c *Conn) failed(err error) {
+	s := &c.send
+	s.mu.Lock()
+	if s.err == nil && !s.aborted && !s.closing {
+		s.err = err
+	}
+	s.drop()
+	s.writing = false
+	s.mu.Unlock()
+	c.abortNow()
+}
+
+// drop ends the queue: what waits is counted as unsent. s.mu is held.
+func (s *sendQueue) drop() {
+	for _, m := range s.out {
+		s.queued -= m.cost()
+		s.unsent += int64(len(m.p))
+	}
+	s.out, s.close, s.ended = nil, nil, true
+}

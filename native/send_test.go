@@ -1,0 +1,234 @@
+//go:build !js
+
+package native
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hybridws/websocket/internal/testserver"
+	"github.com/hybridws/websocket/internal/wire"
+)
+
+// dialTest dials path on a fresh test server with o (URL filled in).
+func dialTest(t *testing.T, path string, o Options) *Conn {
+	t.Helper()
+	srv := httptest.NewServer(testserver.Handler())
+	t.Cleanup(srv.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	o.URL = "ws" + strings.TrimPrefix(srv.URL, "http") + path
+	if o.MaxMessageSize == 0 {
+		o.MaxMessageSize = 1 << 20
+	}
+	c, _, err := Dial(ctx, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Abort)
+	return c
+}
+
+// inTime runs f and fails the test if it has not returned within 20s: the
+// guard for a Write that waits for the network.
+func inTime(t *testing.T, what string, f func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() { defer close(done); f() }()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatalf("%s blocked for 20s", what)
+	}
+}
+
+// Write never waits for the network, and the queue holds at most
+// SendLimit: against a server that never reads, Writes are accepted until
+// the queue is full, then refused with a QueueFullError that says what the
+// queue holds, each at once; Abort ends the writer stuck under them and
+// counts what never went out as unsent.
+func TestWriteBoundedNeverBlocks(t *testing.T) {
+	const limit = 64 << 10
+	c := dialTest(t, "/noread", Options{SendLimit: limit})
+	msg := make([]byte, 4<<10)
+	cost := int64(len(msg)) + wire.MsgOverhead
+	var full *wire.QueueFullError
+	accepted := int64(0)
+	inTime(t, "Write", func() {
+		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); {
+			err := c.Write(2, msg)
+			if q := c.Buffered(); q > limit {
+				t.Errorf("queue holds %d bytes, limit %d", q, limit)
+				return
+			}
+			if err == nil {
+				accepted += int64(len(msg))
+				continue
+			}
+			if !errors.As(err, &full) {
+				t.Errorf("Write: %v, want a QueueFullError", err)
+				return
+			}
+			// The writer may still move a little while the socket's
+			// buffers fill: full means full for a while.
+			time.Sleep(50 * time.Millisecond)
+			if q := c.Buffered(); q+cost <= limit {
+				full = nil
+				continue
+			}
+			return
+		}
+	})
+	if full == nil {
+		t.Fatalf("%d bytes accepted for a server that never reads, and the queue never filled", accepted)
+	}
+	if full.Limit != limit || full.Queued+cost <= limit || full.Queued > limit {
+		t.Fatalf("QueueFullError{Queued: %d, Limit: %d} for a %d-byte message, limit %d", full.Queued, full.Limit, cost, limit)
+	}
+	queued := c.Buffered()
+	// Every further Write is refused at once and queues nothing.
+	inTime(t, "a refused Write", func() {
+		for i := 0; i < 100; i++ {
+			if err := c.Write(2, msg); !errors.As(err, &full) {
+				t.Errorf("Write %d on a full queue: %v", i, err)
+				return
+			}
+		}
+	})
+	if q := c.Buffered(); q != queued {
+		t.Fatalf("refused Writes changed the queue: %d bytes, then %d", queued, q)
+	}
+	inTime(t, "Abort", c.Abort)
+	// What waited counts as unsent, whole messages, overhead aside. (A
+	// burst the writer had corked counts as written: some of it may have
+	// reached the socket.)
+	if u := c.Unsent(); u <= 0 || u > queued || u%int64(len(msg)) != 0 {
+		t.Fatalf("Unsent() = %d after Abort, with %d bytes (%d messages) queued", u, queued, queued/cost)
+	}
+	if err := c.Write(2, msg); err == nil {
+		t.Fatalf("Write after Abort accepted")
+	}
+	if c.send.writing {
+		t.Fatalf("the writer still runs after Abort returned")
+	}
+	if err := c.WriteErr(); err != nil {
+		t.Fatalf("WriteErr() = %v: the failure Abort caused is not news", err)
+	}
+}
+
+// Messages written during a Hold wait for Release; where writes never
+// block, Release writes them on its own goroutine (no writer goroutine
+// starts), elsewhere the writer does. Either way they arrive in order.
+func TestHoldRelease(t *testing.T) {
+	c := dialTest(t, "/echo", Options{})
+	c.Hold()
+	var want [][]byte
+	for i := 0; i < 5; i++ {
+		p := bytes.Repeat([]byte{byte('a' + i)}, 100*(i+1))
+		want = append(want, p)
+		if err := c.Write(1, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.send.mu.Lock()
+	writing := c.send.writing
+	c.send.mu.Unlock()
+	if writing == fastWrites {
+		t.Fatalf("during a Hold: writer running %v, want %v (fastWrites %v)", writing, !fastWrites, fastWrites)
+	}
+	c.Release()
+	if fastWrites {
+		// Written by Release itself: nothing waits once it returns.
+		if q := c.Buffered(); q != 0 {
+			t.Fatalf("%d bytes still queued after Release", q)
+		}
+	}
+	for i, w := range want {
+		typ, p, err := c.Read()
+		if err != nil || typ != 1 || !bytes.Equal(p, w) {
+			t.Fatalf("echo %d: typ %d, %.10q, err %v; want 1, %.10q", i, typ, p, err, w)
+		}
+	}
+}
+
+// Close waits behind what was written: the server reads every message,
+// then the close frame (/record says so), and answers it; Read, running
+// all along as in the root package, then returns the clean close. Writes
+// after Close are refused.
+func TestCloseAfterWrites(t *testing.T) {
+	srv := httptest.NewServer(testserver.Handler())
+	defer srv.Close()
+	base := "ws" + strings.TrimPrefix(srv.URL, "http")
+	dial := func(path string) *Conn {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		c, _, err := Dial(ctx, Options{URL: base + path, MaxMessageSize: 1 << 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(c.Abort)
+		return c
+	}
+	readAll := func(c *Conn) (got [][]byte, err error) {
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			for {
+				_, p, rerr := c.Read()
+				if rerr != nil {
+					err = rerr
+					return
+				}
+				got = append(got, p)
+			}
+		}()
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+			t.Fatal("Read did not end")
+		}
+		return got, err
+	}
+
+	id := t.Name()
+	c := dial("/record?id=" + id)
+	const n = 50
+	var want []string
+	for i := 0; i < n; i++ {
+		m := strings.Repeat(string(rune('a'+i%26)), i+1)
+		want = append(want, m)
+		if err := c.Write(1, []byte(m)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := c.Close(wire.CloseNormalClosure, "bye"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Write(2, []byte("late")); err == nil {
+		t.Fatalf("Write after Close accepted")
+	}
+	_, err := readAll(c)
+	// The peer's answer, or, when coder/websocket's Close read that answer
+	// itself between two Reads, the code we sent.
+	if code, _, _ := c.CloseStatus(err); code != wire.CloseNormalClosure {
+		t.Fatalf("CloseStatus(%v): %d, want 1000", err, code)
+	}
+
+	got, _ := readAll(dial("/recorded?id=" + id))
+	if len(got) != 1 {
+		t.Fatalf("/recorded sent %d messages", len(got))
+	}
+	var rec testserver.Record
+	if err := json.Unmarshal(got[0], &rec); err != nil {
+		t.Fatal(err)
+	}
+	if rec.Code != wire.CloseNormalClosure || strings.Join(rec.Messages, ",") != strings.Join(want, ",") {
+		t.Fatalf("the server read %d messages then close code %d, want the %d messages in order then 1000", len(rec.Messages), rec.Code, n)
+	}
+}

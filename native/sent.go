@@ -1,0 +1,104 @@
+//go:build !js
+
+package native
+
+import "sync/atomic"
+
+// sentFrames follows the frames we write, to learn the code of the first
+// close frame that went out. coder/websocket sends close frames of its own
+// (1002 when the server broke the protocol, 1009 for a message over the
+// read limit) and reports them only as error texts; the code on the wire
+// is what CloseStatus needs, whoever sent it.
+type sentFrames struct {
+	hdr  [14]byte // the frame header being collected
+	n    int      // bytes of hdr collected
+	skip uint64   // payload bytes left in the current frame
+	// The current frame's close code as it goes by: a client's frames are
+	// masked, so its payload bytes are unmasked with the key.
+	closing bool
+	key     [4]byte
+	pos     int // payload bytes of the close frame seen
+	code    int
+	first   atomic.Int32 // the first close code sent, 0 if none yet
+}
+
+// scan follows p, the next bytes written. Writes are serialized by the
+// caller (checkedConn's cork.mu).
+func (f *sentFrames) scan(p []byte) {
+	for i := 0; i < len(p); {
+		if f.skip > 0 {
+			k := uint64(len(p) - i)
+			if k > f.skip {
+				k = f.skip
+			}
+			for j := 0; f.closing && f.pos < 2 && j < int(k); j++ {
+				f.code = f.code<<8 | int(p[i+j]^f.key[f.pos%4])
+				f.pos++
+			}
+			f.skip -= k
+			i += int(k)
+			if f.skip == 0 {
+				f.frameEnd()
+			}
+			continue
+		}
+		f.hdr[f.n] = p[i]
+		f.n++
+		i++
+		if f.n < 2 {
+			continue
+		}
+		need := 2
+		switch f.hdr[1] & 0x7f {
+		case 126:
+			need += 2
+		case 127:
+			need += 8
+		}
+		masked := f.hdr[1]&0x80 != 0
+		if masked {
+			need += 4
+		}
+		if f.n < need {
+			continue
+		}
+		switch f.hdr[1] & 0x7f {
+		case 126:
+			f.skip = uint64(f.hdr[2])<<8 | uint64(f.hdr[3])
+		case 127:
+			f.skip = 0
+			for _, b := range f.hdr[2:10] {
+				f.skip = f.skip<<8 | uint64(b)
+			}
+		default:
+			f.skip = uint64(f.hdr[1] & 0x7f)
+		}
+		f.key = [4]byte{}
+		if masked {
+			copy(f.key[:], f.hdr[need-4:need])
+		}
+		f.n, f.pos, f.code = 0, 0, 0
+		f.closing = f.hdr[0]&0x0f == 0x8
+		if f.skip == 0 {
+			f.frameEnd()
+		}
+	}
+}
+
+// frameEnd notes the code of a close frame that has gone by: 1005 when
+// it carried none.
+func (f *sentFrames) frameEnd() {
+	if !f.closing {
+		return
+	}
+	f.closing = false
+	code := f.code
+	if f.pos < 2 {
+		code = 1005
+	}
+	f.first.CompareAndSwap(0, int32(code))
+}
+
+// sentCloseCode returns the code of the first close frame written, 0 if
+// none was.
+func (f *sentFrames) sentCloseCode() int { return int(f.first.Load()) }
