@@ -65,20 +65,35 @@
 			// bytes, padded to a word. A message that does not fit, or that comes
 			// while others wait here or while the views are stale, waits here in
 			// order until Go calls refill. wake (a Go function) is called only
-			// when Go waits for it, and from a task of its own, so that the
-			// messages the browser has queued already come first: one call into
-			// Go for a burst. close drops a wake still to come.
+			// when Go waits for it. A message that comes after a quiet moment
+			// (the tick that each wake posts has run since) wakes Go at once; one
+			// that comes before the tick is part of a burst, and its wake waits
+			// for a task of its own, so that the messages the browser has queued
+			// already come first: one call into Go for a burst, and no task's
+			// delay for a lone message. close drops a tick or wake to come.
 			inbox: (ws, wake, at, size) => {
 				const W = at >> 2, IDLE = W + 1, PEND = W + 2, start = at + 16, end = at + size;
-				let scheduled = false;
+				// quiet: the last wake's tick has run; ticking: it has not;
+				// scheduled: a wake waits for its task.
+				let quiet = true, ticking = false, scheduled = false;
 				const mc = new MessageChannel(), port = mc.port2;
-				mc.port1.onmessage = () => {
-					scheduled = false;
-					if (ready()) {
-						if (i32[IDLE] !== 1) return;
-						i32[IDLE] = 0;
+				const wakeNow = () => {
+					if (ready()) i32[IDLE] = 0;
+					quiet = false;
+					if (!ticking) {
+						ticking = true;
+						port.postMessage(true);
 					}
 					wake();
+				};
+				mc.port1.onmessage = (ev) => {
+					if (ev.data) { // the tick
+						ticking = false;
+						quiet = true;
+						return;
+					}
+					scheduled = false;
+					if (!ready() || i32[IDLE] === 1) wakeNow();
 				};
 				const pend = [], pendText = []; // the messages waiting here, from head on
 				let head = 0;
@@ -120,8 +135,12 @@
 						i32[PEND] = waiting();
 					}
 					if (i32[IDLE] === 1 && !scheduled) {
-						scheduled = true;
-						port.postMessage(0);
+						if (quiet) {
+							wakeNow();
+						} else {
+							scheduled = true;
+							port.postMessage(false);
+						}
 					}
 				};
 				return {
