@@ -80,11 +80,11 @@
 				const wakeNow = () => {
 					if (ready()) i32[IDLE] = 0;
 					quiet = false;
-					if (!ticking) {
+					wake();
+					if (!ticking) { // after the wake: Go's answer goes out first
 						ticking = true;
 						port.postMessage(true);
 					}
-					wake();
 				};
 				mc.port1.onmessage = (ev) => {
 					if (ev.data) { // the tick
