@@ -155,5 +155,9 @@ message.
   client run; or one run: ` + "`go run . server`" + ` then
   ` + "`go run . client -lib hybrid -work rtt -url ws://ADDR/echo -cpuprofile cpu.prof`" + `.
 - Browser: ` + "`BENCH_URL=ws://ADDR/echo BENCH_LIB=hybrid-wasm BENCH_WORK=pipe GOOS=js GOARCH=wasm go test -exec wasmbrowsertest -run TestProfile -cpuprofile cpu.prof ./wasmclient`" + `
-  (wasmbrowsertest and the headless_shell wrapper as ` + "`make test-browser`" + ` builds them in .cache/bin).
+  (wasmbrowsertest and the headless_shell wrapper as ` + "`make test-browser`" + ` builds them in .cache/bin);
+  BENCH_LIB=raw-wasm profiles the floor.
+- A/B of the Go API in the browser: build the old ` + "`bench/wasmclient`" + ` (` + "`GOOS=js GOARCH=wasm go build -o old.wasm ./wasmclient`" + `
+  at the old commit), then ` + "`make bench BENCHFLAGS=\"-works= -blibs=js,hybrid-wasm,hybrid-base -wasmbase old.wasm -runs=15 -out /tmp/ab.md -chart ab.png -results /tmp/ab.json\"`" + `:
+  the old build runs as ` + "`hybrid-base`" + `, alternating with the new one run by run.
 `
