@@ -14,8 +14,8 @@ import (
 // them as ordinary code in globalThis.__hybridws.wasm, read once when the
 // program starts (the module removes it right after); without it they are
 // compiled with the Function constructor, and where the page's
-// Content-Security-Policy refuses that too, both stay undefined and the
-// plain way is used (all of them stay undefined).
+// Content-Security-Policy refuses that too, they all stay undefined and
+// the plain way is used.
 var (
 	helpersOnce sync.Once
 	wrapper     js.Value // wraps onmessage handlers (see open)

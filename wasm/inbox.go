@@ -38,16 +38,18 @@ type inbox struct {
 	// in JavaScript without ctlPend having been set.
 	grabs               int
 	refill, take, close js.Value
+	poke                func() // wakes Read
 }
 
 // newInbox installs ws's onmessage handler through helpers.js, calling
-// wake when Read waits; nil if the direct paths are off.
-func newInbox(ws js.Value, wake js.Func) *inbox {
+// wake when Read waits (poke does what wake does, from Go); nil if the
+// direct paths are off.
+func newInbox(ws js.Value, wake js.Func, poke func()) *inbox {
 	makeHelpers()
 	if !memOK {
 		return nil
 	}
-	b := &inbox{buf: make([]byte, inboxSize)}
+	b := &inbox{buf: make([]byte, inboxSize), poke: poke}
 	b.ctl = (*[4]int32)(unsafe.Pointer(&b.buf[0]))
 	freshMem()
 	h := inboxFunc.Invoke(ws, wake, addr(b.buf), len(b.buf))
@@ -103,8 +105,9 @@ func (b *inbox) read() (typ int, p []byte, ok bool) {
 			// The views went stale twice in a row: try again from the top.
 		}
 	}
-	// Not reached unless the memory grows on every call; the caller waits
-	// for the next wake and tries again.
+	// Only if the memory grew on every call: messages may still wait, so
+	// Read must look again instead of waiting for a wake.
+	b.poke()
 	return 0, nil, false
 }
 

@@ -14,6 +14,9 @@ import (
 // ones are read by ws.send straight from the Go slice. It gets the memory
 // from Go through js.CopyBytesToJS (syscall/js offers no other way), and
 // gets it again whenever the memory grew, which detaches the old view.
+// The variables below need no lock: the page has one thread, and no
+// goroutine is switched out in the middle of these functions but at a
+// call into JavaScript, which touches none of them.
 
 // memPages returns the wasm memory's size in 64 KiB pages (memory.size).
 func memPages() int32

@@ -98,5 +98,5 @@ func (c *Conn) openInbox() *inbox {
 	})
 	liveFuncs.Add(1)
 	c.funcs = append(c.funcs, f)
-	return newInbox(c.ws, f)
+	return newInbox(c.ws, f, c.wake)
 }
