@@ -43,20 +43,20 @@ func compressionHostileCases() []hostileCase {
 	up := rawserver.Upgrade{Extensions: acceptDeflate}
 	ok := compressed(rawserver.OpText, "fine")
 	return []hostileCase{
-		{name: "RSV1 when the server declined compression", params: on, opened: true, kind: websocket.ErrProtocol, code: 1002,
+		{name: "RSV1 when the server declined compression", params: on, opened: true, kind: websocket.ErrProtocol, code: websocket.CloseProtocolError,
 			frames: []rawserver.Frame{compressed(rawserver.OpText, "x")}},
-		{name: "RSV1 on a ping with compression on", params: on, up: up, opened: true, msgs: []string{"fine"}, kind: websocket.ErrProtocol, code: 1002,
+		{name: "RSV1 on a ping with compression on", params: on, up: up, opened: true, msgs: []string{"fine"}, kind: websocket.ErrProtocol, code: websocket.CloseProtocolError,
 			frames: []rawserver.Frame{ok, {Fin: true, RSV: 0x40, Opcode: rawserver.OpPing}}},
-		{name: "RSV1 on a continuation frame", params: on, up: up, opened: true, msgs: []string{"fine"}, kind: websocket.ErrProtocol, code: 1002,
+		{name: "RSV1 on a continuation frame", params: on, up: up, opened: true, msgs: []string{"fine"}, kind: websocket.ErrProtocol, code: websocket.CloseProtocolError,
 			frames: []rawserver.Frame{ok,
 				{RSV: 0x40, Opcode: rawserver.OpText, Payload: deflated([]byte("hello"))},
 				{Fin: true, RSV: 0x40, Opcode: rawserver.OpContinuation}}},
-		{name: "corrupt DEFLATE stream", params: on, up: up, opened: true, msgs: []string{"fine"}, kind: websocket.ErrProtocol, code: 1002,
+		{name: "corrupt DEFLATE stream", params: on, up: up, opened: true, msgs: []string{"fine"}, kind: websocket.ErrProtocol, code: websocket.CloseProtocolError,
 			frames: []rawserver.Frame{ok, {Fin: true, RSV: 0x40, Opcode: rawserver.OpBinary, Payload: []byte{0xff, 0xff, 0xff, 0xff}}}},
-		{name: "compressed text that inflates to invalid UTF-8", params: on, up: up, opened: true, msgs: []string{"fine"}, kind: websocket.ErrInvalidUTF8, code: 1007,
+		{name: "compressed text that inflates to invalid UTF-8", params: on, up: up, opened: true, msgs: []string{"fine"}, kind: websocket.ErrInvalidUTF8, code: websocket.CloseInvalidFramePayloadData,
 			frames: []rawserver.Frame{ok, compressed(rawserver.OpText, "ok\xff")}},
 		{name: "compressed message that inflates past MaxMessageSize", params: websocket.Params{Compression: true, MaxMessageSize: 100}, up: up, opened: true,
-			msgs: []string{strings.Repeat("a", 100)}, kind: websocket.ErrMessageTooBig, code: 1009,
+			msgs: []string{strings.Repeat("a", 100)}, kind: websocket.ErrMessageTooBig, code: websocket.CloseMessageTooBig,
 			frames: []rawserver.Frame{compressed(rawserver.OpBinary, strings.Repeat("a", 100)), compressed(rawserver.OpBinary, strings.Repeat("b", 101))}},
 	}
 }
@@ -139,7 +139,7 @@ func TestCompressionBomb(t *testing.T) {
 			runtime.ReadMemStats(&after)
 			alloc := int64(after.TotalAlloc - before.TotalAlloc)
 			t.Logf("allocated %s while failing; heap in use %s after", byteSize(alloc), byteSize(int64(after.HeapInuse)))
-			if kinds(evs) != "CONNECTED ERROR DISCONNECTED" || evs[2].Code != 1009 || !errors.Is(evs[1].Err, websocket.ErrMessageTooBig) {
+			if kinds(evs) != "CONNECTED ERROR DISCONNECTED" || evs[2].Code != websocket.CloseMessageTooBig || !errors.Is(evs[1].Err, websocket.ErrMessageTooBig) {
 				t.Fatalf("events %s, want CONNECTED ERROR(ErrMessageTooBig) DISCONNECTED(1009)", describe(evs))
 			}
 			if alloc > tc.budget {
@@ -188,7 +188,7 @@ func TestCompressionOffer(t *testing.T) {
 	}
 	echoAll(t, r, c, 0, compressionMix())
 	websocket.Disconnect(c)
-	if evs := r.waitDone(); evs[len(evs)-1].Code != 1000 || count(evs, websocket.EventError) > 0 {
+	if evs := r.waitDone(); evs[len(evs)-1].Code != websocket.CloseNormalClosure || count(evs, websocket.EventError) > 0 {
 		t.Fatalf("events %s", describe(evs))
 	}
 }

@@ -102,7 +102,7 @@ func TestCompression(t *testing.T) {
 	}
 	echoAll(t, r, c, 1, compressionMix())
 	websocket.Disconnect(c)
-	if evs := r.waitDone(); evs[len(evs)-1].Code != 1000 || count(evs, websocket.EventError) > 0 {
+	if evs := r.waitDone(); evs[len(evs)-1].Code != websocket.CloseNormalClosure || count(evs, websocket.EventError) > 0 {
 		t.Fatalf("events %s", describe(evs))
 	}
 }
@@ -119,7 +119,7 @@ func TestCompressionOff(t *testing.T) {
 	}
 	echoAll(t, r, c, 1, []wsMsg{{websocket.DataTypeText, gameState(1)}, {websocket.DataTypeBinary, bytes.Repeat([]byte{1}, 1<<20)}})
 	websocket.Disconnect(c)
-	if evs := r.waitDone(); evs[len(evs)-1].Code != 1000 || count(evs, websocket.EventError) > 0 {
+	if evs := r.waitDone(); evs[len(evs)-1].Code != websocket.CloseNormalClosure || count(evs, websocket.EventError) > 0 {
 		t.Fatalf("events %s", describe(evs))
 	}
 }

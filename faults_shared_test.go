@@ -35,7 +35,7 @@ func TestFaultServerDiesWhileWeSend(t *testing.T) {
 		}
 	}
 	evs := r.waitDone()
-	if got := kinds(evs); got != "CONNECTED ERROR DISCONNECTED" || evs[2].Code != 1006 {
+	if got := kinds(evs); got != "CONNECTED ERROR DISCONNECTED" || evs[2].Code != websocket.CloseAbnormalClosure {
 		t.Fatalf("events %s, want CONNECTED ERROR DISCONNECTED(1006)", describe(evs))
 	}
 	if err := websocket.Send(c, []byte("x"), nil); !errors.Is(err, websocket.ErrClosed) {

@@ -1,7 +1,9 @@
 package websocket_test
 
 import (
+	"encoding/json"
 	"errors"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -285,4 +287,71 @@ func payload(i, size int) []byte {
 		s += strings.Repeat(".", size-len(s))
 	}
 	return []byte(s)
+}
+
+// openConn connects r to url and waits for CONNECTED.
+func openConn(t testing.TB, r *recorder, url string, p *websocket.Params) *websocket.Connection {
+	t.Helper()
+	c := r.connect(url, p)
+	r.waitEvent(websocket.EventConnected)
+	return c
+}
+
+// count returns how many events of kind e are in evs.
+func count(evs []*websocket.Data, e websocket.Event) int {
+	n := 0
+	for _, d := range evs {
+		if d.Event == e {
+			n++
+		}
+	}
+	return n
+}
+
+// record is what the test server's /record endpoint received.
+type record struct {
+	Messages []string `json:"messages"`
+	Code     int      `json:"code"`
+}
+
+// fetchRecord asks /recorded what /record?id=id received.
+func fetchRecord(t testing.TB, id string) record {
+	t.Helper()
+	r := newRecorder(t)
+	r.connect(wsURL("/recorded?id="+id), nil)
+	evs := r.waitDone()
+	ms := messages(evs)
+	if len(ms) != 1 {
+		t.Fatalf("/recorded: events %s", describe(evs))
+	}
+	var rec record
+	if err := json.Unmarshal(ms[0].Message, &rec); err != nil {
+		t.Fatalf("/recorded sent %q: %v", ms[0].Message, err)
+	}
+	return rec
+}
+
+// goid returns the current goroutine's id.
+func goid() int64 {
+	var buf [64]byte
+	s := strings.TrimPrefix(string(buf[:runtime.Stack(buf[:], false)]), "goroutine ")
+	id, _ := strconv.ParseInt(s[:strings.IndexByte(s, ' ')], 10, 64)
+	return id
+}
+
+// waitPongs waits until the server has answered n keepalive pings of c,
+// and fails if any event comes meanwhile.
+func waitPongs(t testing.TB, r *recorder, c *websocket.Connection, n int64) {
+	t.Helper()
+	before := len(r.waitFor("", func([]*websocket.Data) bool { return true }))
+	deadline := time.Now().Add(20 * time.Second)
+	for got := websocket.KeepAlivePongs(c); got < n; got = websocket.KeepAlivePongs(c) {
+		if evs := r.waitFor("", func([]*websocket.Data) bool { return true }); len(evs) != before {
+			t.Fatalf("after %d answered pings: events %s", got, describe(evs))
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d keepalive pings answered after 20s", got, n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }

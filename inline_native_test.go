@@ -118,7 +118,7 @@ func TestCallbackBurstInOrder(t *testing.T) {
 				t.Errorf("%d bytes still count as queued after every message was echoed", q)
 			}
 			evs := r.waitDone()
-			if last := evs[len(evs)-1]; last.Code != 1000 {
+			if last := evs[len(evs)-1]; last.Code != websocket.CloseNormalClosure {
 				t.Errorf("DISCONNECTED code %d, want 1000", last.Code)
 			}
 		})

@@ -12,7 +12,7 @@ import (
 
 // interopCases runs the interop checks against a third-party server at
 // addr (see internal/interop): natively (interop_native_test.go starts
-// the servers) and in Chromium (interop_js_test.go gets their addresses).
+// the servers) and in Chromium (interop_browser_test.go gets their addresses).
 func interopCases(t *testing.T, addr string) {
 	url := func(path string) string { return "ws://" + addr + path }
 
@@ -44,7 +44,7 @@ func interopCases(t *testing.T, addr string) {
 			}
 		}
 		websocket.Disconnect(c)
-		if evs := r.waitDone(); evs[len(evs)-1].Code != 1000 || count(evs, websocket.EventError) > 0 {
+		if evs := r.waitDone(); evs[len(evs)-1].Code != websocket.CloseNormalClosure || count(evs, websocket.EventError) > 0 {
 			t.Fatalf("events %s", describe(evs))
 		}
 	})
@@ -70,7 +70,7 @@ func interopCases(t *testing.T, addr string) {
 			}
 			echoAll(t, r, c, 1, compressionMix())
 			websocket.Disconnect(c)
-			if evs := r.waitDone(); evs[len(evs)-1].Code != 1000 || count(evs, websocket.EventError) > 0 {
+			if evs := r.waitDone(); evs[len(evs)-1].Code != websocket.CloseNormalClosure || count(evs, websocket.EventError) > 0 {
 				t.Fatalf("events %s", describe(evs))
 			}
 		})
@@ -101,7 +101,7 @@ func interopCases(t *testing.T, addr string) {
 		r.connect(url("/echo"), &websocket.Params{Protocol: "nope"})
 		evs := r.waitDone()
 		// A browser fails such a connection itself, without saying why.
-		if kinds(evs) != "ERROR DISCONNECTED" || evs[1].Code != 1006 || !inBrowserTest && !errors.Is(evs[0].Err, websocket.ErrSubprotocol) {
+		if kinds(evs) != "ERROR DISCONNECTED" || evs[1].Code != websocket.CloseAbnormalClosure || !inBrowserTest && !errors.Is(evs[0].Err, websocket.ErrSubprotocol) {
 			t.Fatalf("events %s, want ERROR(ErrSubprotocol) DISCONNECTED(1006)", describe(evs))
 		}
 	})
@@ -122,7 +122,7 @@ func interopCases(t *testing.T, addr string) {
 			t.Fatalf("events %s, want CONNECTED MESSAGE(still here)", describe(evs))
 		}
 		websocket.Disconnect(c)
-		if evs := r.waitDone(); evs[len(evs)-1].Code != 1000 {
+		if evs := r.waitDone(); evs[len(evs)-1].Code != websocket.CloseNormalClosure {
 			t.Fatalf("events %s", describe(evs))
 		}
 	})
@@ -159,7 +159,7 @@ func interopCases(t *testing.T, addr string) {
 		r := newRecorder(t)
 		r.connect(url("/refuse"), nil)
 		evs := r.waitDone()
-		if kinds(evs) != "ERROR DISCONNECTED" || evs[1].Code != 1006 {
+		if kinds(evs) != "ERROR DISCONNECTED" || evs[1].Code != websocket.CloseAbnormalClosure {
 			t.Fatalf("events %s, want ERROR DISCONNECTED(1006)", describe(evs))
 		}
 		if inBrowserTest {
@@ -174,40 +174,4 @@ func interopCases(t *testing.T, addr string) {
 			t.Errorf("HandshakeResponse %+v", hs)
 		}
 	})
-}
-
-// waitPongs waits until the server has answered n keepalive pings of c,
-// and fails if any event comes meanwhile.
-func waitPongs(t testing.TB, r *recorder, c *websocket.Connection, n int64) {
-	t.Helper()
-	before := len(r.waitFor("", func([]*websocket.Data) bool { return true }))
-	deadline := time.Now().Add(20 * time.Second)
-	for got := websocket.KeepAlivePongs(c); got < n; got = websocket.KeepAlivePongs(c) {
-		if evs := r.waitFor("", func([]*websocket.Data) bool { return true }); len(evs) != before {
-			t.Fatalf("after %d answered pings: events %s", got, describe(evs))
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d of %d keepalive pings answered after 20s", got, n)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
-// openConn connects r to url and waits for CONNECTED.
-func openConn(t testing.TB, r *recorder, url string, p *websocket.Params) *websocket.Connection {
-	t.Helper()
-	c := r.connect(url, p)
-	r.waitEvent(websocket.EventConnected)
-	return c
-}
-
-// count returns how many events of kind e are in evs.
-func count(evs []*websocket.Data, e websocket.Event) int {
-	n := 0
-	for _, d := range evs {
-		if d.Event == e {
-			n++
-		}
-	}
-	return n
 }

@@ -194,7 +194,7 @@ func TestNoGoroutineLeak(t *testing.T) {
 			q.Dispatch()
 			return find(evs, websocket.EventDisconnected) != nil
 		})
-		checkDisconnected(t, evs, 1000, "done")
+		checkDisconnected(t, evs, websocket.CloseNormalClosure, "done")
 		checkNoTimers(t, "queue mode")
 		deadline := time.Now().Add(5 * time.Second)
 		for n, stacks := countLabelled("queue"); n != 0; n, stacks = countLabelled("queue") {

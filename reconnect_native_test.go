@@ -34,14 +34,14 @@ func TestReconnectNoLeak(t *testing.T) {
 	var c *websocket.Connection
 	rc := &websocket.Reconnect{MinDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}
 	labelled("reconnect", func() { c = r.connect(wsURL("/close?code=1012"), &websocket.Params{Reconnect: rc}) })
-	r.waitFor("100 cycles", func(evs []*websocket.Data) bool { return countEvents(evs, websocket.EventConnected) >= 100 })
+	r.waitFor("100 cycles", func(evs []*websocket.Data) bool { return count(evs, websocket.EventConnected) >= 100 })
 	websocket.Disconnect(c)
 	evs := r.waitDone()
 	checkGrammar(t, evs, true)
 	deadline := time.Now().Add(5 * time.Second)
 	for n, stacks := countLabelled("reconnect"); n != 0; n, stacks = countLabelled("reconnect") {
 		if time.Now().After(deadline) {
-			t.Fatalf("%d goroutines outlive the connection after %d cycles:\n%s", n, countEvents(evs, websocket.EventConnected), stacks)
+			t.Fatalf("%d goroutines outlive the connection after %d cycles:\n%s", n, count(evs, websocket.EventConnected), stacks)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -153,5 +153,5 @@ func TestReconnectAfterKeepAlive(t *testing.T) {
 	websocket.Disconnect(c)
 	evs := r.waitDone()
 	checkGrammar(t, evs, false)
-	checkDisconnected(t, evs, 1000, "")
+	checkDisconnected(t, evs, websocket.CloseNormalClosure, "")
 }

@@ -86,16 +86,6 @@ func checkGrammar(t testing.TB, evs []*websocket.Data, userStop bool) {
 	}
 }
 
-func countEvents(evs []*websocket.Data, e websocket.Event) int {
-	n := 0
-	for _, d := range evs {
-		if d.Event == e {
-			n++
-		}
-	}
-	return n
-}
-
 // The server dies (dropped, or reset) and comes back on the same address:
 // ERROR (the cause, RetryIn > 0), maybe more ERRORs while it is down, then
 // CONNECTED with a new HandshakeResponse, and messages flow again on the
@@ -143,7 +133,7 @@ func TestReconnectAfterRestart(t *testing.T) {
 				websocket.Disconnect(c)
 				evs = r.waitDone()
 				checkGrammar(t, evs, false)
-				if n := countEvents(evs, websocket.EventConnected); n != 2 {
+				if n := count(evs, websocket.EventConnected); n != 2 {
 					t.Errorf("%d CONNECTED, want 2: %s", n, describe(evs))
 				}
 				ms := messages(evs)
@@ -152,7 +142,7 @@ func TestReconnectAfterRestart(t *testing.T) {
 				}
 				lost := find(evs, websocket.EventError)
 				checkError(t, lost, []error{websocket.ErrConnectionLost}, addr)
-				checkDisconnected(t, evs, 1000, "")
+				checkDisconnected(t, evs, websocket.CloseNormalClosure, "")
 			})
 		}
 	}
@@ -180,13 +170,13 @@ func TestReconnectCloseCodes(t *testing.T) {
 			checkSeq(t, evs, "CONNECTED ERROR CONNECTED MESSAGE DISCONNECTED")
 			want := code
 			if code == "none" {
-				want = "1005"
+				want = itoa(websocket.CloseNoStatusReceived)
 			}
 			checkError(t, evs[1], []error{websocket.ErrConnectionLost}, "code "+want)
-			checkDisconnected(t, evs, 1000, "")
+			checkDisconnected(t, evs, websocket.CloseNormalClosure, "")
 		})
 	}
-	for _, code := range []int{1000, 1008, 3000, 4001, 4999} {
+	for _, code := range []int{websocket.CloseNormalClosure, websocket.ClosePolicyViolation, 3000, 4001, 4999} {
 		t.Run("final "+itoa(code), func(t *testing.T) {
 			r := newRecorder(t)
 			r.connect(wsURL("/close?code="+itoa(code)+"&reason=bye"), &websocket.Params{Reconnect: fast})
@@ -218,7 +208,7 @@ func TestReconnectMaxAttempts(t *testing.T) {
 	if evs[4].RetryIn != 0 {
 		t.Errorf("last ERROR: RetryIn %v, want 0", evs[4].RetryIn)
 	}
-	checkDisconnected(t, evs, 1006, "")
+	checkDisconnected(t, evs, websocket.CloseAbnormalClosure, "")
 	r.settle(evs)
 }
 
@@ -243,7 +233,7 @@ func TestReconnectDisconnectDuringWait(t *testing.T) {
 	}
 	checkGrammar(t, evs, true)
 	checkSeq(t, evs, "ERROR DISCONNECTED")
-	checkDisconnected(t, evs, 1000, "")
+	checkDisconnected(t, evs, websocket.CloseNormalClosure, "")
 	r.settle(evs)
 }
 
@@ -282,10 +272,10 @@ func TestReconnectCountResets(t *testing.T) {
 			r := newRecorder(t)
 			id := "reset-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 			c := r.connect("ws://"+addr+"/closeonce?id="+id+"&code=1012", &websocket.Params{Reconnect: rc})
-			r.waitFor("the second CONNECTED", func(evs []*websocket.Data) bool { return countEvents(evs, websocket.EventConnected) == 2 })
+			r.waitFor("the second CONNECTED", func(evs []*websocket.Data) bool { return count(evs, websocket.EventConnected) == 2 })
 			time.Sleep(300 * time.Millisecond)
 			restartPhoenix(t, 0, false)
-			r.waitFor("the third CONNECTED", func(evs []*websocket.Data) bool { return countEvents(evs, websocket.EventConnected) == 3 })
+			r.waitFor("the third CONNECTED", func(evs []*websocket.Data) bool { return count(evs, websocket.EventConnected) == 3 })
 			websocket.Disconnect(c)
 			evs := r.waitDone()
 			checkGrammar(t, evs, false)

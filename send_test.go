@@ -130,7 +130,7 @@ func TestSendConcurrent(t *testing.T) {
 		}
 		next[g]++
 	}
-	checkDisconnected(t, evs, 1000, "")
+	checkDisconnected(t, evs, websocket.CloseNormalClosure, "")
 }
 
 // Past SendQueueSize, Send returns ErrSendQueueFull; it never blocks and
@@ -172,7 +172,7 @@ func TestSendQueueFull(t *testing.T) {
 	// Disconnect still ends the connection although the socket is stuck.
 	websocket.Disconnect(c)
 	evs := r.waitDone()
-	checkDisconnected(t, evs, 1000, "*")
+	checkDisconnected(t, evs, websocket.CloseNormalClosure, "*")
 	if find(evs, websocket.EventError) != nil {
 		t.Errorf("ERROR after our own Disconnect: %s", describe(evs))
 	}
@@ -220,7 +220,7 @@ func TestDisconnectStuckSocket(t *testing.T) {
 	}
 	websocket.Disconnect(c)
 	evs := r.waitDone()
-	checkDisconnected(t, evs, 1000, "*")
+	checkDisconnected(t, evs, websocket.CloseNormalClosure, "*")
 	if find(evs, websocket.EventError) != nil {
 		t.Errorf("ERROR after our own Disconnect: %s", describe(evs))
 	}
@@ -352,9 +352,9 @@ func TestSendNeverBlocksOnStuckSocket(t *testing.T) {
 	websocket.Disconnect(c)
 	evs := r.waitDone()
 	checkSeq(t, evs, "CONNECTED DISCONNECTED")
-	checkDisconnected(t, evs, 1000, "")
+	checkDisconnected(t, evs, websocket.CloseNormalClosure, "")
 	written, code := s.Written()
-	if len(written) != want || code != 1000 {
+	if len(written) != want || code != websocket.CloseNormalClosure {
 		t.Fatalf("%d messages then close code %d written once released, want %d then 1000", len(written), code, want)
 	}
 	for i, p := range written {

@@ -48,7 +48,7 @@ func TestWSS(t *testing.T) {
 		if hs := evs[0].HandshakeResponse; hs == nil || hs.Status != 101 || hs.Protocol != "chat" {
 			t.Errorf("HandshakeResponse %+v", hs)
 		}
-		checkDisconnected(t, evs, 1000, "")
+		checkDisconnected(t, evs, websocket.CloseNormalClosure, "")
 	}
 }
 
@@ -63,7 +63,7 @@ func TestWSSUntrusted(t *testing.T) {
 		evs := r.waitDone()
 		checkSeq(t, evs, "ERROR DISCONNECTED")
 		checkError(t, evs[0], []error{websocket.ErrTLS}, "TLS", "certificate", addr)
-		checkDisconnected(t, evs, 1006, "")
+		checkDisconnected(t, evs, websocket.CloseAbnormalClosure, "")
 		r.settle(evs)
 	}
 }
@@ -94,7 +94,7 @@ func TestWSSHandshakeFailures(t *testing.T) {
 			evs := r.waitDone()
 			checkSeq(t, evs, "ERROR DISCONNECTED")
 			checkError(t, evs[0], []error{websocket.ErrTLS}, "TLS", addr)
-			checkDisconnected(t, evs, 1006, "")
+			checkDisconnected(t, evs, websocket.CloseAbnormalClosure, "")
 		})
 	}
 }

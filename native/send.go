@@ -29,13 +29,13 @@ type outMsg struct {
 	p   []byte
 }
 
+func (m outMsg) cost() int64 { return int64(len(m.p)) + wire.MsgOverhead }
+
 // keepBatch: Release keeps its emptied slice for the next callback when it
 // holds at most this many messages (a reply or two is the common case), so
 // a request/response exchange allocates no slice; a bigger one is dropped,
 // so a burst does not pin its memory.
 const keepBatch = 4
-
-func (m outMsg) cost() int64 { return int64(len(m.p)) + wire.MsgOverhead }
 
 // sendQueue is the outgoing half of a Conn.
 type sendQueue struct {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hybridws/websocket/internal/wire"
 )
 
 // server returns the shared test server's ws:// base URL; `make test`
@@ -38,16 +40,16 @@ func TestCheckClose(t *testing.T) {
 		reason string
 		bad    string // a word the error must contain, "" if accepted
 	}{
-		{1000, "", ""},
-		{3000, "fine", ""},
-		{4999, strings.Repeat("é", 61) + "x", ""}, // 123 bytes
-		{1001, "", "1001"},
-		{1006, "", "1006"},
-		{2999, "", "3000-4999"},
+		{wire.CloseNormalClosure, "", ""},
+		{wire.CloseAppMin, "fine", ""},
+		{wire.CloseAppMax, strings.Repeat("é", 61) + "x", ""}, // 123 bytes
+		{wire.CloseGoingAway, "", "1001"},
+		{wire.CloseAbnormalClosure, "", "1006"},
+		{wire.CloseAppMin - 1, "", "3000-4999"},
 		{5000, "", "5000"},
 		{0, "", "0"},
-		{1000, strings.Repeat("x", 124), "124 bytes"},
-		{1000, "\xff", "UTF-8"},
+		{wire.CloseNormalClosure, strings.Repeat("x", 124), "124 bytes"},
+		{wire.CloseNormalClosure, "\xff", "UTF-8"},
 	} {
 		err := checkClose(tc.code, tc.reason)
 		switch {
@@ -64,7 +66,7 @@ func TestCheckClose(t *testing.T) {
 // and comes back in the echoed close.
 func TestCloseValidates(t *testing.T) {
 	c := dial(t, "/echo")
-	for _, code := range []int{1001, 1005, 2000, 5000} {
+	for _, code := range []int{wire.CloseGoingAway, wire.CloseNoStatusReceived, 2000, 5000} {
 		if err := c.Close(code, ""); err == nil {
 			t.Errorf("Close(%d) accepted", code)
 		}
@@ -72,10 +74,10 @@ func TestCloseValidates(t *testing.T) {
 	if err := c.Close(4000, strings.Repeat("x", 124)); err == nil {
 		t.Errorf("Close with a 124-byte reason accepted")
 	}
-	if err := c.Write(1, []byte("still open")); err != nil {
+	if err := c.Write(wire.OpText, []byte("still open")); err != nil {
 		t.Fatalf("Write after rejected Closes: %v", err)
 	}
-	if typ, p, err := c.Read(); err != nil || typ != 1 || string(p) != "still open" {
+	if typ, p, err := c.Read(); err != nil || typ != wire.OpText || string(p) != "still open" {
 		t.Fatalf("Read = %d %q %v", typ, p, err)
 	}
 	if err := c.Close(4321, "bye"); err != nil {
@@ -89,7 +91,7 @@ func TestCloseValidates(t *testing.T) {
 	if code, reason, clean := c.CloseStatus(err); code != 4321 || reason != "bye" || !clean {
 		t.Errorf("CloseStatus = %d %q %v, want 4321 \"bye\" true", code, reason, clean)
 	}
-	if err := c.Write(2, []byte("x")); err == nil {
+	if err := c.Write(wire.OpBinary, []byte("x")); err == nil {
 		t.Errorf("Write after close accepted")
 	}
 	c.Abort()
@@ -104,7 +106,7 @@ func TestReadDrainsBeforeClose(t *testing.T) {
 	c := dial(t, "/send?n=50&size=3000&then=close")
 	for i := 0; i < 50; i++ {
 		typ, p, err := c.Read()
-		if err != nil || typ != 2 || len(p) != 3000 || !strings.HasPrefix(string(p), itoa(i)+".") {
+		if err != nil || typ != wire.OpBinary || len(p) != 3000 || !strings.HasPrefix(string(p), itoa(i)+".") {
 			t.Fatalf("message %d: %d %.10q %v", i, typ, p, err)
 		}
 	}
@@ -113,7 +115,7 @@ func TestReadDrainsBeforeClose(t *testing.T) {
 			t.Fatal("Read after the last message returned no error")
 		}
 	}
-	if code, reason, clean := c.CloseStatus(nil); code != 1000 || reason != "done" || !clean {
+	if code, reason, clean := c.CloseStatus(nil); code != wire.CloseNormalClosure || reason != "done" || !clean {
 		t.Errorf("CloseStatus = %d %q %v", code, reason, clean)
 	}
 	c.Abort()
@@ -129,7 +131,7 @@ func TestAbortWakesRead(t *testing.T) {
 	c.Abort()
 	select {
 	case err := <-done:
-		if code, _, clean := c.CloseStatus(err); code != 1006 || clean {
+		if code, _, clean := c.CloseStatus(err); code != wire.CloseAbnormalClosure || clean {
 			t.Errorf("CloseStatus after Abort = %d %v, want 1006 false", code, clean)
 		}
 	case <-time.After(5 * time.Second):

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hybridws/websocket/internal/jspayload"
+	"github.com/hybridws/websocket/internal/wire"
 )
 
 // With Options.Sink, every message goes to the JavaScript handler, in order,
@@ -49,7 +50,7 @@ func TestDialWithSink(t *testing.T) {
 	if s := strings.Join(list, ", "); s != "binary 5, binary 5, binary 5" {
 		t.Errorf("the sink got %s", s)
 	}
-	if code, reason, _ := c.CloseStatus(nil); code != 1000 || reason != "done" {
+	if code, reason, _ := c.CloseStatus(nil); code != wire.CloseNormalClosure || reason != "done" {
 		t.Errorf("CloseStatus = %d %q", code, reason)
 	}
 	c.Abort()
@@ -67,31 +68,31 @@ func TestWriteStaged(t *testing.T) {
 	c := dial(t, "/echo")
 	defer c.Abort()
 	p := jspayload.Stage(js.ValueOf("staged text"), len("staged text"))
-	err := c.Write(1, p)
+	err := c.Write(wire.OpText, p)
 	jspayload.Unstage()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if typ, got, err := c.Read(); err != nil || typ != 1 || string(got) != "staged text" {
+	if typ, got, err := c.Read(); err != nil || typ != wire.OpText || string(got) != "staged text" {
 		t.Fatalf("echo of the staged text: %d %q %v", typ, got, err)
 	}
 	u := js.Global().Get("Uint8Array").New(3)
 	js.CopyBytesToJS(u, []byte{7, 8, 9})
 	p = jspayload.Stage(u, 3)
-	err = c.Write(2, p)
+	err = c.Write(wire.OpBinary, p)
 	jspayload.Unstage()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if typ, got, err := c.Read(); err != nil || typ != 2 || string(got) != "\x07\x08\x09" {
+	if typ, got, err := c.Read(); err != nil || typ != wire.OpBinary || string(got) != "\x07\x08\x09" {
 		t.Fatalf("echo of the staged bytes: %d %q %v", typ, got, err)
 	}
 	p = jspayload.Stage(js.ValueOf("x"), 1)
 	jspayload.Unstage()
-	if err := c.Write(1, p); err == nil || !strings.Contains(err.Error(), "staged") {
+	if err := c.Write(wire.OpText, p); err == nil || !strings.Contains(err.Error(), "staged") {
 		t.Errorf("Write of a stand-in without a staged value: %v, want an error", err)
 	}
-	if err := c.Write(1, []byte("after")); err != nil {
+	if err := c.Write(wire.OpText, []byte("after")); err != nil {
 		t.Fatal(err)
 	}
 	if _, got, err := c.Read(); err != nil || string(got) != "after" {

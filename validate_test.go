@@ -157,7 +157,7 @@ func TestConnectAcceptedInput(t *testing.T) {
 			if string(evs[1].Message) != "hi" {
 				t.Errorf("echo %q", evs[1].Message)
 			}
-			checkDisconnected(t, evs, 1000, "*")
+			checkDisconnected(t, evs, websocket.CloseNormalClosure, "*")
 			if hs := evs[0].HandshakeResponse; !inBrowserTest && (hs == nil || hs.Protocol != tc.proto) {
 				t.Errorf("HandshakeResponse %+v, want protocol %q", hs, tc.proto)
 			}

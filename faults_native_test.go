@@ -46,7 +46,7 @@ func checkLost(t *testing.T, evs []*websocket.Data, size int) {
 	if e := evs[n-2]; !errors.Is(e.Err, websocket.ErrConnectionLost) {
 		t.Errorf("ERROR %q is not ErrConnectionLost", e.Message)
 	}
-	if d := evs[n-1]; d.Code != 1006 {
+	if d := evs[n-1]; d.Code != websocket.CloseAbnormalClosure {
 		t.Errorf("DISCONNECTED %d, want 1006", d.Code)
 	}
 	for i, d := range evs[1 : n-2] {
@@ -112,7 +112,7 @@ func TestFaultServerKilledWhileSending(t *testing.T) {
 	p.Kill()
 	evs := r.waitDone()
 	took := r.doneAt().Sub(at)
-	if got := kinds(evs); got != "CONNECTED ERROR DISCONNECTED" || evs[2].Code != 1006 {
+	if got := kinds(evs); got != "CONNECTED ERROR DISCONNECTED" || evs[2].Code != websocket.CloseAbnormalClosure {
 		t.Fatalf("events %s, want CONNECTED ERROR DISCONNECTED(1006)", describe(evs))
 	}
 	if err := websocket.Send(c, []byte("x"), nil); !errors.Is(err, websocket.ErrClosed) {
@@ -174,9 +174,9 @@ func TestFaultStalledLinkWhileSending(t *testing.T) {
 	websocket.Disconnect(c)
 	evs := r.waitDone()
 	checkSeq(t, evs, "CONNECTED DISCONNECTED")
-	checkDisconnected(t, evs, 1000, "")
+	checkDisconnected(t, evs, websocket.CloseNormalClosure, "")
 	rec := fetchRecord(t, id)
-	if len(rec.Messages) != n || rec.Code != 1000 {
+	if len(rec.Messages) != n || rec.Code != websocket.CloseNormalClosure {
 		t.Fatalf("the server got %d of %d messages and close code %d", len(rec.Messages), n, rec.Code)
 	}
 	for i, m := range rec.Messages {
@@ -247,7 +247,7 @@ func TestFaultHalfOpen(t *testing.T) {
 		at := time.Now()
 		websocket.Disconnect(c)
 		evs := r.waitDone()
-		if got := kinds(evs); got != "CONNECTED MESSAGE DISCONNECTED" || evs[2].Code != 1000 {
+		if got := kinds(evs); got != "CONNECTED MESSAGE DISCONNECTED" || evs[2].Code != websocket.CloseNormalClosure {
 			t.Fatalf("events %s, want CONNECTED MESSAGE DISCONNECTED(1000)", describe(evs))
 		}
 		t.Logf("half-open, no keepalive: still open after 1s; Disconnect ended it in %v", r.doneAt().Sub(at))
@@ -267,7 +267,7 @@ func TestFaultHalfOpen(t *testing.T) {
 		p.Pause()
 		evs := r.waitDone()
 		took := r.doneAt().Sub(at)
-		if got := kinds(evs); got != "CONNECTED MESSAGE MESSAGE ERROR DISCONNECTED" || evs[4].Code != 1006 {
+		if got := kinds(evs); got != "CONNECTED MESSAGE MESSAGE ERROR DISCONNECTED" || evs[4].Code != websocket.CloseAbnormalClosure {
 			t.Fatalf("events %s, want CONNECTED MESSAGE MESSAGE ERROR DISCONNECTED(1006)", describe(evs))
 		}
 		e := evs[3]
@@ -291,7 +291,7 @@ func TestFaultNeverUpgrades(t *testing.T) {
 	r.connect(srv.URL(), &websocket.Params{Timeout: 500 * time.Millisecond})
 	evs := r.waitDone()
 	took := r.doneAt().Sub(start)
-	if got := kinds(evs); got != "ERROR DISCONNECTED" || evs[1].Code != 1006 {
+	if got := kinds(evs); got != "ERROR DISCONNECTED" || evs[1].Code != websocket.CloseAbnormalClosure {
 		t.Fatalf("events %s, want ERROR DISCONNECTED(1006)", describe(evs))
 	}
 	if e := evs[0]; !errors.Is(e.Err, websocket.ErrTimeout) || !strings.Contains(string(e.Message), "500ms") {
@@ -314,7 +314,7 @@ func TestFaultSilentServer(t *testing.T) {
 		c := openConn(t, r, wsURL("/silent"), nil)
 		assertQuiet(t, r, time.Second, "silent server")
 		websocket.Disconnect(c)
-		if evs := r.waitDone(); kinds(evs) != "CONNECTED DISCONNECTED" || evs[1].Code != 1000 {
+		if evs := r.waitDone(); kinds(evs) != "CONNECTED DISCONNECTED" || evs[1].Code != websocket.CloseNormalClosure {
 			t.Fatalf("events %s", describe(evs))
 		}
 	})
@@ -326,7 +326,7 @@ func TestFaultSilentServer(t *testing.T) {
 		c := openConn(t, r, wsURL("/silent"), &websocket.Params{KeepAlive: 20 * time.Millisecond, PongTimeout: 10 * time.Second})
 		waitPongs(t, r, c, 10)
 		websocket.Disconnect(c)
-		if evs := r.waitDone(); kinds(evs) != "CONNECTED DISCONNECTED" || evs[1].Code != 1000 {
+		if evs := r.waitDone(); kinds(evs) != "CONNECTED DISCONNECTED" || evs[1].Code != websocket.CloseNormalClosure {
 			t.Fatalf("events %s", describe(evs))
 		}
 	})
@@ -342,7 +342,7 @@ func TestFaultSilentServer(t *testing.T) {
 		at := time.Now()
 		evs := r.waitDone()
 		took := r.doneAt().Sub(at)
-		if got := kinds(evs); got != "CONNECTED ERROR DISCONNECTED" || evs[2].Code != 1006 {
+		if got := kinds(evs); got != "CONNECTED ERROR DISCONNECTED" || evs[2].Code != websocket.CloseAbnormalClosure {
 			t.Fatalf("events %s, want CONNECTED ERROR DISCONNECTED(1006)", describe(evs))
 		}
 		if took > ka+pt+time.Second {
@@ -399,7 +399,7 @@ func TestFaultSlowLink(t *testing.T) {
 		}
 	}
 	websocket.Disconnect(c)
-	if evs := r.waitDone(); evs[len(evs)-1].Code != 1000 || count(evs, websocket.EventError) != 0 {
+	if evs := r.waitDone(); evs[len(evs)-1].Code != websocket.CloseNormalClosure || count(evs, websocket.EventError) != 0 {
 		t.Fatalf("events %s", describe(evs))
 	}
 	t.Logf("slow link (30ms, 256 KiB/s): %d messages echoed in order in %v", len(sent), took)
@@ -454,13 +454,13 @@ func TestFaultServerStopsReading(t *testing.T) {
 				assertQuiet(t, r.recorder, 500*time.Millisecond, "server not reading")
 				p.Kill()
 				evs := r.waitDone()
-				if got := kinds(evs); got != "CONNECTED ERROR DISCONNECTED" || evs[2].Code != 1006 {
+				if got := kinds(evs); got != "CONNECTED ERROR DISCONNECTED" || evs[2].Code != websocket.CloseAbnormalClosure {
 					t.Fatalf("events %s", describe(evs))
 				}
 				return
 			}
 			evs := r.waitDone()
-			if got := kinds(evs); got != "CONNECTED ERROR DISCONNECTED" || evs[2].Code != 1006 {
+			if got := kinds(evs); got != "CONNECTED ERROR DISCONNECTED" || evs[2].Code != websocket.CloseAbnormalClosure {
 				t.Fatalf("events %s", describe(evs))
 			}
 			t.Logf("server not reading, keepalive: DISCONNECTED %v after CONNECTED: %s", r.doneAt().Sub(start), evs[1].Message)
@@ -514,7 +514,7 @@ func TestKeepAlivePausedReader(t *testing.T) {
 		q.Dispatch()
 		time.Sleep(5 * time.Millisecond)
 	}
-	if evs := r.waitDone(); evs[len(evs)-1].Code != 1000 {
+	if evs := r.waitDone(); evs[len(evs)-1].Code != websocket.CloseNormalClosure {
 		t.Fatalf("events %s", describe(evs[n:]))
 	}
 }
@@ -633,7 +633,7 @@ func TestKeepAliveNoLeak(t *testing.T) {
 	defer srv.Close()
 	r = newRecorder(t)
 	r.connect(srv.URL(), &websocket.Params{KeepAlive: 20 * time.Millisecond, PongTimeout: 100 * time.Millisecond})
-	if evs := r.waitDone(); evs[len(evs)-1].Code != 1006 {
+	if evs := r.waitDone(); evs[len(evs)-1].Code != websocket.CloseAbnormalClosure {
 		t.Fatalf("events %s", describe(evs))
 	}
 	check("keepalive failure")

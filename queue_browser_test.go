@@ -93,7 +93,7 @@ func TestQueueBoundBrowserReconnect(t *testing.T) {
 	// The game dispatches again: the connection comes back.
 	r.waitFor("CONNECTED again", func(evs []*websocket.Data) bool {
 		q.Dispatch()
-		return countEvents(evs, websocket.EventConnected) == 2
+		return count(evs, websocket.EventConnected) == 2
 	})
 	websocket.Disconnect(c)
 	evs := r.waitFor("DISCONNECTED", func(evs []*websocket.Data) bool {

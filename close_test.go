@@ -1,7 +1,6 @@
 package websocket_test
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -24,7 +23,7 @@ func TestDisconnectWhileConnecting(t *testing.T) {
 	}
 	evs := r.waitDone()
 	checkSeq(t, evs, "DISCONNECTED")
-	checkDisconnected(t, evs, 1000, "")
+	checkDisconnected(t, evs, websocket.CloseNormalClosure, "")
 	r.settle(evs)
 	wantErr(t, websocket.Send(c, []byte("x"), nil), websocket.ErrClosed)
 }
@@ -33,7 +32,7 @@ func TestDisconnectWhileConnecting(t *testing.T) {
 // closing and once closed, returns nil and changes nothing.
 func TestDisconnectOpen(t *testing.T) {
 	r := newRecorder(t)
-	c := connectOpen(t, r, wsURL("/echo"), nil)
+	c := openConn(t, r, wsURL("/echo"), nil)
 	if err := websocket.Disconnect(c); err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +44,7 @@ func TestDisconnectOpen(t *testing.T) {
 		t.Errorf("Disconnect once closed: %v", err)
 	}
 	checkSeq(t, evs, "CONNECTED DISCONNECTED")
-	checkDisconnected(t, evs, 1000, "")
+	checkDisconnected(t, evs, websocket.CloseNormalClosure, "")
 	r.settle(evs)
 }
 
@@ -83,7 +82,7 @@ func TestDisconnectAfterFailure(t *testing.T) {
 func TestDisconnectConcurrentWithSend(t *testing.T) {
 	r := newRecorder(t)
 	// A small send queue keeps the flush before the close frame short.
-	c := connectOpen(t, r, wsURL("/echo"), &websocket.Params{SendQueueSize: 16 << 10})
+	c := openConn(t, r, wsURL("/echo"), &websocket.Params{SendQueueSize: 16 << 10})
 	var wg sync.WaitGroup
 	start := make(chan struct{})
 	for g := 0; g < 4; g++ {
@@ -122,7 +121,7 @@ func TestDisconnectConcurrentWithSend(t *testing.T) {
 	wg.Wait()
 	evs := r.waitDone()
 	checkSeq(t, evs[:1], "CONNECTED")
-	checkDisconnected(t, evs, 1000, "")
+	checkDisconnected(t, evs, websocket.CloseNormalClosure, "")
 	if find(evs, websocket.EventError) != nil {
 		t.Errorf("ERROR in %s", describe(evs))
 	}
@@ -143,7 +142,7 @@ func TestDisconnectInConnectedCallback(t *testing.T) {
 	r.connect(wsURL("/echo"), nil)
 	evs := r.waitDone()
 	checkSeq(t, evs, "CONNECTED DISCONNECTED")
-	checkDisconnected(t, evs, 1000, "")
+	checkDisconnected(t, evs, websocket.CloseNormalClosure, "")
 	r.settle(evs)
 }
 
@@ -160,7 +159,7 @@ func TestDisconnectInMessageCallback(t *testing.T) {
 	r.connect(wsURL("/send?n=100&size=10&then=wait"), nil)
 	evs := r.waitDone()
 	checkSeq(t, evs[:2], "CONNECTED MESSAGE")
-	checkDisconnected(t, evs, 1000, "")
+	checkDisconnected(t, evs, websocket.CloseNormalClosure, "")
 	if find(evs, websocket.EventError) != nil {
 		t.Errorf("ERROR in %s", describe(evs))
 	}
@@ -179,7 +178,7 @@ func TestDisconnectFlushesQueue(t *testing.T) {
 	const n = 500
 	id := fmt.Sprintf("%s-%d", t.Name(), time.Now().UnixNano())
 	r := newRecorder(t)
-	c := connectOpen(t, r, wsURL("/record?id="+id), nil)
+	c := openConn(t, r, wsURL("/record?id="+id), nil)
 	for i := 0; i < n; i++ {
 		if err := websocket.Send(c, payload(i, 1000), text); err != nil {
 			t.Fatal(err)
@@ -188,10 +187,10 @@ func TestDisconnectFlushesQueue(t *testing.T) {
 	websocket.Disconnect(c)
 	evs := r.waitDone()
 	checkSeq(t, evs, "CONNECTED DISCONNECTED")
-	checkDisconnected(t, evs, 1000, "")
+	checkDisconnected(t, evs, websocket.CloseNormalClosure, "")
 
 	rec := fetchRecord(t, id)
-	if rec.Code != 1000 {
+	if rec.Code != websocket.CloseNormalClosure {
 		t.Errorf("the server saw close code %d, want 1000", rec.Code)
 	}
 	if len(rec.Messages) != n {
@@ -202,29 +201,6 @@ func TestDisconnectFlushesQueue(t *testing.T) {
 			t.Fatalf("message %d is %.20q", i, m)
 		}
 	}
-}
-
-// record is what the test server's /record endpoint received.
-type record struct {
-	Messages []string `json:"messages"`
-	Code     int      `json:"code"`
-}
-
-// fetchRecord asks /recorded what /record?id=id received.
-func fetchRecord(t testing.TB, id string) record {
-	t.Helper()
-	r := newRecorder(t)
-	r.connect(wsURL("/recorded?id="+id), nil)
-	evs := r.waitDone()
-	ms := messages(evs)
-	if len(ms) != 1 {
-		t.Fatalf("/recorded: events %s", describe(evs))
-	}
-	var rec record
-	if err := json.Unmarshal(ms[0].Message, &rec); err != nil {
-		t.Fatalf("/recorded sent %q: %v", ms[0].Message, err)
-	}
-	return rec
 }
 
 // Send and Disconnect from inside every kind of callback, ERROR and

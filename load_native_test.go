@@ -94,7 +94,7 @@ func TestLoad(t *testing.T) {
 			case websocket.EventError:
 				fail("conn %d: ERROR %s", id, d.Message)
 			case websocket.EventDisconnected:
-				if d.Code != 1000 {
+				if d.Code != websocket.CloseNormalClosure {
 					fail("conn %d: DISCONNECTED %d %s", id, d.Code, d.Reason)
 				}
 				if next < msgs {
