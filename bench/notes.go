@@ -58,8 +58,9 @@ const notesText = `## What the profiles say
   ` + "`event.data`" + `, copying the payload in (text: two crossings and a string
   conversion), copying the echo out and calling ` + "`send`" + `. It is the ceiling
   of a Go client that takes its messages the ordinary way: in the runs for
-  issue 16 here it reached 0.68–0.85× plain JS on rtt, 0.62–0.85× on pipe
-  and 0.91–1.03× on big (medians of runs at load averages of 4 to 10).
+  issue 16 here it reached 0.68–0.89× plain JS on rtt, 0.62–0.96× on pipe
+  and 0.88–1.03× on big (medians of seven runs of the browser benchmark
+  at load averages of 1 to 10).
 - **Go API (wasm) vs plain JS.** Profile of the Go client in the page
   (` + "`bench/wasmclient`" + ` TestProfile under wasmbrowsertest, ` + "`-cpuprofile`" + `; wasmbrowsertest
   leaves the DevTools Network domain on, so its rates are lower than the
@@ -128,7 +129,11 @@ const notesText = `## What the profiles say
 - **coder/websocket's wasm build** takes every message through syscall/js
   the ordinary way (a ` + "`js.FuncOf`" + ` handler, the data copied in, its own read
   buffer and a channel to the reading goroutine), so it sits near the
-  floor above, less its own hand-offs.
+  floor above, less its own hand-offs. On rtt every client waits mostly
+  for the echo's trip through the browser and the server: at load averages
+  of 1 to 4 plain JavaScript itself was only 1.02–1.17× coder/websocket's
+  wasm build, so 1.15× coder there asks more of a Go client than plain
+  JavaScript achieves.
 
 ### Library changes for speed (micro-benchmarks, one op = one message)
 
