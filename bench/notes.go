@@ -130,8 +130,8 @@ const notesText = `## What the profiles say
   the ordinary way (a ` + "`js.FuncOf`" + ` handler, the data copied in, its own read
   buffer and a channel to the reading goroutine), so it sits near the
   floor above, less its own hand-offs. On rtt every client waits mostly
-  for the echo's trip through the browser and the server: at load averages
-  of 1 to 4 plain JavaScript itself was only 1.02–1.17× coder/websocket's
+  for the echo's trip through the browser and the server: in three runs at
+  load averages of 1 to 7 plain JavaScript itself was only 1.02–1.17× coder/websocket's
   wasm build, so 1.15× coder there asks more of a Go client than plain
   JavaScript achieves.
 
