@@ -21,15 +21,16 @@ import (
 
 const chromiumPath = "/usr/bin/chromium"
 
-// The browser clients: plain JavaScript on the page's WebSocket, this
-// library's Go API compiled to wasm, its JavaScript API (the shim), and
-// coder/websocket's own wasm build.
-var browserLibs = []string{"js", "hybrid-wasm", "shim", "coder-wasm"}
+// The browser clients: plain JavaScript on the page's WebSocket, the
+// floor of a Go client (syscall/js alone), this library's Go API compiled
+// to wasm, its JavaScript API (the shim), and coder/websocket's own wasm
+// build.
+var browserLibs = []string{"js", "raw-wasm", "hybrid-wasm", "shim", "coder-wasm"}
 
 const browserWindow = 1024 // pipe: messages in flight, for every browser client
 
 const browserBlurb = "Headless Chromium (chromedp v0.23.0 on /usr/bin/chromium, loopback only), the workloads running inside the page against the same echo server, which also serves the page. " +
-	"`js` is plain JavaScript on the browser's `WebSocket` (`binaryType = \"arraybuffer\"`), the upper limit; `hybrid-wasm` is this library's Go API compiled with GOOS=js GOARCH=wasm (callback mode, the native workload code); " +
+	"`js` is plain JavaScript on the browser's `WebSocket` (`binaryType = \"arraybuffer\"`), the upper limit; `raw-wasm` is the floor of any Go client: the cheapest Go echo client on syscall/js alone, no library (everything in the socket's handlers, no goroutine switch, no allocation per message, one reused Uint8Array each way; bench/wasmclient/raw.go); `hybrid-wasm` is this library's Go API compiled with GOOS=js GOARCH=wasm (callback mode, the native workload code); " +
 	"`shim` is this library's JavaScript API (`websocket.connect/send`, websocket.wasm from ./shim) running the same JavaScript workload code as `js` through a small adapter; `coder-wasm` is github.com/coder/websocket v1.8.15's own browser build. " +
 	"A page load per client and run, clients alternating run by run; the DevTools Network domain is disabled before measuring (it copies every frame to the driver). " +
 	"Sends never block in a browser, so pipe keeps at most 1,024 messages (1 MiB) in flight for every client. Every echo is checked: length, sequence number, content."
@@ -42,8 +43,9 @@ type browserSetup struct{ dir string }
 // prepareBrowser builds what the page loads into a temporary directory:
 // the page, wasm_exec.js of this toolchain, websocket.wasm (the shim) with
 // its ES module websocket.js, and wasmclient.wasm (the Go clients); and
-// shimBase, if given, as websocket-base.wasm for the client shim-base.
-func prepareBrowser(shimBase string) (*browserSetup, error) {
+// shimBase, if given, as websocket-base.wasm for the client shim-base, and
+// wasmBase as wasmclient-base.wasm for the client hybrid-base.
+func prepareBrowser(shimBase, wasmBase string) (*browserSetup, error) {
 	if _, err := os.Stat(chromiumPath); err != nil {
 		return nil, fmt.Errorf("%s not found (apt-get install chromium)", chromiumPath)
 	}
@@ -87,12 +89,15 @@ func prepareBrowser(shimBase string) (*browserSetup, error) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fail(fmt.Errorf("writing websocket.js: %v\n%s", err, out))
 	}
-	if shimBase != "" {
-		b, err := os.ReadFile(shimBase)
+	for _, base := range []struct{ from, to string }{{shimBase, "websocket-base.wasm"}, {wasmBase, "wasmclient-base.wasm"}} {
+		if base.from == "" {
+			continue
+		}
+		b, err := os.ReadFile(base.from)
 		if err != nil {
 			return fail(err)
 		}
-		if err := os.WriteFile(filepath.Join(dir, "websocket-base.wasm"), b, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, base.to), b, 0o644); err != nil {
 			return fail(err)
 		}
 	}

@@ -48,32 +48,67 @@ const notesText = `## What the profiles say
   second to any page: plain JavaScript pipe with 16 messages in flight reached
   5,800 messages/s, with 8,192 in flight 8,100 (DevTools Network domain off).
   Every client pays that per-message cost; the ratios compare what each adds.
+- **The floor of a Go client** (` + "`raw-wasm`" + `): the cheapest Go echo client on
+  syscall/js alone, everything done in the socket's handlers (no goroutine
+  switch, no allocation per message, one reused Uint8Array each way, send
+  bound once). It still pays what syscall/js makes every Go program pay per
+  message: the browser's call into Go through ` + "`js.FuncOf`" + ` (about eight
+  property reads and writes on the Go object and the event inside
+  syscall/js, each a crossing with a property name converted), reading
+  ` + "`event.data`" + `, copying the payload in (text: two crossings and a string
+  conversion), copying the echo out and calling ` + "`send`" + `. It is the ceiling
+  of a Go client that takes its messages the ordinary way: in the runs for
+  issue 16 here it reached 0.68–0.89× plain JS on rtt, 0.62–0.96× on pipe
+  and 0.88–1.03× on big (medians of seven runs of the browser benchmark
+  at load averages of 1 to 10).
 - **Go API (wasm) vs plain JS.** Profile of the Go client in the page
   (` + "`bench/wasmclient`" + ` TestProfile under wasmbrowsertest, ` + "`-cpuprofile`" + `; wasmbrowsertest
   leaves the DevTools Network domain on, so its rates are lower than the
-  table's, but the split of the Go side holds): in rtt the page is idle 58%
-  of the time, waiting for the browser to deliver the echo; in pipe, before
-  the changes below, 30% idle, 24% in the browser itself ("(program)"), 11%
-  ` + "`syscall/js.valueCall`" + `, 5% ` + "`loadString`" + ` (every property or method name passed from
-  Go, such as "send" or "readyState", is a string converted per call), 6%
-  finalizers that syscall/js puts on every JavaScript object handed to Go
-  (` + "`runtime.SetFinalizer`" + `/` + "`addspecial`" + `); this library's own code under 3%. An echoed
-  message crossed the JS–wasm boundary about ten times (receiving: the
-  handler, event.data, its type, a Uint8Array view, its length, the copy;
-  sending: readyState, a new Uint8Array, the copy, send), plain JS none.
-  Done here, in the wasm backend and the root package: onmessage goes
-  through a small JavaScript wrapper that hands Go the data and its length
-  (one call and one copy); Write checks readyState and sends in one call to a
-  JavaScript helper and reuses one Uint8Array per message length; ` + "`Send`" + ` no
-  longer reads ` + "`bufferedAmount`" + ` on every call (it keeps an upper bound). That
-  is about four crossings per echoed message, and Write yields to other
-  goroutines every 16th call instead of every call (a goroutine switch is
-  dear in wasm): in alternating A/B runs here pipe went from about 0.4× to
-  0.6× plain JS and rtt from about 0.7× to 0.8×. What is left: the crossings
-  and copies themselves, Go's scheduler handing each message from the event
-  handler to the reading goroutine, the finalizers, and for big a 1 MiB
-  allocation (zeroed) per received message, a copy in and a copy out, and
-  the wasm garbage collector; plain JS copies nothing.
+  table's, but the split of the Go side holds). The first round of work
+  (onmessage through a JavaScript wrapper that hands Go the data and its
+  length, Write checking readyState and sending in one call, ` + "`Send`" + ` keeping
+  an upper bound of ` + "`bufferedAmount`" + ` instead of reading it, Write yielding every
+  16th call) brought an echoed message to about four crossings plus the
+  call into Go. The second round (issue 16) made the payloads cross
+  without calls: ` + "`helpers.js`" + ` gets a view of the wasm memory from Go (through
+  ` + "`js.CopyBytesToJS`" + `, and again when the memory grew), the ` + "`onmessage`" + ` handler
+  writes each message straight into a 64 KiB inbox in Go memory (wasm/inbox.go;
+  what does not fit waits in JavaScript, in order), and Write sends with
+  one call whose ` + "`ws.send`" + ` reads the Go slice itself. And Go is called once
+  per burst: the handler wakes Go only when Read waits, from a
+  MessageChannel task of its own, so the messages the browser had queued
+  already are in the inbox when Go reads; a message that comes after a
+  quiet moment (the tick each wake posts has run) wakes Go at once, as a
+  task costs time too. Costs measured in the page here (a loop in a
+  wasmbrowsertest test): JavaScript calling an empty ` + "`js.FuncOf`" + ` 18.5 µs,
+  a MessageChannel task 14.5 µs, Go calling an empty JavaScript function
+  0.45 µs, a property read from Go 1.1 µs. In alternating A/B runs here
+  (the previous wasmclient as ` + "`hybrid-base`" + `, ` + "`run -wasmbase`" + `; load average 4–8): the
+  inbox and the sends from Go memory took rtt from 5,160 to 6,010 round
+  trips/s (0.78× to 0.91× plain JS) and big from 268 to 318 MiB/s (9 runs),
+  pipe unchanged (16.5 to 16.7 MiB/s); one wake per burst then took pipe from
+  14.8 to 19.7 MiB/s (7 runs) and left rtt alone (5,256 and 5,227); a 64 KiB
+  inbox instead of 16 KiB, pipe from 18.7 to 21.3 MiB/s; waking at once
+  after a quiet moment, rtt from 5,188 to 5,725 and pipe from 16.6 to 20.2
+  (15 runs, load average 8). The profiles now:
+  rtt is 54% idle (waiting for the echo), 18% inside the browser
+  ("(program)") and 12% in ` + "`ws.send`" + `; pipe 50% idle, 25% browser, 10% ` + "`ws.send`" + `;
+  this library's Go code is under 3% in each. What is left is the call into
+  Go itself (18.5 µs, syscall/js's own crossings: once per message in rtt,
+  about an eighth of a round trip, once per burst in pipe) and the hand-off
+  from that call to the goroutine that reads, and for big a 1 MiB buffer per received message (allocated, zeroed,
+  written by JavaScript, then collected): the floor above reuses one buffer,
+  which the API cannot, as a received message belongs to the callback. A
+  build that reused the buffer (to measure only: it breaks that promise)
+  reached 345 MiB/s, 0.99× plain JS and level with the floor, against 285
+  MiB/s (0.82×) for the same code with a fresh buffer (7 alternating runs
+  each), so that buffer and the garbage collection it causes are big's
+  whole gap. Not tried:
+  running the callback on the goroutine that JavaScript calls, to save the
+  hand-off (it would take a change of the transport seam), and
+  ` + "`go:wasmexport`" + ` functions for the wake (a library cannot reach the
+  instance's exports in a page it does not control: ` + "`wasm_exec.js`" + ` keeps the
+  instance in the page's own ` + "`Go`" + ` object).
 - **JS API (shim) vs plain JS.** A call from JavaScript into Go costs about
   10–20 µs in a page here (a loop of calls to an empty ` + "`js.FuncOf`" + `), and the
   shim used to make two per echoed message (the socket's message event, the
@@ -91,10 +126,14 @@ const notesText = `## What the profiles say
   the new one, alternating, 8 runs on this loaded machine) rtt went from
   about 0.5× to 0.8× plain JS, pipe from 0.4× to 0.8×, big from 0.7× to
   0.8–1.0×.
-- **coder/websocket's wasm build** does the same crossings as the Go API
-  (it keeps its own read buffer and a channel, as the wasm backend does), so
-  the two are close; 1.15× it would need fewer crossings per message than
-  syscall/js allows with an event handler that copies the data into Go.
+- **coder/websocket's wasm build** takes every message through syscall/js
+  the ordinary way (a ` + "`js.FuncOf`" + ` handler, the data copied in, its own read
+  buffer and a channel to the reading goroutine), so it sits near the
+  floor above, less its own hand-offs. On rtt every client waits mostly
+  for the echo's trip through the browser and the server: in three runs at
+  load averages of 1 to 7 plain JavaScript itself was only 1.02–1.17× coder/websocket's
+  wasm build, so 1.15× coder there asks more of a Go client than plain
+  JavaScript achieves.
 
 ### Library changes for speed (micro-benchmarks, one op = one message)
 
@@ -121,5 +160,9 @@ message.
   client run; or one run: ` + "`go run . server`" + ` then
   ` + "`go run . client -lib hybrid -work rtt -url ws://ADDR/echo -cpuprofile cpu.prof`" + `.
 - Browser: ` + "`BENCH_URL=ws://ADDR/echo BENCH_LIB=hybrid-wasm BENCH_WORK=pipe GOOS=js GOARCH=wasm go test -exec wasmbrowsertest -run TestProfile -cpuprofile cpu.prof ./wasmclient`" + `
-  (wasmbrowsertest and the headless_shell wrapper as ` + "`make test-browser`" + ` builds them in .cache/bin).
+  (wasmbrowsertest and the headless_shell wrapper as ` + "`make test-browser`" + ` builds them in .cache/bin);
+  BENCH_LIB=raw-wasm profiles the floor.
+- A/B of the Go API in the browser: build the old ` + "`bench/wasmclient`" + ` (` + "`GOOS=js GOARCH=wasm go build -o old.wasm ./wasmclient`" + `
+  at the old commit), then ` + "`make bench BENCHFLAGS=\"-works= -blibs=js,hybrid-wasm,hybrid-base -wasmbase old.wasm -runs=15 -out /tmp/ab.md -chart ab.png -results /tmp/ab.json\"`" + `:
+  the old build runs as ` + "`hybrid-base`" + `, alternating with the new one run by run.
 `

@@ -39,7 +39,7 @@ type runOpts struct {
 func runMain(args []string) error {
 	fs := flag.NewFlagSet("run", flag.ExitOnError)
 	var o runOpts
-	var libs, works, bworks, blibs, shimBase string
+	var libs, works, bworks, blibs, shimBase, wasmBase string
 	fs.IntVar(&o.runs, "runs", 5, "alternating runs per client and workload")
 	fs.DurationVar(&o.dur, "dur", time.Second, "rtt, pipe, big: sending time per run")
 	fs.IntVar(&o.conns, "conns", 2000, "idle, many: connections")
@@ -49,6 +49,7 @@ func runMain(args []string) error {
 	fs.BoolVar(&o.browser, "browser", true, "also run the browser benchmark in headless Chromium")
 	fs.StringVar(&bworks, "bworks", "rtt,pipe,big", "browser workloads")
 	fs.StringVar(&shimBase, "shimbase", "", "an older websocket.wasm (the shim) to run as the browser client shim-base, for A/B runs: -blibs=js,shim,shim-base")
+	fs.StringVar(&wasmBase, "wasmbase", "", "an older bench/wasmclient build (GOOS=js GOARCH=wasm) to run as the browser client hybrid-base, for A/B runs of the Go API: -blibs=js,hybrid-wasm,hybrid-base")
 	fs.StringVar(&blibs, "blibs", strings.Join(browserLibs, ","), "browser clients (a quick A/B: -works= -blibs=js,shim -out /dev/null)")
 	fs.StringVar(&o.out, "out", "../BENCHMARKS.md", "report to write")
 	fs.StringVar(&o.chart, "chart", "bench/chart.png", "chart to write, relative to the report's directory")
@@ -86,7 +87,7 @@ func runMain(args []string) error {
 	var pageDir string
 	var bw *browserSetup
 	if o.browser {
-		bw, err = prepareBrowser(shimBase)
+		bw, err = prepareBrowser(shimBase, wasmBase)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "bench: browser part skipped:", err)
 			o.browser = false

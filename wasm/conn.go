@@ -29,6 +29,7 @@ type Conn struct {
 	ws     js.Value
 	url    string
 	sink   js.Value // Options.Sink, or undefined
+	box    *inbox   // where the onmessage handler writes messages; nil: it appends them to msgs
 	funcs  []js.Func
 	notify chan struct{} // cap 1: "something changed", sent without waiting
 
@@ -119,8 +120,10 @@ func (c *Conn) open(protocols []string) (err error) {
 		c.opened = true
 		c.mu.Unlock()
 	})
-	// onmessage is a small JavaScript function that hands Go the data
-	// ready to copy: a string, or a Uint8Array and its length (one call
+	// onmessage is a small JavaScript function that writes the messages
+	// straight into Go memory, and calls Go only when Read waits (inbox.go);
+	// where the memory cannot be reached, one that hands Go the data ready
+	// to copy: a string, or a Uint8Array and its length (one call
 	// into Go and one copy, instead of reading event.data, its type, a
 	// view and its length from Go, a call into JavaScript each). A page
 	// whose Content-Security-Policy forbids making functions gets the
@@ -128,6 +131,8 @@ func (c *Conn) open(protocols []string) (err error) {
 	wrap := messageWrapper()
 	if c.sink.Type() == js.TypeFunction {
 		c.ws.Set("onmessage", c.sink)
+	} else if c.box = c.openInbox(); c.box != nil {
+		// Installed: messages go straight into Go memory (inbox.go).
 	} else if wrap.IsUndefined() {
 		c.handle("onmessage", func(ev js.Value) {
 			m := decode(ev.Get("data"))
@@ -187,6 +192,9 @@ func (c *Conn) release() {
 	}
 	for _, prop := range []string{"onopen", "onmessage", "onerror", "onclose"} {
 		c.ws.Set(prop, js.Null())
+	}
+	if c.box != nil {
+		c.box.close.Invoke() // no wake is left waiting
 	}
 	for _, f := range c.funcs {
 		f.Release()

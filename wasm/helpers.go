@@ -8,13 +8,14 @@ import (
 	"syscall/js"
 )
 
-// Two small JavaScript functions save calls across the Go–JavaScript
-// boundary (helpers.js says which). The ES module websocket.js provides
+// Small JavaScript functions save calls across the Go–JavaScript
+// boundary (helpers.js says which; mem.go has those that use the wasm
+// memory directly). The ES module websocket.js provides
 // them as ordinary code in globalThis.__hybridws.wasm, read once when the
 // program starts (the module removes it right after); without it they are
 // compiled with the Function constructor, and where the page's
-// Content-Security-Policy refuses that too, both stay undefined and the
-// plain way is used.
+// Content-Security-Policy refuses that too, they all stay undefined and
+// the plain way is used.
 var (
 	helpersOnce sync.Once
 	wrapper     js.Value // wraps onmessage handlers (see open)
@@ -48,6 +49,9 @@ func makeHelpers() {
 			h = js.Global().Get("Function").New("return (\n" + helpersSource + "\n)").Invoke()
 		}
 		wrapper, sendIfOpen = h.Get("wrap"), h.Get("sendIfOpen")
+		if d := h.Get("direct"); d.Type() == js.TypeFunction {
+			setupMem(d.Invoke())
+		}
 	})
 }
 

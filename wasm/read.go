@@ -50,6 +50,11 @@ func decode(data js.Value) message {
 // first; then Read returns a *CloseError, every time.
 func (c *Conn) Read() (int, []byte, error) {
 	for {
+		if c.box != nil {
+			if typ, p, ok := c.box.read(); ok {
+				return typ, p, nil
+			}
+		}
 		c.mu.Lock()
 		if len(c.msgs) > 0 {
 			m := c.msgs[0]
@@ -64,6 +69,34 @@ func (c *Conn) Read() (int, []byte, error) {
 			c.release()
 			return 0, nil, err
 		}
+		if c.box != nil {
+			// Say that a message should wake us, then look once more: one
+			// may have come in between.
+			c.box.setIdle(true)
+			if typ, p, ok := c.box.read(); ok {
+				c.box.setIdle(false)
+				return typ, p, nil
+			}
+		}
 		<-c.notify
+		if c.box != nil {
+			c.box.setIdle(false)
+		}
 	}
+}
+
+// openInbox installs the onmessage handler that writes messages into an
+// inbox; nil if the wasm memory cannot be reached.
+func (c *Conn) openInbox() *inbox {
+	makeHelpers()
+	if !memOK {
+		return nil
+	}
+	f := js.FuncOf(func(js.Value, []js.Value) any {
+		c.wake()
+		return nil
+	})
+	liveFuncs.Add(1)
+	c.funcs = append(c.funcs, f)
+	return newInbox(c.ws, f, c.wake)
 }

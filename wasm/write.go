@@ -57,6 +57,12 @@ func (c *Conn) Write(typ int, p []byte) (err error) {
 			return errors.New("internal error: a staged payload is missing")
 		}
 		data = v
+	} else if rs, ok := sendMem(c.ws, typ == 1, p); ok {
+		// Sent straight from Go memory, in one call (mem.go).
+		if rs != 1 {
+			return errors.New("the WebSocket is not open (readyState " + strconv.Itoa(rs) + ")")
+		}
+		return nil
 	} else if typ == 1 {
 		data = string(p)
 	} else {

@@ -1,5 +1,5 @@
 // The browser benchmark, run by chromedp (bench/browser.go). The page is
-// opened with ?client=js|shim|hybrid-wasm|coder-wasm and loads only what
+// opened with ?client=js|shim|hybrid-wasm|coder-wasm|raw-wasm and loads only what
 // that client needs; then the driver calls benchRun(work, url, durMs,
 // window), which resolves to a JSON result {lib, work, n, secs, err}.
 //
@@ -29,8 +29,9 @@ window.benchReady = (async () => {
 		const ready = new Promise(r => addEventListener("websocket-ready", r, {once: true}));
 		await loadGo("websocket-base.wasm");
 		await ready;
-	} else if (client === "hybrid-wasm" || client === "coder-wasm") {
-		await loadGo("wasmclient.wasm");
+	} else if (goClient(client)) {
+		// hybrid-base: an older wasmclient.wasm (run -wasmbase), for A/B runs.
+		await loadGo(client === "hybrid-base" ? "wasmclient-base.wasm" : "wasmclient.wasm");
 		while (typeof globalThis.benchGo !== "function") await new Promise(r => setTimeout(r, 5));
 	}
 	return client;
@@ -195,10 +196,14 @@ function pipe(open, url, durMs, window) {
 
 const works = {rtt, pipe, big};
 
+// goClient: the clients that wasmclient.wasm runs.
+function goClient(c) { return ["hybrid-wasm", "coder-wasm", "raw-wasm", "hybrid-base"].includes(c); }
+
 window.benchRun = async (work, url, durMs, window) => {
 	await window_benchReady();
-	if (client === "hybrid-wasm" || client === "coder-wasm") {
-		return await new Promise(r => globalThis.benchGo(client, work, url, durMs, window, r));
+	if (goClient(client)) {
+		const lib = client === "hybrid-base" ? "hybrid-wasm" : client;
+		return await new Promise(r => globalThis.benchGo(lib, work, url, durMs, window, r));
 	}
 	const r = {lib: client, work};
 	try {

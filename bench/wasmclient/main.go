@@ -1,8 +1,9 @@
 //go:build js && wasm
 
 // Command wasmclient runs the browser benchmark's Go clients inside the
-// page: this library's Go API ("hybrid-wasm", callback mode) and
-// coder/websocket's own browser build ("coder-wasm"), with the same
+// page: this library's Go API ("hybrid-wasm", callback mode),
+// coder/websocket's own browser build ("coder-wasm") and the floor of any
+// Go client, syscall/js alone ("raw-wasm", raw.go), with the same
 // workloads and checks as the native clients. The page calls
 // benchGo(lib, work, url, durMs, window, done); done gets the result as
 // JSON.
@@ -27,6 +28,18 @@ func main() {
 		}
 		done := args[5]
 		go func() {
+			if lib == "raw-wasm" {
+				r := work.Result{Lib: lib, Work: w}
+				n, secs, err := rawRun(w, url, cfg.Dur, cfg.Window)
+				if err != nil {
+					r.Err = err.Error()
+				} else {
+					r.N, r.Secs, r.Value = n, secs, work.Value(w, n, secs, 0)
+				}
+				b, _ := json.Marshal(r)
+				done.Invoke(string(b))
+				return
+			}
 			var dial work.Dial
 			if lib == "coder-wasm" {
 				dial = work.DialCoder

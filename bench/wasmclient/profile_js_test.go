@@ -31,6 +31,14 @@ func TestProfile(t *testing.T) {
 	if w == "" {
 		w = "rtt"
 	}
+	if lib == "raw-wasm" {
+		n, secs, err := rawRun(w, url, 3*time.Second, 1024)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s %s: %.1f %s (%d messages in %.2fs)", lib, w, work.Value(w, n, secs, 0), work.Units[w], n, secs)
+		return
+	}
 	var dial work.Dial
 	if lib == "coder-wasm" {
 		dial = work.DialCoder
