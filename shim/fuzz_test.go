@@ -77,7 +77,7 @@ func TestFuzzArguments(t *testing.T) {
 	// goroutine waits meanwhile and is no leak.
 	time.Sleep(time.Millisecond)
 	runtime.GC()
-	goroutines := runtime.NumGoroutine()
+	goroutines := ourGoroutines()
 	start := time.Now()
 
 	// Callbacks that throw (on purpose) are reported with console.error:
@@ -140,10 +140,10 @@ func TestFuzzArguments(t *testing.T) {
 		t.Errorf("%d js.Funcs are still alive", n)
 	}
 	deadline := time.Now().Add(3 * time.Second)
-	for runtime.NumGoroutine() > goroutines && time.Now().Before(deadline) {
+	for ourGoroutines() > goroutines && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
-	if g := runtime.NumGoroutine(); g > goroutines {
+	if g := ourGoroutines(); g > goroutines {
 		buf := make([]byte, 1<<16)
 		t.Errorf("%d goroutines afterwards, %d before:\n%s", g, goroutines, buf[:runtime.Stack(buf, true)])
 	}
