@@ -250,3 +250,51 @@ func TestCallsInsideEveryCallback(t *testing.T) {
 		}
 	}
 }
+
+// Disconnect ends a connection whose socket is stuck (the server never
+// reads, the send queue is full and the writer cannot write): the close
+// cannot be sent, yet DISCONNECTED comes within a bounded time.
+func TestDisconnectStuckSocket(t *testing.T) {
+	t.Parallel() // waits out the close timeout
+	const limit = 256 << 10
+	r := newRecorder(t)
+	c := openConn(t, r, wsURL("/noread"), &websocket.Params{SendQueueSize: limit})
+	msg := make([]byte, 32<<10)
+	stuckSince := time.Time{}
+	deadline := time.Now().Add(20 * time.Second)
+	// What Send accepts must stay within SendQueueSize plus what the
+	// kernel's socket buffers take (a few MiB on loopback): past 64 MiB the
+	// transport is holding the bytes somewhere, without a bound.
+	const accepted = 64 << 20
+	sent := 0
+	for {
+		if time.Now().After(deadline) {
+			t.Fatalf("the socket never got stuck")
+		}
+		err := websocket.Send(c, msg, nil)
+		if err != nil && !errors.Is(err, websocket.ErrSendQueueFull) {
+			t.Fatal(err)
+		}
+		if err == nil {
+			sent += len(msg)
+			if sent > accepted {
+				t.Fatalf("Send accepted %d MiB for a server that never reads: the send queue is not bounded", sent>>20)
+			}
+			stuckSince = time.Time{}
+			continue
+		}
+		if stuckSince.IsZero() {
+			stuckSince = time.Now()
+		}
+		if time.Since(stuckSince) > 300*time.Millisecond {
+			break // full and not draining
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	websocket.Disconnect(c)
+	evs := r.waitDone()
+	checkDisconnected(t, evs, websocket.CloseNormalClosure, "*")
+	if find(evs, websocket.EventError) != nil {
+		t.Errorf("ERROR after our own Disconnect: %s", describe(evs))
+	}
+}

@@ -355,3 +355,15 @@ func waitPongs(t testing.TB, r *recorder, c *websocket.Connection, n int64) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+func wantErr(t testing.TB, err error, sentinels ...error) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("got nil error, want %v", sentinels)
+	}
+	for _, s := range sentinels {
+		if !errors.Is(err, s) {
+			t.Errorf("error %q: errors.Is(err, %q) is false", err, s)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"runtime"
 	"runtime/pprof"
 	"strings"
 	"testing"
@@ -287,4 +288,53 @@ func TestLabelledCountsGoroutines(t *testing.T) {
 		}
 		time.Sleep(time.Millisecond)
 	}
+}
+
+// The keepalive pinger ends with its connection, however it ends: there is
+// none left the moment DISCONNECTED arrives (it comes after the
+// transport's Abort, which stops the pinger and waits for it).
+// The check looks for the pinger by its function's name; the self-test at
+// the start makes sure it finds one that runs, so a rename cannot turn it
+// into a check of nothing.
+func TestKeepAliveNoLeak(t *testing.T) {
+	running := func() (bool, string) {
+		buf := make([]byte, 1<<20)
+		st := string(buf[:runtime.Stack(buf, true)])
+		return strings.Contains(st, "(*keepAlive).run"), st
+	}
+	check := func(how string) {
+		t.Helper()
+		if ok, st := running(); ok {
+			t.Fatalf("%s: a keepalive goroutine outlives its connection:\n%s", how, st)
+		}
+	}
+	slow := &websocket.Params{KeepAlive: time.Second, PongTimeout: time.Second}
+	r := newRecorder(t)
+	c := openConn(t, r, wsURL("/echo"), slow)
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if ok, _ := running(); ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			websocket.Disconnect(c)
+			t.Fatal("self-test: no (*keepAlive).run goroutine while a keepalive connection is open: the leak check below would find nothing")
+		}
+	}
+	websocket.Disconnect(c)
+	r.waitDone()
+	check("our Disconnect")
+	for _, path := range []string{"/close?code=4000", "/drop"} {
+		r := newRecorder(t)
+		r.connect(wsURL(path), slow)
+		r.waitDone()
+		check(path)
+	}
+	srv := rawserver.Start(rawserver.Upgrade{}, func(c *rawserver.Conn) { io.Copy(io.Discard, c) })
+	defer srv.Close()
+	r = newRecorder(t)
+	r.connect(srv.URL(), &websocket.Params{KeepAlive: 20 * time.Millisecond, PongTimeout: 100 * time.Millisecond})
+	if evs := r.waitDone(); evs[len(evs)-1].Code != websocket.CloseAbnormalClosure {
+		t.Fatalf("events %s", describe(evs))
+	}
+	check("keepalive failure")
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -11,26 +12,6 @@ import (
 
 	"github.com/hybridws/websocket"
 )
-
-func wantErr(t testing.TB, err error, sentinels ...error) {
-	t.Helper()
-	if err == nil {
-		t.Fatalf("got nil error, want %v", sentinels)
-	}
-	for _, s := range sentinels {
-		if !errors.Is(err, s) {
-			t.Errorf("error %q: errors.Is(err, %q) is false", err, s)
-		}
-	}
-}
-
-// connectOpen connects r to url and waits for CONNECTED.
-func connectOpen(t testing.TB, r *recorder, url string, p *websocket.Params) *websocket.Connection {
-	t.Helper()
-	c := r.connect(url, p)
-	r.waitEvent(websocket.EventConnected)
-	return c
-}
 
 // Guarantee 4: Send before CONNECTED is ErrNotConnected, and sends nothing.
 func TestSendBeforeConnected(t *testing.T) {
@@ -53,7 +34,7 @@ func TestSendAfterClose(t *testing.T) {
 	wantErr(t, websocket.Send(c, []byte("late"), nil), websocket.ErrClosed)
 
 	r = newRecorder(t)
-	c = connectOpen(t, r, wsURL("/echo"), nil)
+	c = openConn(t, r, wsURL("/echo"), nil)
 	if err := websocket.Disconnect(c); err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +47,7 @@ func TestSendAfterClose(t *testing.T) {
 // Invalid UTF-8 as text and bad Types are errors and send nothing.
 func TestSendBadInput(t *testing.T) {
 	r := newRecorder(t)
-	c := connectOpen(t, r, wsURL("/echo"), nil)
+	c := openConn(t, r, wsURL("/echo"), nil)
 	wantErr(t, websocket.Send(c, []byte{'o', 'k', 0xff}, text), websocket.ErrInvalidUTF8, websocket.ErrInvalidArgument)
 	wantErr(t, websocket.Send(c, []byte("\xed\xa0\x80"), text), websocket.ErrInvalidUTF8) // a surrogate
 	for _, typ := range []websocket.DataType{3, -1, 8, 9} {
@@ -101,7 +82,7 @@ func TestNilConnection(t *testing.T) {
 func TestSendConcurrent(t *testing.T) {
 	const goroutines, each = 8, 200
 	r := newRecorder(t)
-	c := connectOpen(t, r, wsURL("/echo"), nil)
+	c := openConn(t, r, wsURL("/echo"), nil)
 	var wg sync.WaitGroup
 	for g := 0; g < goroutines; g++ {
 		wg.Add(1)
@@ -139,7 +120,7 @@ func TestSendQueueFull(t *testing.T) {
 	t.Parallel() // its Disconnect waits out the close timeout
 	const limit = 64 << 10
 	r := newRecorder(t)
-	c := connectOpen(t, r, wsURL("/noread"), &websocket.Params{SendQueueSize: limit})
+	c := openConn(t, r, wsURL("/noread"), &websocket.Params{SendQueueSize: limit})
 	msg := make([]byte, 4<<10)
 	var err error
 	for i := 0; ; i++ {
@@ -170,54 +151,6 @@ func TestSendQueueFull(t *testing.T) {
 	wantErr(t, websocket.Send(c, make([]byte, limit+1), nil), websocket.ErrSendQueueFull)
 
 	// Disconnect still ends the connection although the socket is stuck.
-	websocket.Disconnect(c)
-	evs := r.waitDone()
-	checkDisconnected(t, evs, websocket.CloseNormalClosure, "*")
-	if find(evs, websocket.EventError) != nil {
-		t.Errorf("ERROR after our own Disconnect: %s", describe(evs))
-	}
-}
-
-// Disconnect ends a connection whose socket is stuck (the server never
-// reads, the send queue is full and the writer cannot write): the close
-// cannot be sent, yet DISCONNECTED comes within a bounded time.
-func TestDisconnectStuckSocket(t *testing.T) {
-	t.Parallel() // waits out the close timeout
-	const limit = 256 << 10
-	r := newRecorder(t)
-	c := connectOpen(t, r, wsURL("/noread"), &websocket.Params{SendQueueSize: limit})
-	msg := make([]byte, 32<<10)
-	stuckSince := time.Time{}
-	deadline := time.Now().Add(20 * time.Second)
-	// What Send accepts must stay within SendQueueSize plus what the
-	// kernel's socket buffers take (a few MiB on loopback): past 64 MiB the
-	// transport is holding the bytes somewhere, without a bound.
-	const accepted = 64 << 20
-	sent := 0
-	for {
-		if time.Now().After(deadline) {
-			t.Fatalf("the socket never got stuck")
-		}
-		err := websocket.Send(c, msg, nil)
-		if err != nil && !errors.Is(err, websocket.ErrSendQueueFull) {
-			t.Fatal(err)
-		}
-		if err == nil {
-			sent += len(msg)
-			if sent > accepted {
-				t.Fatalf("Send accepted %d MiB for a server that never reads: the send queue is not bounded", sent>>20)
-			}
-			stuckSince = time.Time{}
-			continue
-		}
-		if stuckSince.IsZero() {
-			stuckSince = time.Now()
-		}
-		if time.Since(stuckSince) > 300*time.Millisecond {
-			break // full and not draining
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
 	websocket.Disconnect(c)
 	evs := r.waitDone()
 	checkDisconnected(t, evs, websocket.CloseNormalClosure, "*")
@@ -291,7 +224,7 @@ func TestSendNeverBlocksOnStuckSocket(t *testing.T) {
 	const limit, size, extra = 64 << 10, 1024 - websocket.MsgOverhead, 300
 	s := websocket.NewStuckSocket(t.Name())
 	r := newRecorder(t)
-	c := connectOpen(t, r, s.URL, &websocket.Params{SendQueueSize: limit})
+	c := openConn(t, r, s.URL, &websocket.Params{SendQueueSize: limit})
 	want := limit / (size + websocket.MsgOverhead) // what fits in the queue
 
 	type result struct {
@@ -363,4 +296,45 @@ func TestSendNeverBlocksOnStuckSocket(t *testing.T) {
 		}
 	}
 	t.Logf("%d Sends (%d accepted, %d refused) took %v under a stuck socket", want+extra, res.accepted, res.full, res.took)
+}
+
+// The server dies while we send to it (it drops TCP, without a close
+// frame, after 50 messages): ERROR then DISCONNECTED 1006, Send then says
+// ErrClosed, and what the server got is exactly our first 50 messages.
+func TestFaultServerDiesWhileWeSend(t *testing.T) {
+	const n, drop = 300, 50
+	id := "dies-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	r := newRecorder(t)
+	c := openConn(t, r, wsURL("/record?id="+id+"&drop="+strconv.Itoa(drop)), nil)
+	payload := func(i int) []byte { return []byte("message " + strconv.Itoa(i)) }
+	sent := 0
+	for ; sent < n; sent++ {
+		if err := websocket.Send(c, payload(sent), nil); err != nil {
+			if !errors.Is(err, websocket.ErrClosed) {
+				t.Fatalf("Send %d: %v", sent, err)
+			}
+			break
+		}
+		if sent%20 == 19 {
+			time.Sleep(5 * time.Millisecond) // let the server read: it must die mid-stream
+		}
+	}
+	evs := r.waitDone()
+	if got := kinds(evs); got != "CONNECTED ERROR DISCONNECTED" || evs[2].Code != websocket.CloseAbnormalClosure {
+		t.Fatalf("events %s, want CONNECTED ERROR DISCONNECTED(1006)", describe(evs))
+	}
+	if err := websocket.Send(c, []byte("x"), nil); !errors.Is(err, websocket.ErrClosed) {
+		t.Errorf("Send after DISCONNECTED: %v, want ErrClosed", err)
+	}
+
+	rec := fetchRecord(t, id)
+	if len(rec.Messages) != drop || rec.Code != -1 {
+		t.Fatalf("the server recorded %d messages and code %d, want %d and -1 (it dropped TCP)", len(rec.Messages), rec.Code, drop)
+	}
+	for i, m := range rec.Messages {
+		if m != string(payload(i)) {
+			t.Fatalf("the server's message %d is %q: not what we sent", i, m)
+		}
+	}
+	t.Logf("%d Sends accepted before the loss was known; the server got exactly the first %d; %s", sent, drop, evs[1].Message)
 }

@@ -164,3 +164,15 @@ func TestConnectAcceptedInput(t *testing.T) {
 		})
 	}
 }
+
+// Negative keepalive settings are bad input.
+func TestKeepAliveBadInput(t *testing.T) {
+	for _, p := range []*websocket.Params{{KeepAlive: -1}, {KeepAlive: time.Second, PongTimeout: -1}} {
+		_, err := websocket.Connect(wsURL("/echo"), p, func(*websocket.Connection, *websocket.Data) {
+			t.Error("event after bad input")
+		})
+		if !errors.Is(err, websocket.ErrInvalidOptions) || !errors.Is(err, websocket.ErrInvalidArgument) {
+			t.Errorf("Connect with %+v: %v, want ErrInvalidOptions", *p, err)
+		}
+	}
+}
