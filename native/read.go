@@ -37,39 +37,65 @@ func readMessage(r io.Reader) ([]byte, error) {
 			return p, err
 		}
 	}
-	p := make([]byte, n, 2*n)
-	copy(p, s)
+	// The scratch is full: a message of exactly its size still gets a
+	// buffer of exactly its size.
+	b, m, eof, err := probe(r)
+	if err != nil {
+		scratchPool.Put(sp)
+		return nil, err
+	}
+	p := grow(s, b, m, eof)
 	scratchPool.Put(sp)
-	for {
+	for !eof {
 		if len(p) == cap(p) {
-			// Full: is there more? Probe before doubling, so that a message
-			// that fits exactly does not double its buffer for nothing.
-			var one [1]byte
-			m, err := r.Read(one[:])
-			if m == 0 && err == io.EOF {
-				return p, nil
-			}
-			if m == 1 {
-				q := make([]byte, len(p)+1, 2*cap(p))
-				copy(q, p)
-				q[len(p)] = one[0]
-				p = q
-			}
-			if err == io.EOF {
-				return p, nil
-			}
-			if err != nil {
+			if b, m, eof, err = probe(r); err != nil {
 				return nil, err
 			}
+			p = grow(p, b, m, eof)
 			continue
 		}
 		m, err := r.Read(p[len(p):cap(p)])
 		p = p[:len(p)+m]
 		if err == io.EOF {
-			return p, nil
+			break
 		}
 		if err != nil {
 			return nil, err
 		}
 	}
+	return p, nil
+}
+
+// probe reads one byte past a full buffer, so that a message that fits
+// the buffer exactly does not make it grow for nothing: m (0 or 1) bytes
+// read into b, and whether the message ended.
+func probe(r io.Reader) (b byte, m int, eof bool, err error) {
+	var one [1]byte
+	for {
+		m, err := r.Read(one[:])
+		if err == io.EOF {
+			return one[0], m, true, nil
+		}
+		if err != nil || m == 1 {
+			return one[0], m, false, err
+		}
+	}
+}
+
+// grow returns a fresh buffer holding full, then the m probed bytes b:
+// exactly that long when the message has ended, else with room to double.
+func grow(full []byte, b byte, m int, eof bool) []byte {
+	c := 2 * len(full)
+	if eof {
+		c = len(full) + m
+	}
+	if m == 0 && eof && cap(full) == len(full) && len(full) > scratchSize {
+		return full // already ours and exact
+	}
+	p := make([]byte, len(full)+m, c)
+	copy(p, full)
+	if m == 1 {
+		p[len(full)] = b
+	}
+	return p
 }

@@ -43,16 +43,22 @@ func (r *pieceReader) Read(p []byte) (int, error) {
 }
 
 // wantCap is the capacity readMessage gives a message of n bytes: exactly
-// n below the scratch buffer's size; above, the scratch size doubled until
-// n fits (no doubling for a message that fills its buffer exactly). A
-// message of exactly the scratch size gets twice its size unless io.EOF
-// comes with its last bytes: readMessage does not probe for more there.
+// n up to the scratch buffer's size; above, the scratch size doubled until
+// n fits (no doubling for a message that fills its buffer exactly), except
+// that a message whose last byte is the one probed past a full buffer gets
+// exactly its size when io.EOF comes with that byte.
 func wantCap(n int, eofLast bool) int {
-	if n < scratchSize || n == scratchSize && eofLast {
+	if n <= scratchSize {
 		return n
 	}
-	c := 2 * scratchSize
-	for c < n {
+	c := scratchSize
+	for c < n-1 {
+		c *= 2
+	}
+	if n == c+1 && eofLast {
+		return n
+	}
+	if c < n {
 		c *= 2
 	}
 	return c
