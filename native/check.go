@@ -160,30 +160,15 @@ func (c *checkedConn) scan(p []byte) int {
 			c.err = errMaskedFrame
 			return max(0, i-2) // drop the header's first bytes seen here
 		}
-		need := 2
-		switch c.hdr[1] & 0x7f {
-		case 126:
-			need += 2
-		case 127:
-			need += 8
-		}
+		need := headerLen(c.hdr[1]) // no mask: refused above
 		if c.n < need {
 			continue
 		}
-		switch need {
-		case 2:
-			c.skip = uint64(c.hdr[1] & 0x7f)
-		case 4:
-			c.skip = uint64(c.hdr[2])<<8 | uint64(c.hdr[3])
-		default:
-			if c.hdr[2]&0x80 != 0 {
-				c.err = errFrameLength
-				return max(0, i-need)
-			}
-			for _, b := range c.hdr[2:10] {
-				c.skip = c.skip<<8 | uint64(b)
-			}
+		if c.hdr[1]&0x7f == 127 && c.hdr[2]&0x80 != 0 {
+			c.err = errFrameLength
+			return max(0, i-need)
 		}
+		c.skip = payloadLen(c.hdr[:need])
 		c.n = 0
 		c.frameStart()
 		if c.skip == 0 && c.frameEnd() {

@@ -28,8 +28,9 @@ type wireFrame struct {
 	fin, rsv1, masked bool
 	op                byte
 	payload           []byte
-	form              int    // the length field: 0 the shortest, or 126 or 127 forced
-	declared          uint64 // a length to declare instead of len(payload), if not 0
+	form              int     // the length field: 0 the shortest, or 126 or 127 forced
+	declared          uint64  // a length to declare instead of len(payload), if not 0
+	key               [4]byte // the masking key of a masked frame; zero: 1, 2, 3, 4
 }
 
 func (f wireFrame) bytes() []byte {
@@ -58,10 +59,18 @@ func (f wireFrame) bytes() []byte {
 	default:
 		b = append(b, mask|byte(n))
 	}
-	if f.masked {
-		b = append(b, 1, 2, 3, 4) // the masking key; the content is never looked at
+	if !f.masked {
+		return append(b, f.payload...)
 	}
-	return append(b, f.payload...)
+	key := f.key
+	if key == [4]byte{} {
+		key = [4]byte{1, 2, 3, 4}
+	}
+	b = append(b, key[:]...)
+	for i, c := range f.payload {
+		b = append(b, c^key[i%4])
+	}
+	return b
 }
 
 // frame returns a frame with payload p, final if fin.
@@ -90,8 +99,8 @@ func joinFrames(frames ...wireFrame) ([]byte, []int) {
 	return s, at
 }
 
-// headerLen is the length of frame f's header, masking key included.
-func headerLen(f wireFrame) int { return len(f.bytes()) - len(f.payload) }
+// frameHeaderLen is the length of frame f's header, masking key included.
+func frameHeaderLen(f wireFrame) int { return len(f.bytes()) - len(f.payload) }
 
 // utf8Fault reads b as the start of a text message: bad is the index of
 // the first byte that no valid text can have there (-1 if none), and
@@ -340,7 +349,7 @@ func scanCases() []struct {
 			if k < 0 {
 				return starts[i] + len(frames[i].bytes()) + k
 			}
-			return starts[i] + headerLen(frames[i]) + k
+			return starts[i] + frameHeaderLen(frames[i]) + k
 		}
 	}
 	header := func(i int) func([]int, []wireFrame) int {

@@ -48,33 +48,13 @@ func (f *sentFrames) scan(p []byte) {
 		if f.n < 2 {
 			continue
 		}
-		need := 2
-		switch f.hdr[1] & 0x7f {
-		case 126:
-			need += 2
-		case 127:
-			need += 8
-		}
-		masked := f.hdr[1]&0x80 != 0
-		if masked {
-			need += 4
-		}
+		need := headerLen(f.hdr[1])
 		if f.n < need {
 			continue
 		}
-		switch f.hdr[1] & 0x7f {
-		case 126:
-			f.skip = uint64(f.hdr[2])<<8 | uint64(f.hdr[3])
-		case 127:
-			f.skip = 0
-			for _, b := range f.hdr[2:10] {
-				f.skip = f.skip<<8 | uint64(b)
-			}
-		default:
-			f.skip = uint64(f.hdr[1] & 0x7f)
-		}
+		f.skip = payloadLen(f.hdr[:need])
 		f.key = [4]byte{}
-		if masked {
+		if f.hdr[1]&0x80 != 0 {
 			copy(f.key[:], f.hdr[need-4:need])
 		}
 		f.n, f.pos, f.code = 0, 0, 0

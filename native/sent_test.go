@@ -2,28 +2,11 @@
 
 package native
 
-import (
-	"encoding/binary"
-	"testing"
-)
+import "testing"
 
 // clientFrame builds one masked frame as a client writes it.
 func clientFrame(op byte, payload []byte, key [4]byte) []byte {
-	f := []byte{0x80 | op}
-	switch n := len(payload); {
-	case n < 126:
-		f = append(f, 0x80|byte(n))
-	case n <= 0xffff:
-		f = append(f, 0x80|126, byte(n>>8), byte(n))
-	default:
-		f = append(f, 0x80|127)
-		f = binary.BigEndian.AppendUint64(f, uint64(n))
-	}
-	f = append(f, key[:]...)
-	for i, b := range payload {
-		f = append(f, b^key[i%4])
-	}
-	return f
+	return wireFrame{fin: true, masked: true, op: op, payload: payload, key: key}.bytes()
 }
 
 func closePayload(code int, reason string) []byte {
