@@ -188,8 +188,8 @@ func (c *Conn) CloseStatus(readErr error) (code int, reason string, clean bool) 
 	// (Close, Fail), or coder/websocket's own (1002 when the server broke
 	// the protocol, which it reports only as error text).
 	if c.body != nil {
-		if sent := c.body.sent.sentCloseCode(); sent != 0 {
-			return sent, "", false
+		if f := c.body.sent.Load(); f != nil && f.sentCloseCode() != 0 {
+			return f.sentCloseCode(), "", false
 		}
 	}
 	c.mu.Lock()

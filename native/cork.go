@@ -32,7 +32,12 @@ func (c *checkedConn) Write(p []byte) (int, error) {
 	k := &c.cork
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	c.sent.scan(p)
+	f := c.sent.Load()
+	if f == nil {
+		f = new(sentFrames)
+		c.sent.Store(f) // writes are serialized by k.mu
+	}
+	f.scan(p)
 	if k.depth == 0 {
 		return c.writeRaw(p)
 	}
