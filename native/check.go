@@ -87,7 +87,7 @@ type checkedConn struct {
 	// does not carry it (it would take checkedConn into a larger size
 	// class: the idle figure in BENCHMARKS.md).
 	sent atomic.Pointer[sentFrames]
-	nb    *nbWriter    // non-blocking writes (nbwrite.go), nil for TLS
+	nb   *nbWriter // non-blocking writes (nbwrite.go), nil for TLS
 
 	mu   sync.Mutex // Read is called by one goroutine; mu keeps the race detector sure of it
 	hdr  [14]byte   // the frame header being collected
