@@ -138,11 +138,7 @@ func BenchmarkReceive(b *testing.B) {
 			srv := streamServer(size)
 			defer srv.Close()
 			ctx := context.Background()
-			c, _, err := coder.Dial(ctx, srv.URL(), nil)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer c.CloseNow()
+			c := dialCoder(b, srv.URL())
 			b.SetBytes(int64(size))
 			b.ResetTimer()
 			for range b.N {
@@ -190,11 +186,7 @@ func BenchmarkSend(b *testing.B) {
 			srv := newSink()
 			defer srv.Close()
 			ctx := context.Background()
-			c, _, err := coder.Dial(ctx, srv.URL(), nil)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer c.CloseNow()
+			c := dialCoder(b, srv.URL())
 			msg := make([]byte, size)
 			b.SetBytes(int64(size))
 			srv.want.Store(int64(b.N) * frame)
@@ -269,11 +261,7 @@ func BenchmarkRoundTrip(b *testing.B) {
 		srv := echoServer()
 		defer srv.Close()
 		ctx := context.Background()
-		c, _, err := coder.Dial(ctx, srv.URL(), nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer c.CloseNow()
+		c := dialCoder(b, srv.URL())
 		msg := make([]byte, 32)
 		b.ResetTimer()
 		for range b.N {
@@ -285,4 +273,15 @@ func BenchmarkRoundTrip(b *testing.B) {
 			}
 		}
 	})
+}
+
+// dialCoder dials url with raw coder/websocket, the baseline, closed when
+// the benchmark ends.
+func dialCoder(b *testing.B, url string) *coder.Conn {
+	c, _, err := coder.Dial(context.Background(), url, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { c.CloseNow() })
+	return c
 }

@@ -26,7 +26,7 @@ const yieldEvery = 16
 // would take what waits past Options.SendLimit.
 //
 // Every yieldEvery-th Write yields to the other goroutines first.
-func (c *Conn) Write(typ int, p []byte) (err error) {
+func (c *Conn) Write(typ int, p []byte) error {
 	// c.est is what bufferedAmount was when last read plus what Write
 	// added since: never less than the truth, as the browser only ever
 	// sends bytes off. Reading bufferedAmount again (a call into
@@ -42,11 +42,15 @@ func (c *Conn) Write(typ int, p []byte) (err error) {
 	if c.writes++; c.writes%yieldEvery == 0 {
 		runtime.Gosched()
 	}
-	defer func() {
-		if err == nil {
-			c.est += cost
-		}
-	}()
+	if err := c.send(typ, p); err != nil {
+		return err
+	}
+	c.est += cost
+	return nil
+}
+
+// send hands one message to the socket in as few calls as it can.
+func (c *Conn) send(typ int, p []byte) (err error) {
 	defer catch(&err)
 	makeHelpers()
 	// The payload: a JavaScript value the JavaScript API staged (no copy
@@ -59,10 +63,7 @@ func (c *Conn) Write(typ int, p []byte) (err error) {
 		data = v
 	} else if rs, ok := sendMem(c.ws, typ == 1, p); ok {
 		// Sent straight from Go memory, in one call (mem.go).
-		if rs != 1 {
-			return errors.New("the WebSocket is not open (readyState " + strconv.Itoa(rs) + ")")
-		}
-		return nil
+		return notOpen(rs)
 	} else if typ == 1 {
 		data = string(p)
 	} else {
@@ -70,16 +71,22 @@ func (c *Conn) Write(typ int, p []byte) (err error) {
 	}
 	if !sendIfOpen.IsUndefined() {
 		// One call: check readyState and send.
-		if rs := sendIfOpen.Invoke(c.ws, data).Int(); rs != 1 {
-			return errors.New("the WebSocket is not open (readyState " + strconv.Itoa(rs) + ")")
-		}
-		return nil
+		return notOpen(sendIfOpen.Invoke(c.ws, data).Int())
 	}
-	if rs := c.ws.Get("readyState").Int(); rs != 1 {
-		return errors.New("the WebSocket is not open (readyState " + strconv.Itoa(rs) + ")")
+	if err := notOpen(c.ws.Get("readyState").Int()); err != nil {
+		return err
 	}
 	c.ws.Call("send", data)
 	return nil
+}
+
+// notOpen returns the error for a socket in readyState rs, nil when it is
+// open (1).
+func notOpen(rs int) error {
+	if rs == 1 {
+		return nil
+	}
+	return errors.New("the WebSocket is not open (readyState " + strconv.Itoa(rs) + ")")
 }
 
 // binary copies p into a Uint8Array for send. send copies the bytes at

@@ -47,26 +47,22 @@ func SetSink(key any, sink js.Value) {
 // Sink returns the handler left for key, undefined if there is none. It
 // stays for the next dial with key (Params.Reconnect dials again) until
 // TakeSink.
-func Sink(key any) js.Value {
-	mu.Lock()
-	defer mu.Unlock()
-	v, ok := sinks[key]
-	if !ok {
-		return js.Undefined()
-	}
-	return v
-}
+func Sink(key any) js.Value { return sink(key, false) }
 
 // TakeSink returns the handler left for key and forgets it; undefined if
 // there is none.
-func TakeSink(key any) js.Value {
+func TakeSink(key any) js.Value { return sink(key, true) }
+
+func sink(key any, take bool) js.Value {
 	mu.Lock()
 	defer mu.Unlock()
 	v, ok := sinks[key]
 	if !ok {
 		return js.Undefined()
 	}
-	delete(sinks, key)
+	if take {
+		delete(sinks, key)
+	}
 	return v
 }
 
