@@ -70,18 +70,22 @@ CHROMIUM_FLAGS  := --host-resolver-rules="MAP * ~NOTFOUND, EXCLUDE localhost, EX
 	--disable-domain-reliability --disable-quic --disable-gpu --no-first-run --no-pings \
 	--metrics-recording-only --mute-audio --disable-dev-shm-usage
 
-# wasmbrowsertest is built natively once (the version go.mod's tool line
-# pins): `go tool` under GOOS=js would build it for js/wasm.
+# wasmbrowsertest is built natively (the version tools/browser's tool line
+# pins, a module of its own so that the library's go.mod names only what
+# the library imports): `go tool` under GOOS=js would build it for js/wasm.
 # Its log lines "unknown IPAddressSpace value: Loopback" (a newer Chromium
 # than its CDP bindings) are harmless and filtered out.
-test-browser: $(BROWSER_BIN)/headless_shell
-	$(GO) build -o $(BROWSER_BIN)/wasmbrowsertest github.com/agnivade/wasmbrowsertest
+test-browser: $(BROWSER_BIN)/headless_shell $(BROWSER_BIN)/wasmbrowsertest
 	@echo 'GOOS=js GOARCH=wasm go test -exec wasmbrowsertest ./...  (headless Chromium, test server from withserver)'
 	@{ PATH="$(BROWSER_BIN):$$PATH" $(GO) run ./internal/cmd/withserver -minenv -- \
 		env GOOS=js GOARCH=wasm $(GO) test -count=1 -timeout $(BROWSER_TIMEOUT) $(BROWSER_TESTFLAGS) \
 		-exec $(BROWSER_BIN)/wasmbrowsertest ./... 2>&1; echo $$? > $(CACHE)/test-browser.rc; } \
 		| grep --line-buffered -v 'unknown IPAddressSpace value'; \
 	exit $$(cat $(CACHE)/test-browser.rc)
+
+.PHONY: $(BROWSER_BIN)/wasmbrowsertest
+$(BROWSER_BIN)/wasmbrowsertest:
+	cd tools/browser && $(GO) build -o $(BROWSER_BIN)/wasmbrowsertest github.com/agnivade/wasmbrowsertest
 
 # Regenerated every run (it is tiny), so a moved or newly installed
 # Chromium is picked up.
@@ -195,7 +199,7 @@ test-load:
 # on 127.0.0.1: natively (the test starts them), then in headless Chromium
 # (withpeers starts them, withserver the shared test server).
 .PHONY: test-interop
-test-interop: $(CACHE)/node/node_modules/ws/package.json $(BROWSER_BIN)/headless_shell
+test-interop: $(CACHE)/node/node_modules/ws/package.json $(BROWSER_BIN)/headless_shell $(BROWSER_BIN)/wasmbrowsertest
 	@/usr/bin/python3 -c 'import websockets' 2>/dev/null || { \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 			echo "python3-websockets not found: installing Debian's python3-websockets for the interop tests"; \
@@ -205,7 +209,6 @@ test-interop: $(CACHE)/node/node_modules/ws/package.json $(BROWSER_BIN)/headless
 			echo "make test-interop needs Debian's python3-websockets (apt-get install python3-websockets)" >&2; exit 1; \
 		fi; }
 	HYBRIDWS_INTEROP=1 $(GO) test -race -count=1 -timeout 3m -run '^TestInterop$$' .
-	$(GO) build -o $(BROWSER_BIN)/wasmbrowsertest github.com/agnivade/wasmbrowsertest
 	@{ PATH="$(BROWSER_BIN):$$PATH" $(GO) run ./internal/cmd/withpeers -- $(GO) run ./internal/cmd/withserver -minenv -- \
 		env GOOS=js GOARCH=wasm $(GO) test -count=1 -timeout 2m -run '^TestInterop$$' -v \
 		-exec $(BROWSER_BIN)/wasmbrowsertest . 2>&1; echo $$? > $(CACHE)/test-interop.rc; } \
@@ -219,7 +222,7 @@ $(CACHE)/node/node_modules/ws/package.json:
 	mkdir -p $(CACHE)/node && npm install --prefix $(CACHE)/node --no-audit --no-fund ws@8
 
 # Conformance (issue 17; both runs are part of make test): the
-# Autobahn|Testsuite client cases, ported to Go in internal/autobahn (a
+# Autobahn|Testsuite client cases, ported to Go in internal/test/autobahn (a
 # fuzzing server on raw TCP and an echo client on the public API), natively:
 # a table per category and one line per case that is not OK; fails unless
 # every case is OK or INFORMATIONAL.
@@ -234,11 +237,10 @@ conformance:
 # The same cases with the echo client compiled to wasm, in headless
 # Chromium: the browser fails the connection itself on protocol errors
 # (recorded, not judged); the echo categories 1, 5, 9 and 10 must be OK.
-conformance-browser: $(BROWSER_BIN)/headless_shell
-	$(GO) build -o $(BROWSER_BIN)/wasmbrowsertest github.com/agnivade/wasmbrowsertest
+conformance-browser: $(BROWSER_BIN)/headless_shell $(BROWSER_BIN)/wasmbrowsertest
 	@{ PATH="$(BROWSER_BIN):$$PATH" $(GO) run ./internal/cmd/conformance -serve -require 1,5,9,10 -patience 3 -timeout 9m $(CONFORMANCEFLAGS) -- \
 		env GOOS=js GOARCH=wasm $(GO) test -tags autobahn -count=1 -timeout 8m \
-		-exec $(BROWSER_BIN)/wasmbrowsertest ./internal/autobahn 2>&1; echo $$? > $(CACHE)/conformance-browser.rc; } \
+		-exec $(BROWSER_BIN)/wasmbrowsertest ./internal/test/autobahn 2>&1; echo $$? > $(CACHE)/conformance-browser.rc; } \
 		| grep --line-buffered -v 'unknown IPAddressSpace value'; \
 	exit $$(cat $(CACHE)/conformance-browser.rc)
 

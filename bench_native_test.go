@@ -21,7 +21,7 @@ import (
 
 	coder "github.com/coder/websocket"
 	"github.com/hybridws/websocket"
-	"github.com/hybridws/websocket/internal/rawserver"
+	"github.com/hybridws/websocket/internal/test/rawserver"
 )
 
 // streamServer sends message frames of size bytes forever.

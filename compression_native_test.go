@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/hybridws/websocket"
-	"github.com/hybridws/websocket/internal/rawserver"
+	"github.com/hybridws/websocket/internal/test/rawserver"
 )
 
 // deflated returns p compressed as one permessage-deflate message (RFC

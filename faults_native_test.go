@@ -13,12 +13,12 @@ import (
 	"time"
 
 	"github.com/hybridws/websocket"
-	"github.com/hybridws/websocket/internal/faultproxy"
-	"github.com/hybridws/websocket/internal/rawserver"
-	"github.com/hybridws/websocket/internal/testserver"
+	"github.com/hybridws/websocket/internal/test/faultproxy"
+	"github.com/hybridws/websocket/internal/test/rawserver"
+	"github.com/hybridws/websocket/internal/test/testserver"
 )
 
-// Fault tests: a fault-injecting proxy (internal/faultproxy) between the
+// Fault tests: a fault-injecting proxy (internal/test/faultproxy) between the
 // client and the shared test server, or a raw server that misbehaves.
 // Each test states its bound, asserts a generous one only to avoid hangs,
 // and logs the measured time to detect the fault.

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/hybridws/websocket"
-	"github.com/hybridws/websocket/internal/rawserver"
+	"github.com/hybridws/websocket/internal/test/rawserver"
 )
 
 // timedRecorder is a recorder that also says when DISCONNECTED came. The

@@ -7,7 +7,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/hybridws/websocket/internal/interop"
+	"github.com/hybridws/websocket/internal/test/interop"
 )
 
 // Interop tests against WebSocket servers no one here wrote, started on

@@ -11,7 +11,7 @@ import (
 )
 
 // interopCases runs the interop checks against a third-party server at
-// addr (see internal/interop): natively (interop_native_test.go starts
+// addr (see internal/test/interop): natively (interop_native_test.go starts
 // the servers) and in Chromium (interop_browser_test.go gets their addresses).
 func interopCases(t *testing.T, addr string) {
 	url := func(path string) string { return "ws://" + addr + path }

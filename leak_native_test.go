@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/hybridws/websocket"
-	"github.com/hybridws/websocket/internal/rawserver"
+	"github.com/hybridws/websocket/internal/test/rawserver"
 	"github.com/hybridws/websocket/native"
 )
 

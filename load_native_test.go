@@ -20,7 +20,7 @@ import (
 	"time"
 
 	"github.com/hybridws/websocket"
-	"github.com/hybridws/websocket/internal/testserver"
+	"github.com/hybridws/websocket/internal/test/testserver"
 )
 
 // TestLoad: many concurrent connections from one process to an echo

@@ -13,7 +13,7 @@ import (
 
 // The reconnect tests run natively and in Chromium against the Phoenix, a
 // server the tests can kill and bring back on the same address
-// (internal/testserver/phoenix.go), controlled through /phoenix.
+// (internal/test/testserver/phoenix.go), controlled through /phoenix.
 
 var fast = &websocket.Reconnect{MinDelay: 50 * time.Millisecond, MaxDelay: 200 * time.Millisecond}
 

@@ -10,7 +10,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/hybridws/websocket/internal/testserver"
+	"github.com/hybridws/websocket/internal/test/testserver"
 )
 
 // testServerAddr is the host:port of the shared test server: started here

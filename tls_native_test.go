@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/hybridws/websocket"
-	"github.com/hybridws/websocket/internal/testserver"
+	"github.com/hybridws/websocket/internal/test/testserver"
 )
 
 // newTLSServer starts the test endpoints behind TLS and returns the wss

@@ -18,7 +18,7 @@ import (
 
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
-	"github.com/hybridws/websocket/internal/testserver"
+	"github.com/hybridws/websocket/internal/test/testserver"
 )
 
 // strictCSP is the least a page that runs WebAssembly must allow.

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hybridws/websocket/internal/testserver"
+	"github.com/hybridws/websocket/internal/test/testserver"
 )
 
 // The fast path is on exactly where this platform's file says it is: a

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hybridws/websocket/internal/testserver"
+	"github.com/hybridws/websocket/internal/test/testserver"
 	"github.com/hybridws/websocket/internal/wire"
 )
 

@@ -2,7 +2,7 @@
 
 // Command web is the dev server of hybridws: it serves the demo page (the
 // repo root: index.html, websocket.js, websocket.wasm, wasm_exec.js) and, to WebSocket
-// upgrade requests, the shared test endpoints of internal/testserver
+// upgrade requests, the shared test endpoints of internal/test/testserver
 // (/echo, /close, /send, /refuse, ...), so the page works with nothing
 // else running. `make demo` builds the wasm files and runs it:
 //
@@ -18,7 +18,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/hybridws/websocket/internal/testserver"
+	"github.com/hybridws/websocket/internal/test/testserver"
 )
 
 func main() {
@@ -37,7 +37,7 @@ func main() {
 		os.Exit(1)
 	}
 	fmt.Printf("hybridws dev server: open http://%s/\n", ln.Addr())
-	fmt.Printf("WebSocket test endpoints: ws://%s/echo, /close, /send, /refuse, /drop, /silent, ... (see internal/testserver)\n", ln.Addr())
+	fmt.Printf("WebSocket test endpoints: ws://%s/echo, /close, /send, /refuse, /drop, /silent, ... (see internal/test/testserver)\n", ln.Addr())
 	if err := http.Serve(ln, Handler(*dir)); err != nil {
 		fmt.Fprintln(os.Stderr, "web:", err)
 		os.Exit(1)

@@ -7,7 +7,7 @@ package main
 //	BENCH_URL=ws://127.0.0.1:PORT/echo GOOS=js GOARCH=wasm go test -exec wasmbrowsertest \
 //		-run TestProfile -cpuprofile cpu.prof ./wasmclient
 //
-// (wasmbrowsertest from the root module's tool line, headless_shell on
+// (wasmbrowsertest from tools/browser's tool line, headless_shell on
 // PATH as make test-browser sets it up; BENCH_LIB, BENCH_WORK pick the
 // client and the workload.)
 

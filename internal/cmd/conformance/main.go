@@ -1,6 +1,6 @@
 //go:build !js
 
-// Command conformance runs the Autobahn client cases (internal/autobahn)
+// Command conformance runs the Autobahn client cases (internal/test/autobahn)
 // against the library's echo client and prints a table per category and
 // one line per case that is not OK. It exits 1 when a case is neither OK
 // nor INFORMATIONAL.
@@ -28,7 +28,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hybridws/websocket/internal/autobahn"
+	"github.com/hybridws/websocket/internal/test/autobahn"
 )
 
 func main() {

@@ -1,7 +1,7 @@
 //go:build !js
 
 // Command withpeers starts the third-party WebSocket servers of the
-// interop tests (internal/interop: npm's ws from .cache/node, Debian's
+// interop tests (internal/test/interop: npm's ws from .cache/node, Debian's
 // python3-websockets) on loopback, runs a command with
 // HYBRIDWS_INTEROP_PEERS="node-ws=127.0.0.1:p,python-websockets=127.0.0.1:q",
 // stops the servers and exits with the command's status. Run it from the
@@ -17,7 +17,7 @@ import (
 	"os/exec"
 	"strings"
 
-	"github.com/hybridws/websocket/internal/interop"
+	"github.com/hybridws/websocket/internal/test/interop"
 )
 
 func main() {

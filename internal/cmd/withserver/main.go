@@ -22,7 +22,7 @@ import (
 	"os/exec"
 	"strings"
 
-	"github.com/hybridws/websocket/internal/testserver"
+	"github.com/hybridws/websocket/internal/test/testserver"
 )
 
 func main() {

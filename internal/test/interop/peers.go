@@ -36,7 +36,7 @@ var Peers = []Peer{
 		if err != nil {
 			return nil, err
 		}
-		cmd := exec.Command(node, filepath.Join(root, "internal", "interop", "ws_server.js"))
+		cmd := exec.Command(node, filepath.Join(root, "internal", "test", "interop", "ws_server.js"))
 		cmd.Env = append(os.Environ(), "NODE_PATH="+mods)
 		return cmd, nil
 	}},
@@ -45,7 +45,7 @@ var Peers = []Peer{
 		if err := exec.Command(py, "-c", "import websockets").Run(); err != nil {
 			return nil, errors.New("python3-websockets not installed (make test-interop installs it)")
 		}
-		return exec.Command(py, filepath.Join(root, "internal", "interop", "ws_server.py")), nil
+		return exec.Command(py, filepath.Join(root, "internal", "test", "interop", "ws_server.py")), nil
 	}},
 }
 

@@ -44,7 +44,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
-	"github.com/hybridws/websocket/internal/rawserver"
+	"github.com/hybridws/websocket/internal/test/rawserver"
 )
 
 // Handler returns the test endpoints, mounted at their paths.

@@ -21,7 +21,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hybridws/websocket/internal/tcpserve"
+	"github.com/hybridws/websocket/internal/test/tcpserve"
 )
 
 // Frame is one raw WebSocket frame. Nothing is checked: a Frame can break

@@ -12,8 +12,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hybridws/websocket/internal/rawserver"
-	"github.com/hybridws/websocket/internal/tcpserve"
+	"github.com/hybridws/websocket/internal/test/rawserver"
+	"github.com/hybridws/websocket/internal/test/tcpserve"
 )
 
 // Server is the fuzzing server: ws://host:port/runCase?case=N runs case N
