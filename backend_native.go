@@ -39,7 +39,13 @@ func dial(ctx context.Context, cfg *dialConfig) (transport, *HandshakeResponse, 
 	return c, resp, nil
 }
 
-var _ transport = (*native.Conn)(nil)
+// A native connection is a transport that can write a callback's messages
+// when it returns (holder) and pings (pinger).
+var (
+	_ transport = (*native.Conn)(nil)
+	_ holder    = (*native.Conn)(nil)
+	_ pinger    = (*native.Conn)(nil)
+)
 
 // dialCloseCode: a native dial that failed never had a close frame.
 func dialCloseCode(error) int { return CloseAbnormalClosure }

@@ -25,6 +25,12 @@ const (
 // its queue and finish the closing handshake before tearing it down.
 const closeTimeout = 5 * time.Second
 
+// closeFrame is a close code and reason: what Disconnect sends.
+type closeFrame struct {
+	code   int
+	reason string
+}
+
 // Disconnect closes conn with code 1000 and returns without waiting. While
 // connecting it aborts the dial; messages already queued by Send go out
 // before the close frame. It is safe to call more than once, from any
@@ -34,26 +40,34 @@ func Disconnect(conn *Connection) error {
 	if conn == nil {
 		return newError("disconnect", "", ErrNilConnection, "connection is nil", nil)
 	}
-	c := conn
+	conn.disconnect(closeFrame{CloseNormalClosure, ""})
+	return nil
+}
+
+// disconnect starts the end that Disconnect asks for; only its first call
+// does anything.
+func (c *Connection) disconnect(bye closeFrame) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.userClosed {
-		return nil
+	if c.bye != nil {
+		return
 	}
-	c.userClosed = true
+	c.bye = &bye
 	switch c.state {
-	case stateConnecting:
-		c.state = stateClosing
-		c.cancelDial()
-	case stateOpen:
-		c.state = stateClosing
+	case StateConnecting, StateReconnecting:
+		c.state = StateClosing
+		if c.stop != nil {
+			c.stop() // aborts the dial, or the wait before a retry
+		}
+	case StateOpen:
+		c.state = StateClosing
 		// The close frame waits behind queued messages, and the server may
 		// never answer it: a stuck socket must not keep the connection
 		// (and its DISCONNECTED) alive for ever.
 		t := c.t
-		t.Close(CloseNormalClosure, "")
-		c.closeTimer = liveTimers.AfterFunc(closeTimeout, t.Abort)
+		t.Close(bye.code, bye.reason)
+		timer := liveTimers.AfterFunc(closeTimeout, t.Abort)
+		c.stop = func() { liveTimers.Stop(timer) }
 	}
 	c.wake()
-	return nil
 }

@@ -8,37 +8,25 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
-)
 
-type state int
-
-const (
-	stateConnecting state = iota
-	stateOpen
-	stateClosing
-	stateClosed
+	"github.com/hybridws/websocket/internal/wire"
 )
 
 // Connection is one WebSocket connection made by Connect. Use it only
-// through Send and Disconnect; every field is private and guarded.
+// through Send, Disconnect and Stats; every field is private and guarded.
 type Connection struct {
-	url   string
-	cb    Callback
-	queue *Queue
+	cfg *dialConfig // what Connect validated, fixed for the connection's life
+	cb  Callback
 
-	mu         sync.Mutex
-	state      state
-	userClosed bool          // Disconnect was called
-	cancelDial func()        // aborts the dial while connecting
-	closeTimer *time.Timer   // aborts a Disconnect that cannot finish
-	t          transport     // set while open
-	pending    int64         // cost of this connection's undispatched Queue events
-	pendingN   int           // how many they are
-	started    time.Time     // when Connect returned it
-	reconnect  *Reconnect    // Params.Reconnect
-	openedAt   time.Time     // when the current connection opened; zero while none is open
-	fails      int           // failures in a row, for Reconnect's backoff
-	resume     chan struct{} // wakes a reader paused on pending
+	mu       sync.Mutex
+	state    State
+	bye      *closeFrame   // what Disconnect asked for; nil until it is called
+	stop     func()        // ends what the connection waits on: the dial, the wait before a retry, or (closing) the close timer
+	t        transport     // set while open
+	pending  int64         // cost of this connection's undispatched Queue events
+	openedAt time.Time     // when the current connection opened; zero while none is open
+	fails    int           // failures in a row, for Reconnect's backoff
+	resume   chan struct{} // wakes a reader paused on pending, or a retry waiting for Dispatch
 }
 
 // Connect validates its arguments and starts connecting to url in the
@@ -58,9 +46,13 @@ func Connect(url string, params *Params, callback Callback) (*Connection, error)
 	if err != nil {
 		return nil, err
 	}
-	cfg := &dialConfig{request: req, params: params, sendLimit: params.SendQueueSize}
+	cfg := &dialConfig{request: req, rawURL: url, params: params, queue: params.Queue, sendLimit: params.SendQueueSize}
 	if cfg.sendLimit == 0 {
 		cfg.sendLimit = DefaultSendQueueSize
+	}
+	if params.Reconnect != nil {
+		r := *params.Reconnect
+		cfg.reconnect = &r
 	}
 	if !inBrowser {
 		cfg.timeout = params.Timeout
@@ -68,80 +60,72 @@ func Connect(url string, params *Params, callback Callback) (*Connection, error)
 			cfg.timeout = DefaultTimeout
 		}
 	}
-	c := &Connection{
-		url:     url,
-		cb:      callback,
-		queue:   params.Queue,
-		resume:  make(chan struct{}, 1),
-		started: time.Now(),
-	}
-	if params.Reconnect != nil {
-		r := *params.Reconnect
-		c.reconnect = &r
-	}
+	c := &Connection{cfg: cfg, cb: callback, resume: make(chan struct{}, 1)}
 	ctx, cancel := dialContext(cfg.timeout)
-	c.cancelDial = cancel
-	go c.run(ctx, cfg)
+	c.stop = cancel
+	go c.run(ctx, cancel)
 	return c, nil
 }
 
-// run owns the connection: it dials (again, with Params.Reconnect), and
-// emits the events of each attempt; serve takes over once one opens.
-func (c *Connection) run(ctx context.Context, cfg *dialConfig) {
+// run dials, and with Params.Reconnect dials again after each failure,
+// until a connection opens (serve takes over) or the connection ends.
+// cancel releases ctx.
+func (c *Connection) run(ctx context.Context, cancel func()) {
+	cfg := c.cfg
 	for {
 		t, hs, err := dialTransport(ctx, cfg)
 		ctxErr := ctx.Err()
-		c.cancelDial()
+		cancel()
 		if err == nil && len(cfg.subprotocols) > 0 && hs.Protocol == "" {
 			t.Abort()
-			t, err = nil, newError("connect", c.url, ErrSubprotocol,
+			t, err = nil, newError("connect", cfg.rawURL, ErrSubprotocol,
 				"the server chose none of the requested subprotocols "+quoteList(cfg.subprotocols), nil)
 		}
 
 		c.mu.Lock()
-		user := c.userClosed
-		if err == nil && !user {
-			c.t = t
-			c.state = stateOpen
-			c.openedAt = time.Now()
+		c.stop = nil
+		bye := c.bye
+		if err == nil && bye == nil {
+			c.t, c.state, c.openedAt = t, StateOpen, time.Now()
 			c.mu.Unlock()
 			c.emit(&Data{Event: EventConnected, HandshakeResponse: hs}, 0)
 			// Read on a fresh goroutine: dialling grew this one's stack to
 			// 16 KiB, which it would keep for the connection's life; the
 			// reader's stays small (the idle cost per connection).
-			go c.serve(t, cfg)
+			go c.serve(t)
 			return
 		}
-		if t != nil {
-			t.Abort()
-		}
-		if user {
-			c.state = stateClosed
-			c.mu.Unlock()
-			c.emit(&Data{Event: EventDisconnected, Code: CloseNormalClosure}, 0)
-			return
-		}
-		derr := describeDialError(c.url, cfg.timeout, hs, err, ctxErr)
-		delay, retry := c.retryAfterLocked(derr, hs, 0)
-		if !retry {
-			c.state = stateClosed
+		var derr *Error
+		delay, retry := time.Duration(0), false
+		if bye == nil {
+			derr = describeDialError(cfg.rawURL, cfg.timeout, hs, err, ctxErr)
+			if delay, retry = c.retryAfterLocked(derr, hs, 0); retry {
+				c.state = StateReconnecting
+			}
 		}
 		c.mu.Unlock()
-		c.fail(derr, hs, delay)
-		if !retry {
-			c.emit(&Data{Event: EventDisconnected, Code: dialCloseCode(err)}, 0)
+		if t != nil {
+			t.Abort() // it opened, but Disconnect came first
+		}
+		switch {
+		case bye != nil: // no ERROR for a dial we aborted ourselves
+			c.end(nil, nil, bye.code, bye.reason)
+			return
+		case !retry:
+			c.end(derr, hs, dialCloseCode(err), "")
 			return
 		}
+		c.fail(derr, hs, delay)
 		var ok bool
-		if ctx, ok = c.waitRetry(delay, cfg.timeout, false); !ok {
+		if ctx, cancel, ok = c.waitRetry(delay, false); !ok {
 			return
 		}
 	}
 }
 
-// serve reads until the connection ends, then emits the last events, or
-// the ERROR of a loss and, after a wait, dials again (Params.Reconnect).
-func (c *Connection) serve(t transport, cfg *dialConfig) {
+// serve reads until the connection ends, then ends it, or with
+// Params.Reconnect reports the loss and dials again (lost).
+func (c *Connection) serve(t transport) {
 	var readErr error
 	var failErr *Error // a failure found here (bad UTF-8, a full Queue)
 	failCode, failReason := 0, ""
@@ -151,53 +135,47 @@ func (c *Connection) serve(t transport, cfg *dialConfig) {
 			readErr = err
 			break
 		}
-		if typ == int(DataTypeText) && !utf8.Valid(p) {
-			failCode, failErr = CloseInvalidFramePayloadData, newError("read", c.url, ErrInvalidUTF8, "the server sent a text message that is not valid UTF-8", nil)
-			t.Fail(CloseInvalidFramePayloadData, "invalid UTF-8 in text message")
+		if typ == wire.OpText && !utf8.Valid(p) {
+			failCode, failErr = CloseInvalidFramePayloadData, newError("read", c.cfg.rawURL, ErrInvalidUTF8, "the server sent a text message that is not valid UTF-8", nil)
 			break
 		}
 		c.emit(&Data{Event: EventMessage, Message: p, Type: DataType(typ)}, int64(len(p)))
 		if err := c.waitDispatch(); err != nil {
 			failCode, failReason, failErr = CloseNormalClosure, queueFullReason, err
-			t.Fail(CloseNormalClosure, queueFullReason)
 			break
 		}
 	}
+	if failErr != nil {
+		c.mu.Lock()
+		c.state = StateClosing
+		c.mu.Unlock()
+		sent := failReason
+		if failCode == CloseInvalidFramePayloadData {
+			sent = "invalid UTF-8 in text message"
+		}
+		t.Fail(failCode, sent)
+	}
+	t.Abort()
+	end := t.End(readErr)
+	if failErr != nil {
+		end.Code, end.Reason, end.Clean = failCode, failReason, false
+	}
 
 	c.mu.Lock()
-	c.state = stateClosed
-	user := c.userClosed
-	if c.closeTimer != nil {
-		liveTimers.Stop(c.closeTimer)
-	}
+	bye := c.bye
 	c.mu.Unlock()
-	t.Abort()
-	werr := t.WriteErr()
-
-	code, reason, clean := 0, "", false
-	if failErr == nil {
-		code, reason, clean = t.CloseStatus(readErr)
-	}
-	// endErr is the ERROR this end reports: none for a clean close or our
-	// own Disconnect.
-	endErr := failErr
-	if failErr == nil && !clean && !user {
-		endErr = describeReadError(c.url, code, werr, readErr)
-	}
-	if !user && c.reconnect != nil && c.lost(t, cfg, endErr, code, reason, clean, readErr) {
+	if bye != nil && failErr == nil { // our own Disconnect: no ERROR
+		c.end(nil, nil, bye.code, bye.reason)
 		return
 	}
-	if endErr != nil {
-		c.fail(endErr, nil, 0)
+	lostErr := failErr // none for a clean close
+	if lostErr == nil && !end.Clean {
+		lostErr = describeReadError(c.cfg.rawURL, end.Code, end.WriteErr, readErr)
 	}
-	switch {
-	case failErr != nil:
-		c.emit(&Data{Event: EventDisconnected, Code: failCode, Reason: failReason}, 0)
-	case user && !clean:
-		c.emit(&Data{Event: EventDisconnected, Code: CloseNormalClosure}, 0)
-	default:
-		c.emit(&Data{Event: EventDisconnected, Code: code, Reason: reason}, 0)
+	if c.cfg.reconnect != nil && c.lost(lostErr, end, readErr) {
+		return
 	}
+	c.end(lostErr, nil, end.Code, end.Reason)
 }
 
 // lost handles the end of an open connection with Params.Reconnect: when
@@ -206,67 +184,89 @@ func (c *Connection) serve(t transport, cfg *dialConfig) {
 // this goroutine and returns true; otherwise it returns false and serve
 // ends the connection as without Reconnect (the last ERROR then has
 // RetryIn 0).
-func (c *Connection) lost(t transport, cfg *dialConfig, endErr *Error, code int, reason string, clean bool, readErr error) bool {
+func (c *Connection) lost(endErr *Error, end wire.End, readErr error) bool {
 	cleanCode := 0
-	if clean {
-		cleanCode = code
-		endErr = newError("read", c.url, ErrConnectionLost, closedText(code, reason), readErr)
+	if end.Clean {
+		cleanCode = end.Code
+		endErr = newError("read", c.cfg.rawURL, ErrConnectionLost, closedText(end.Code, end.Reason), readErr)
 	}
 	c.mu.Lock()
 	delay, retry := c.retryAfterLocked(endErr, nil, cleanCode)
+	if retry {
+		c.state, c.t = StateReconnecting, nil
+	}
+	c.mu.Unlock()
 	if !retry {
-		c.mu.Unlock()
 		return false
 	}
 	// What Send had queued and the connection never sent is gone: say how
 	// much, so that the game knows what to send again.
-	unsent := t.Unsent()
-	c.state = stateConnecting
-	c.t = nil
-	c.mu.Unlock()
-	if unsent > 0 {
-		endErr.Msg += "; " + strconv.FormatInt(unsent, 10) + " bytes queued by Send were not sent"
+	if end.Unsent > 0 {
+		endErr.Msg += "; " + strconv.FormatInt(end.Unsent, 10) + " bytes queued by Send were not sent"
 	}
 	c.fail(endErr, nil, delay)
-	if ctx, ok := c.waitRetry(delay, cfg.timeout, errors.Is(endErr, ErrQueueFull)); ok {
-		c.run(ctx, cfg)
+	if ctx, cancel, ok := c.waitRetry(delay, errors.Is(endErr, ErrQueueFull)); ok {
+		c.run(ctx, cancel)
 	}
 	return true
 }
 
+// end ends the connection, and is the one place that does: it sets
+// StateClosed, stops what the connection still waits on (the close
+// timer), tears the transport down, and emits the last events: err's
+// ERROR when err is not nil, then DISCONNECTED with code and reason.
+// Every path of run, serve and waitRetry that does not go on calls it
+// exactly once, so exactly one DISCONNECTED is emitted, and it is last.
+func (c *Connection) end(err *Error, hs *HandshakeResponse, code int, reason string) {
+	c.mu.Lock()
+	c.state = StateClosed
+	t, stop := c.t, c.stop
+	c.t, c.stop = nil, nil
+	c.mu.Unlock()
+	if stop != nil {
+		stop()
+	}
+	if t != nil {
+		t.Abort()
+	}
+	if err != nil {
+		c.fail(err, hs, 0)
+	}
+	c.emit(&Data{Event: EventDisconnected, Code: code, Reason: reason}, 0)
+}
+
 // fail emits EventError for err; retryIn > 0 says a retry follows.
-func (c *Connection) fail(err error, hs *HandshakeResponse, retryIn time.Duration) {
+func (c *Connection) fail(err *Error, hs *HandshakeResponse, retryIn time.Duration) {
 	c.emit(&Data{Event: EventError, Message: []byte(err.Error()), Err: err, HandshakeResponse: hs, RetryIn: retryIn}, 0)
 }
 
-// invoke runs the callback for d inside a Hold of the transport, so that
-// the messages the callback sends go out when it returns, on this
-// goroutine where the backend can write without waiting: a
-// request/response exchange then costs no goroutine switch, and a burst
+// invoke runs the callback for d. Where the transport can write without
+// waiting for the network (holder), it runs inside a Hold, so that the
+// messages the callback sends go out when it returns, on this goroutine:
+// a request/response exchange then costs no goroutine switch, and a burst
 // goes out together.
 func (c *Connection) invoke(d *Data) {
 	c.mu.Lock()
-	t := c.t
+	h, _ := c.t.(holder)
 	c.mu.Unlock()
-	if t != nil {
-		t.Hold()
-		defer t.Release()
+	if h != nil {
+		h.Hold()
+		defer h.Release()
 	}
 	c.cb(c, d)
 }
 
 // emit delivers one event: at once on this goroutine, or into the Queue.
 func (c *Connection) emit(d *Data, size int64) {
-	if c.queue == nil {
+	if c.cfg.queue == nil {
 		c.invoke(d)
 		return
 	}
 	cost := size + eventOverhead
 	c.mu.Lock()
 	c.pending += cost
-	c.pendingN++
 	c.mu.Unlock()
-	c.queue.push(c, d, cost)
+	c.cfg.queue.push(c, d, cost)
 }
 
 // waitDispatch pauses reading while too many of this connection's events
@@ -274,18 +274,19 @@ func (c *Connection) emit(d *Data, size int64) {
 // cannot stop reading: there, past maxPendingBrowser, it returns the error
 // that fails the connection.
 func (c *Connection) waitDispatch() *Error {
-	if c.queue == nil {
+	q := c.cfg.queue
+	if q == nil {
 		return nil
 	}
 	for {
 		c.mu.Lock()
-		pending, n, open := c.pending, c.pendingN, c.state == stateOpen
+		pending, open, opened := c.pending, c.state == StateOpen, c.openedAt
 		c.mu.Unlock()
 		if inBrowser {
 			if pending > maxPendingBrowser && open {
-				return newError("read", c.url, ErrQueueFull, fmt.Sprintf(
+				return newError("read", c.cfg.rawURL, ErrQueueFull, fmt.Sprintf(
 					"%d events (%.1f MiB) waited in the Queue, %v after the last Dispatch: the game stopped dispatching (a hidden tab?) and a browser socket cannot stop reading",
-					n, float64(pending)/(1<<20), c.queue.sinceDispatch(c.started).Round(time.Millisecond)), nil)
+					q.count(c), float64(pending)/(1<<20), q.sinceDispatch(opened).Round(time.Millisecond)), nil)
 			}
 			return nil
 		}
@@ -305,7 +306,6 @@ const queueFullReason = "client stopped dispatching events"
 func (c *Connection) dispatched(cost int64) {
 	c.mu.Lock()
 	c.pending -= cost
-	c.pendingN--
 	c.mu.Unlock()
 	c.wake()
 }

@@ -16,7 +16,7 @@ import (
 
 // describeDialError turns a backend's dial failure into an error a person
 // can act on: what was dialled and what went wrong.
-func describeDialError(rawURL string, timeout time.Duration, hs *HandshakeResponse, err, ctxErr error) error {
+func describeDialError(rawURL string, timeout time.Duration, hs *HandshakeResponse, err, ctxErr error) *Error {
 	var e *Error
 	if errors.As(err, &e) {
 		return e

@@ -2,6 +2,12 @@
 
 package websocket
 
+import "github.com/hybridws/websocket/internal/live"
+
+// LiveFuncs returns how many js.Funcs the backend holds: 0 once every
+// connection has ended.
+func LiveFuncs() int { return int(live.Funcs.Load()) }
+
 // BrowserBuffered returns the bufferedAmount of c's browser WebSocket, or
 // -1 while c has no open socket.
 func BrowserBuffered(c *Connection) int64 {
@@ -10,7 +16,7 @@ func BrowserBuffered(c *Connection) int64 {
 	if c.t == nil {
 		return -1
 	}
-	return c.t.Buffered()
+	return c.t.Queued()
 }
 
 // KeepAlivePongs returns -1: a page cannot ping (the browser answers the

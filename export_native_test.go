@@ -11,7 +11,8 @@ func KeepAlivePongs(c *Connection) int64 {
 	t := c.t
 	c.mu.Unlock()
 	if nc, ok := t.(*native.Conn); ok {
-		return nc.Pongs()
+		_, n := nc.Pings()
+		return n
 	}
 	return -1
 }

@@ -29,8 +29,8 @@ func QueueLen(q *Queue) (n int, cost int64) {
 	return len(q.events), cost
 }
 
-// SendQueued returns the bytes (with overhead) waiting in c's transport's
-// send queue, 0 while none is open.
+// SendQueued returns the payload bytes waiting in c's transport's send
+// queue, 0 while none is open.
 func SendQueued(c *Connection) int64 {
 	c.mu.Lock()
 	t := c.t
@@ -38,10 +38,11 @@ func SendQueued(c *Connection) int64 {
 	if t == nil {
 		return 0
 	}
-	return t.Buffered()
+	return t.Queued()
 }
 
-// LiveTimers returns how many of this package's timers are armed right now.
+// LiveTimers returns how many of the library's timers are armed right now
+// (this package's and the backend's).
 func LiveTimers() int { return liveTimers.Live() }
 
 // MsgOverhead is what one queued outgoing message costs besides its payload.
@@ -59,6 +60,7 @@ type StuckSocket struct {
 	limit    int64    // the send limit the Connection dialled with
 	queue    [][]byte // accepted, not yet written
 	queued   int64    // their cost
+	payload  int64    // their payload bytes
 	written  [][]byte // payloads written (once unstuck), in order
 	closeReq int      // the code Close queued, 0 if none
 	closed   int      // the close code written, 0 if none
@@ -124,7 +126,7 @@ func (s *StuckSocket) flushLocked() {
 	for _, p := range s.queue {
 		s.written = append(s.written, append([]byte(nil), p...))
 	}
-	s.queue, s.queued = nil, 0
+	s.queue, s.queued, s.payload = nil, 0, 0
 	if s.closeReq != 0 && s.closed == 0 {
 		s.closed = s.closeReq // the peer answers at once
 		s.end()
@@ -155,12 +157,10 @@ func (s *StuckSocket) Write(typ int, p []byte) error {
 	}
 	s.queue = append(s.queue, p)
 	s.queued += cost
+	s.payload += int64(len(p))
 	s.flushLocked()
 	return nil
 }
-
-func (s *StuckSocket) Hold()    {}
-func (s *StuckSocket) Release() {}
 
 // Close queues the close frame behind what waits.
 func (s *StuckSocket) Close(code int, reason string) error {
@@ -186,32 +186,24 @@ func (s *StuckSocket) Abort() {
 	for _, p := range s.queue {
 		s.unsent += int64(len(p))
 	}
-	s.queue, s.queued = nil, 0
+	s.queue, s.queued, s.payload = nil, 0, 0
 	s.end()
 }
 
-func (s *StuckSocket) CloseStatus(error) (int, string, bool) {
+func (s *StuckSocket) End(error) wire.End {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed != 0 {
-		return s.closed, "", true
+		return wire.End{Code: s.closed, Clean: true, Unsent: s.unsent}
 	}
-	return CloseAbnormalClosure, "", false
+	return wire.End{Code: CloseAbnormalClosure, Unsent: s.unsent}
 }
 
-func (s *StuckSocket) Buffered() int64 {
+func (s *StuckSocket) Queued() int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.queued
+	return s.payload
 }
-
-func (s *StuckSocket) Unsent() int64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.unsent
-}
-
-func (s *StuckSocket) WriteErr() error { return nil }
 
 // MaxPendingBrowser is the cost of undispatched events past which a
 // browser connection fails with ErrQueueFull.

@@ -7,16 +7,15 @@ import (
 	"time"
 
 	"github.com/hybridws/websocket"
-	"github.com/hybridws/websocket/wasm"
 )
 
 // waitNoFuncs waits until the wasm backend holds no js.Func.
 func waitNoFuncs(t *testing.T) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
-	for wasm.LiveFuncs() != 0 {
+	for websocket.LiveFuncs() != 0 {
 		if time.Now().After(deadline) {
-			t.Fatalf("%d js.Funcs still live", wasm.LiveFuncs())
+			t.Fatalf("%d js.Funcs still live", websocket.LiveFuncs())
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -48,7 +47,7 @@ func TestBrowserNoFuncLeak(t *testing.T) {
 			t.Fatalf("cycle %d: events %s, want %s", i, describe(evs), want)
 		}
 		// A connection's funcs are gone by the time DISCONNECTED runs.
-		if n := wasm.LiveFuncs(); n != 0 {
+		if n := websocket.LiveFuncs(); n != 0 {
 			t.Fatalf("cycle %d: %d js.Funcs live after DISCONNECTED", i, n)
 		}
 	}

@@ -15,7 +15,6 @@ import (
 
 	"github.com/hybridws/websocket"
 	"github.com/hybridws/websocket/internal/test/rawserver"
-	"github.com/hybridws/websocket/native"
 )
 
 // labelled runs f on a new goroutine carrying a pprof label, and waits for
@@ -51,17 +50,17 @@ func countLabelled(label string) (int, string) {
 }
 
 // liveTimers returns the library's armed timers: the root package's (close
-// timer, dial deadline) and the native transport's (keepalive, pong wait,
-// the wait for the answer to a failing close frame).
-func liveTimers() (root, nat int) { return websocket.LiveTimers(), native.LiveTimers() }
+// timer, dial deadline, reconnect wait) and the native transport's
+// (keepalive, pong wait, the wait for the answer to a failing close frame).
+func liveTimers() int { return websocket.LiveTimers() }
 
 // checkNoTimers fails the test if any library timer is armed. Tests that
 // run in parallel may hold timers of their own, so it is only used where
 // no other test runs (the sequential part of the suite).
 func checkNoTimers(t *testing.T, what string) {
 	t.Helper()
-	if root, nat := liveTimers(); root != 0 || nat != 0 {
-		t.Errorf("%s: %d root and %d native timers still armed", what, root, nat)
+	if n := liveTimers(); n != 0 {
+		t.Errorf("%s: %d timers still armed", what, n)
 	}
 }
 
@@ -72,9 +71,9 @@ func checkNoTimers(t *testing.T, what string) {
 func TestNoGoroutineLeak(t *testing.T) {
 	// Every connection of the tests that ran before has ended.
 	deadline := time.Now().Add(5 * time.Second)
-	for root, nat := liveTimers(); root != 0 || nat != 0; root, nat = liveTimers() {
+	for n := liveTimers(); n != 0; n = liveTimers() {
 		if time.Now().After(deadline) {
-			t.Fatalf("%d root and %d native timers armed before the test began: an earlier test leaks", root, nat)
+			t.Fatalf("%d timers armed before the test began: an earlier test leaks", n)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -211,14 +210,14 @@ func TestNoGoroutineLeak(t *testing.T) {
 // is armed once DISCONNECTED has run and that no goroutine of it is left.
 func checkLeaks(t *testing.T, label, url string, params *websocket.Params, onEvent func(*websocket.Connection, *websocket.Data), after func(*websocket.Connection)) {
 	r := newRecorder(t)
-	var atDone [2]int
+	atDone := -1
 	ran := make(chan struct{})
 	r.onEvent = func(c *websocket.Connection, d *websocket.Data) {
 		if onEvent != nil {
 			onEvent(c, d)
 		}
 		if d.Event == websocket.EventDisconnected {
-			atDone[0], atDone[1] = liveTimers()
+			atDone = liveTimers()
 			close(ran)
 		}
 	}
@@ -233,8 +232,8 @@ func checkLeaks(t *testing.T, label, url string, params *websocket.Params, onEve
 		t.Fatalf("events %s", describe(evs))
 	}
 	<-ran
-	if atDone != [2]int{} {
-		t.Errorf("%d root and %d native timers armed when DISCONNECTED ran (events %s)", atDone[0], atDone[1], describe(evs))
+	if atDone != 0 {
+		t.Errorf("%d timers armed when DISCONNECTED ran (events %s)", atDone, describe(evs))
 	}
 	deadline := time.Now().Add(5 * time.Second)
 	for {
@@ -255,8 +254,8 @@ func TestLiveTimersCount(t *testing.T) {
 	checkNoTimers(t, "before")
 	r := newRecorder(t)
 	c := r.connect(hangingURL(t), &websocket.Params{Timeout: time.Minute})
-	if root, _ := liveTimers(); root < 1 {
-		t.Errorf("connecting with a Timeout: %d root timers armed, want the dial's deadline", root)
+	if n := liveTimers(); n < 1 {
+		t.Errorf("connecting with a Timeout: %d timers armed, want the dial's deadline", n)
 	}
 	websocket.Disconnect(c)
 	r.waitDone()
@@ -264,8 +263,8 @@ func TestLiveTimersCount(t *testing.T) {
 
 	r = newRecorder(t)
 	c = openConn(t, r, wsURL("/echo"), &websocket.Params{KeepAlive: time.Minute})
-	if _, nat := liveTimers(); nat < 1 {
-		t.Errorf("open with KeepAlive: %d native timers armed, want the pinger's", nat)
+	if n := liveTimers(); n < 1 {
+		t.Errorf("open with KeepAlive: %d timers armed, want the pinger's", n)
 	}
 	websocket.Disconnect(c)
 	r.waitDone()

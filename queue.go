@@ -113,6 +113,19 @@ func (q *Queue) push(c *Connection, d *Data, cost int64) {
 	q.mu.Unlock()
 }
 
+// count returns how many of c's events wait in q.
+func (q *Queue) count(c *Connection) int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	n := 0
+	for _, e := range q.events {
+		if e.c == c {
+			n++
+		}
+	}
+	return n
+}
+
 // sinceDispatch returns how long ago Dispatch last ran events, or since
 // start if it never has.
 func (q *Queue) sinceDispatch(start time.Time) time.Duration {

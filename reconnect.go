@@ -125,12 +125,12 @@ func noRetry(err error, hs *HandshakeResponse, cleanCode int) bool {
 	return false
 }
 
-// retryAfter decides, with c.mu held, whether a failure is retried, and
+// retryAfterLocked decides, with c.mu held, whether a failure is retried, and
 // how long to wait first: it counts the failure, unless the connection it
 // ends had been open for reconnectStable.
 func (c *Connection) retryAfterLocked(err error, hs *HandshakeResponse, cleanCode int) (time.Duration, bool) {
-	r := c.reconnect
-	if r == nil || c.userClosed || noRetry(err, hs, cleanCode) {
+	r := c.cfg.reconnect
+	if r == nil || c.bye != nil || noRetry(err, hs, cleanCode) {
 		return 0, false
 	}
 	if !c.openedAt.IsZero() && time.Since(c.openedAt) >= reconnectStable {
@@ -145,19 +145,19 @@ func (c *Connection) retryAfterLocked(err error, hs *HandshakeResponse, cleanCod
 }
 
 // waitRetry waits delay, or until Disconnect, and returns the context of
-// the next attempt; false when Disconnect came first (DISCONNECTED is then
-// emitted).
+// the next attempt and its cancel; false when Disconnect came first (the
+// connection has then ended).
 //
 // With untilDispatched (the connection failed with ErrQueueFull: the game
 // stopped dispatching, a hidden tab say), it also waits until the game has
 // dispatched most of what waited, so that a page that is still hidden does
 // not reconnect only to fill its Queue and fail again.
-func (c *Connection) waitRetry(delay time.Duration, timeout time.Duration, untilDispatched bool) (context.Context, bool) {
+func (c *Connection) waitRetry(delay time.Duration, untilDispatched bool) (context.Context, context.CancelFunc, bool) {
 	wait, stop := context.WithCancel(context.Background())
 	defer stop()
 	c.mu.Lock()
-	user := c.userClosed
-	c.cancelDial = stop // Disconnect ends the wait at once
+	user := c.bye != nil
+	c.stop = stop // Disconnect ends the wait at once
 	c.mu.Unlock()
 	if !user {
 		timer := time.NewTimer(delay)
@@ -173,7 +173,7 @@ func (c *Connection) waitRetry(delay time.Duration, timeout time.Duration, until
 	}
 	for untilDispatched {
 		c.mu.Lock()
-		untilDispatched = c.pending > maxPending && !c.userClosed
+		untilDispatched = c.pending > maxPending && c.bye == nil
 		c.mu.Unlock()
 		if untilDispatched {
 			select {
@@ -183,16 +183,15 @@ func (c *Connection) waitRetry(delay time.Duration, timeout time.Duration, until
 		}
 	}
 	c.mu.Lock()
-	if c.userClosed {
-		c.state = stateClosed
+	if bye := c.bye; bye != nil {
 		c.mu.Unlock()
-		c.emit(&Data{Event: EventDisconnected, Code: CloseNormalClosure}, 0)
-		return nil, false
+		c.end(nil, nil, bye.code, bye.reason)
+		return nil, nil, false
 	}
-	ctx, cancel := dialContext(timeout)
-	c.cancelDial = cancel
+	ctx, cancel := dialContext(c.cfg.timeout)
+	c.state, c.stop = StateConnecting, cancel
 	c.mu.Unlock()
-	return ctx, true
+	return ctx, cancel, true
 }
 
 func dialContext(timeout time.Duration) (context.Context, context.CancelFunc) {

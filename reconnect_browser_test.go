@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/hybridws/websocket"
-	"github.com/hybridws/websocket/wasm"
 )
 
 // 100 reconnect cycles (a server that closes every connection with 1012)
@@ -20,7 +19,7 @@ func TestReconnectNoFuncLeak(t *testing.T) {
 	websocket.Disconnect(c)
 	evs := r.waitDone()
 	checkGrammar(t, evs, true)
-	if n := wasm.LiveFuncs(); n != 0 {
+	if n := websocket.LiveFuncs(); n != 0 {
 		t.Errorf("%d js.Funcs alive after %d reconnect cycles", n, count(evs, websocket.EventConnected))
 	}
 }

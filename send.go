@@ -26,19 +26,19 @@ func Send(conn *Connection, message []byte, options *SendOptions) error {
 		typ = options.Type
 	}
 	if typ != DataTypeText && typ != DataTypeBinary {
-		return newError("send", conn.url, ErrInvalidOptions, "SendOptions.Type is "+strconv.Itoa(int(typ))+": want DataTypeText (1) or DataTypeBinary (2)", nil)
+		return newError("send", conn.cfg.rawURL, ErrInvalidOptions, "SendOptions.Type is "+strconv.Itoa(int(typ))+": want DataTypeText (1) or DataTypeBinary (2)", nil)
 	}
 	if typ == DataTypeText && !utf8.Valid(message) {
-		return newError("send", conn.url, ErrInvalidUTF8, "text message is not valid UTF-8", nil)
+		return newError("send", conn.cfg.rawURL, ErrInvalidUTF8, "text message is not valid UTF-8", nil)
 	}
 	c := conn
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch c.state {
-	case stateConnecting:
-		return newError("send", c.url, ErrNotConnected, "the connection is not open yet: wait for EventConnected", nil)
-	case stateClosing, stateClosed:
-		return newError("send", c.url, ErrClosed, "the connection is closing or closed", nil)
+	case StateConnecting, StateReconnecting:
+		return newError("send", c.cfg.rawURL, ErrNotConnected, "the connection is not open yet: wait for EventConnected", nil)
+	case StateClosing, StateClosed:
+		return newError("send", c.cfg.rawURL, ErrClosed, "the connection is closing or closed", nil)
 	}
 	// The transport queues the message and bounds its queue by
 	// SendQueueSize (dialConfig.sendLimit); it never waits for the network.
@@ -48,9 +48,9 @@ func Send(conn *Connection, message []byte, options *SendOptions) error {
 	}
 	var full *wire.QueueFullError
 	if errors.As(err, &full) {
-		return newError("send", c.url, ErrSendQueueFull,
+		return newError("send", c.cfg.rawURL, ErrSendQueueFull,
 			strconv.FormatInt(full.Queued, 10)+" bytes wait to be sent and "+strconv.Itoa(len(message))+
 				" more would pass SendQueueSize "+strconv.FormatInt(full.Limit, 10)+"; the server is not reading fast enough", nil)
 	}
-	return newError("send", c.url, ErrClosed, "the connection is closing or closed", err)
+	return newError("send", c.cfg.rawURL, ErrClosed, "the connection is closing or closed", err)
 }

@@ -1,8 +1,8 @@
 package websocket
 
-import "github.com/hybridws/websocket/internal/timers"
+import "github.com/hybridws/websocket/internal/live"
 
-// liveTimers counts this package's armed timers (the close timer, a dial's
-// deadline, a reconnect wait); it is 0 once every connection has ended,
-// and the leak tests read it (export_test.go).
-var liveTimers timers.Counter
+// liveTimers counts the armed timers (the close timer, a dial's deadline,
+// a reconnect wait), so that the leak tests can see one that outlives its
+// connection.
+var liveTimers = &live.Timers

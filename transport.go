@@ -3,6 +3,8 @@ package websocket
 import (
 	"context"
 	"time"
+
+	"github.com/hybridws/websocket/internal/wire"
 )
 
 // transport is the seam between the API and a backend: one open WebSocket
@@ -12,8 +14,8 @@ import (
 // methods may be called from any goroutine, concurrently with Read.
 type transport interface {
 	// Read blocks until one whole message arrives and returns its opcode
-	// (1 text, 2 binary) and a fresh payload. After the end it returns
-	// the error that CloseStatus explains.
+	// (wire.OpText or wire.OpBinary) and a fresh payload. Once the
+	// connection has ended it returns an error, which End explains.
 	Read() (typ int, p []byte, err error)
 	// Write queues one message and returns at once: it never waits for
 	// the network. It returns a *wire.QueueFullError, having queued
@@ -21,38 +23,49 @@ type transport interface {
 	// dialConfig.sendLimit, and another error once the connection is
 	// closing or has ended. The transport may keep p until it is written.
 	Write(typ int, p []byte) error
-	// Hold and Release bracket a callback: a backend that can write
-	// without waiting for the network keeps what is written in between
-	// and writes it in Release, on the callback's goroutine.
-	Hold()
-	Release()
 	// Close queues the closing handshake with code and reason behind the
 	// messages Write accepted, and returns at once; Read ends when the
-	// handshake is done, or at Abort.
+	// handshake is done, or at Abort. Write fails from then on.
 	Close(code int, reason string) error
-	// Fail fails the connection with code and reason: the close frame goes
-	// out ahead of what waits, which is dropped. It returns once the frame
-	// is sent, at most after a short wait for the peer.
+	// Fail fails the connection: what waits to be sent is dropped where
+	// the transport still holds it, and the close frame goes out with
+	// code and reason (without a code where the backend may not send that
+	// one: a browser sends only 1000 and 3000-4999). Read then ends. It
+	// may wait a short time for the peer's answer (at most about a
+	// second), never longer.
 	Fail(code int, reason string)
-	// Abort tears the connection down at once; it never blocks for long.
-	// Once it returns, the transport runs no goroutine of its own.
+	// Abort tears the connection down at once and never blocks for long;
+	// a Read that waits returns. Once it returns the transport runs no
+	// goroutine, timer or callback of its own. Safe to call more than
+	// once.
 	Abort()
-	// CloseStatus explains the error that ended Read: the close code that
-	// ended the connection (the peer's, or the one we sent when we failed
-	// it, or 1006), its reason, and whether the peer closed cleanly.
-	CloseStatus(readErr error) (code int, reason string, clean bool)
-	// Buffered returns what Write accepted and the network has not taken
-	// yet, as counted against the send limit.
-	Buffered() int64
-	// Unsent returns, once the connection has ended, the payload bytes
-	// that Write accepted and that were never sent.
-	Unsent() int64
-	// WriteErr returns the write failure that ended the connection, nil
-	// if none did.
-	WriteErr() error
+	// Queued returns the payload bytes Write accepted that the network
+	// has not taken yet (Stats.SendQueued).
+	Queued() int64
+	// End explains the error that ended Read, once Abort has run.
+	End(readErr error) wire.End
 }
 
-// dialConfig is what a backend needs to dial, after validation.
+// holder is what a transport adds that can write without waiting for the
+// network (native, on Unix): Hold and Release bracket a callback; what the
+// callback writes in between waits for Release, which writes it on the
+// callback's goroutine, so a request/response exchange costs no goroutine
+// switch and a burst goes out together.
+type holder interface {
+	Hold()
+	Release()
+}
+
+// pinger is what a transport adds that sends keepalive pings (native):
+// the last ping's round trip (0 before the first answer) and how many
+// pings were answered.
+type pinger interface {
+	Pings() (rtt time.Duration, answered int64)
+}
+
+// dialConfig is what a backend needs to dial, after validation, and what
+// the Connection keeps of its Params (a copy: changing Params after
+// Connect changes nothing).
 // Each backend file (backend_native.go, backend_wasm.go) provides
 //
 //	func dial(ctx context.Context, cfg *dialConfig) (transport, *HandshakeResponse, error)
@@ -66,7 +79,10 @@ type transport interface {
 //	func isTLSFailure(err error) bool        // the TLS handshake failed
 type dialConfig struct {
 	*request
+	rawURL    string // the URL as Connect got it, for error texts
 	params    *Params
+	queue     *Queue
+	reconnect *Reconnect    // a copy of Params.Reconnect, nil without
 	timeout   time.Duration // 0 in browsers: the timeout is ignored there
 	sendLimit int64         // SendQueueSize, or its default
 }

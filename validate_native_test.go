@@ -250,7 +250,7 @@ func FuzzSendOptions(f *testing.F) {
 	f.Add(-1, []byte{}, true)
 	f.Fuzz(func(t *testing.T, typ int, msg []byte, nilOptions bool) {
 		s := &StuckSocket{done: make(chan struct{})}
-		c := &Connection{url: "ws://h/", t: s} // still connecting
+		c := &Connection{cfg: &dialConfig{rawURL: "ws://h/"}, t: s} // still connecting
 		var opts *SendOptions
 		if !nilOptions {
 			opts = &SendOptions{Type: DataType(typ)}
@@ -270,7 +270,7 @@ func FuzzSendOptions(f *testing.F) {
 				t.Fatalf("Send(%d, %q) before CONNECTED: %v, want ErrNotConnected", typ, msg, err)
 			}
 		}
-		if written, _ := s.Written(); len(written) != 0 || s.Buffered() != 0 {
+		if written, _ := s.Written(); len(written) != 0 || s.Queued() != 0 {
 			t.Fatalf("a refused Send queued something")
 		}
 	})

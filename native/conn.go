@@ -37,21 +37,47 @@ func (c *Conn) Read() (int, []byte, error) {
 		if kerr := c.ka.failure(); kerr != nil {
 			return 0, nil, kerr
 		}
-		switch {
-		case errors.Is(err, errMaskedFrame):
-			c.Fail(wire.CloseProtocolError, "masked frame from server")
-		case errors.Is(err, errFrameLength):
-			c.Fail(wire.CloseProtocolError, "invalid frame length")
-		case errors.Is(err, errInvalidUTF8):
-			c.Fail(wire.CloseInvalidFramePayloadData, "invalid UTF-8 in text message")
-		case errors.Is(err, errCloseReason):
-			c.Fail(wire.CloseInvalidFramePayloadData, "invalid UTF-8 in close reason")
-		case isCorruptDeflate(err):
-			c.Fail(wire.CloseProtocolError, "corrupt compressed data")
+		if f, ok := failureOf(err); ok && f.ours {
+			c.Fail(f.code, f.reason)
 		}
 		return 0, nil, err
 	}
 	return int(typ), p, nil
+}
+
+// failure is an error that ends Read and fails the connection with a close
+// code: by us (ours, with reason in the close frame), or by
+// coder/websocket, which sent the frame itself.
+type failure struct {
+	is     func(error) bool
+	code   int
+	reason string
+	ours   bool
+}
+
+// failures is the table Read fails the connection by, and End reports it
+// by.
+var failures = [...]failure{
+	{isErr(errMaskedFrame), wire.CloseProtocolError, "masked frame from server", true},
+	{isErr(errFrameLength), wire.CloseProtocolError, "invalid frame length", true},
+	{isErr(errInvalidUTF8), wire.CloseInvalidFramePayloadData, "invalid UTF-8 in text message", true},
+	{isErr(errCloseReason), wire.CloseInvalidFramePayloadData, "invalid UTF-8 in close reason", true},
+	{isCorruptDeflate, wire.CloseProtocolError, "corrupt compressed data", true},
+	{isErr(websocket.ErrMessageTooBig), wire.CloseMessageTooBig, "", false},
+}
+
+// failureOf finds err's row in failures.
+func failureOf(err error) (failure, bool) {
+	for _, f := range failures {
+		if f.is(err) {
+			return f, true
+		}
+	}
+	return failure{}, false
+}
+
+func isErr(target error) func(error) bool {
+	return func(err error) bool { return errors.Is(err, target) }
 }
 
 // read is coder/websocket's Read with readMessage instead of io.ReadAll.
@@ -107,7 +133,7 @@ func (c *Conn) canWriteNow() bool { return c.nonBlocking() && c.body.nb.idle() }
 
 // Fail fails the connection with code and reason: the close frame goes
 // out at once, ahead of the messages waiting, which are dropped (counted
-// in Unsent). It returns once the peer answered, or after failWait.
+// in End's Unsent). It returns once the peer answered, or after failWait.
 func (c *Conn) Fail(code int, reason string) {
 	s := &c.send
 	s.mu.Lock()
@@ -144,8 +170,8 @@ const corkBig = 16 << 10
 const failWait = time.Second
 
 // Abort closes the TCP connection at once, drops what waits to be
-// written (counted in Unsent), and returns once the writer goroutine has
-// ended.
+// written (counted in End's Unsent), and returns once the writer goroutine
+// has ended. Safe to call more than once.
 func (c *Conn) Abort() {
 	s := &c.send
 	s.mu.Lock()
@@ -166,8 +192,17 @@ func (c *Conn) abortNow() {
 	}
 }
 
-// CloseStatus explains the error that ended Read.
-func (c *Conn) CloseStatus(readErr error) (code int, reason string, clean bool) {
+// End explains the error that ended Read, once Abort has run: the close
+// status, and what of the send queue never went out.
+func (c *Conn) End(readErr error) wire.End {
+	e := wire.End{Unsent: c.unsent(), WriteErr: c.writeErr()}
+	e.Code, e.Reason, e.Clean = c.closeStatus(readErr)
+	return e
+}
+
+// closeStatus returns the close code that ended the connection, its reason
+// and whether the peer closed cleanly.
+func (c *Conn) closeStatus(readErr error) (code int, reason string, clean bool) {
 	var ce websocket.CloseError
 	if errors.As(readErr, &ce) {
 		if !utf8.ValidString(ce.Reason) {
@@ -176,13 +211,8 @@ func (c *Conn) CloseStatus(readErr error) (code int, reason string, clean bool) 
 		}
 		return int(ce.Code), ce.Reason, true
 	}
-	switch {
-	case errors.Is(readErr, websocket.ErrMessageTooBig):
-		return wire.CloseMessageTooBig, "", false
-	case errors.Is(readErr, errInvalidUTF8), errors.Is(readErr, errCloseReason):
-		return wire.CloseInvalidFramePayloadData, "", false
-	case errors.Is(readErr, errMaskedFrame), errors.Is(readErr, errFrameLength), isCorruptDeflate(readErr):
-		return wire.CloseProtocolError, "", false
+	if f, ok := failureOf(readErr); ok {
+		return f.code, "", false
 	}
 	// Otherwise the close frame we sent, if one went out, says why: ours
 	// (Close, Fail), or coder/websocket's own (1002 when the server broke

@@ -28,6 +28,7 @@ type keepAlive struct {
 	inRead atomic.Bool  // the reader is blocked in Read
 	reads  atomic.Int64 // Read calls that returned
 	pongs  atomic.Int64 // pings answered
+	rtt    atomic.Int64 // the last answered ping's round trip, in nanoseconds
 
 	done chan struct{} // closed by stop
 	once sync.Once
@@ -69,14 +70,14 @@ func (k *keepAlive) reading(on bool) {
 	}
 }
 
-// Pongs returns how many keepalive pings the server has answered so far:
-// 0 without keepalive. Tests use it to see that pings went out and were
-// answered.
-func (c *Conn) Pongs() int64 {
+// Pings returns the round trip of the last keepalive ping the server
+// answered (0 before the first) and how many it has answered: zeros
+// without keepalive.
+func (c *Conn) Pings() (rtt time.Duration, answered int64) {
 	if c.ka == nil {
-		return 0
+		return 0, 0
 	}
-	return c.ka.pongs.Load()
+	return time.Duration(c.ka.rtt.Load()), c.ka.pongs.Load()
 }
 
 // failure returns the keepalive error if keepalive killed the connection.
@@ -102,6 +103,7 @@ func (k *keepAlive) run(t *time.Timer) {
 			return
 		case <-t.C:
 		}
+		start := time.Now()
 		if err := k.ping(); err != nil {
 			if errors.Is(err, errNoPong) {
 				err = fmt.Errorf("keepalive: no answer from the server within %v of a ping: %w", k.timeout, err)
@@ -110,6 +112,7 @@ func (k *keepAlive) run(t *time.Timer) {
 			}
 			return // otherwise the connection is closing: the reader says why
 		}
+		k.rtt.Store(int64(time.Since(start)))
 		k.pongs.Add(1)
 		t.Reset(k.interval)
 	}

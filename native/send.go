@@ -43,6 +43,7 @@ type sendQueue struct {
 	limit   int64    // Options.SendLimit; 0: no bound
 	out     []outMsg // waiting, in order
 	queued  int64    // their cost, bounded by limit
+	payload int64    // their payload bytes (Queued)
 	holds   int      // Hold calls not yet Released
 	writing bool     // the writer goroutine runs, or Release writes
 	close   *closeFrame
@@ -89,25 +90,26 @@ func (c *Conn) Write(typ int, p []byte) error {
 	}
 	s.out = append(s.out, m)
 	s.queued += m.cost()
+	s.payload += int64(len(m.p))
 	if s.holds == 0 || !c.nonBlocking() {
 		c.startWriter()
 	}
 	return nil
 }
 
-// Buffered returns what the queue holds: the messages' bytes plus
-// wire.MsgOverhead each, the figure Options.SendLimit bounds.
-func (c *Conn) Buffered() int64 {
+// Queued returns the payload bytes Write accepted that are not written
+// yet.
+func (c *Conn) Queued() int64 {
 	c.send.mu.Lock()
 	defer c.send.mu.Unlock()
-	return c.send.queued
+	return c.send.payload
 }
 
-// Unsent returns the payload bytes that Write accepted and that will
+// unsent returns the payload bytes that Write accepted and that will
 // never be written: dropped when a write failed or Abort ran, or still
 // waiting. Bytes already handed to the operating system count as sent,
 // whether or not they arrived.
-func (c *Conn) Unsent() int64 {
+func (c *Conn) unsent() int64 {
 	s := &c.send
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -118,9 +120,9 @@ func (c *Conn) Unsent() int64 {
 	return n
 }
 
-// WriteErr returns the write failure that ended the connection, or nil:
+// writeErr returns the write failure that ended the connection, or nil:
 // none failed, or only after Abort.
-func (c *Conn) WriteErr() error {
+func (c *Conn) writeErr() error {
 	c.send.mu.Lock()
 	defer c.send.mu.Unlock()
 	return c.send.err
@@ -263,32 +265,37 @@ func (c *Conn) writeLoop() {
 // dropped, counted as unsent.
 func (c *Conn) writeBatch(batch []outMsg, write func(typ int, p []byte) error) error {
 	s := &c.send
-	var sent int64
+	var cost, payload int64 // of what went out
 	for i, m := range batch {
-		err := write(m.typ, m.p)
-		sent += m.cost()
-		if err != nil {
+		if err := write(m.typ, m.p); err != nil {
 			s.mu.Lock()
-			s.queued -= sent
-			for _, m := range batch[i+1:] {
-				s.queued -= m.cost()
-				s.unsent += int64(len(m.p))
+			s.dequeue(cost, payload)
+			for _, m := range batch[i:] {
+				s.dequeue(m.cost(), int64(len(m.p)))
+				s.unsent += int64(len(m.p)) // the one that failed did not go out whole
 			}
-			s.unsent += int64(len(m.p)) // it did not go out whole
 			s.mu.Unlock()
 			return err
 		}
+		cost += m.cost()
+		payload += int64(len(m.p))
 		batch[i] = outMsg{} // the caller's bytes are not ours to keep
 	}
 	s.mu.Lock()
-	s.queued -= sent
+	s.dequeue(cost, payload)
 	s.mu.Unlock()
 	return nil
 }
 
+// dequeue counts what left the queue off it. s.mu is held.
+func (s *sendQueue) dequeue(cost, payload int64) {
+	s.queued -= cost
+	s.payload -= payload
+}
+
 // failed records a write failure, drops what waits, and tears the
 // connection down; Read then returns, and the root package reports
-// WriteErr. Called by the goroutine that wrote, never under s.mu.
+// End.WriteErr. Called by the goroutine that wrote, never under s.mu.
 func (c *Conn) failed(err error) {
 	s := &c.send
 	s.mu.Lock()
@@ -304,7 +311,7 @@ func (c *Conn) failed(err error) {
 // drop ends the queue: what waits is counted as unsent. s.mu is held.
 func (s *sendQueue) drop() {
 	for _, m := range s.out {
-		s.queued -= m.cost()
+		s.dequeue(m.cost(), int64(len(m.p)))
 		s.unsent += int64(len(m.p))
 	}
 	s.out, s.close, s.ended = nil, nil, true

@@ -63,7 +63,7 @@ func TestWriteBoundedNeverBlocks(t *testing.T) {
 	inTime(t, "Write", func() {
 		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); {
 			err := c.Write(2, msg)
-			if q := c.Buffered(); q > limit {
+			if q := buffered(c); q > limit {
 				t.Errorf("queue holds %d bytes, limit %d", q, limit)
 				return
 			}
@@ -78,7 +78,7 @@ func TestWriteBoundedNeverBlocks(t *testing.T) {
 			// The writer may still move a little while the socket's
 			// buffers fill: full means full for a while.
 			time.Sleep(50 * time.Millisecond)
-			if q := c.Buffered(); q+cost <= limit {
+			if q := buffered(c); q+cost <= limit {
 				full = nil
 				continue
 			}
@@ -91,7 +91,7 @@ func TestWriteBoundedNeverBlocks(t *testing.T) {
 	if full.Limit != limit || full.Queued+cost <= limit || full.Queued > limit {
 		t.Fatalf("QueueFullError{Queued: %d, Limit: %d} for a %d-byte message, limit %d", full.Queued, full.Limit, cost, limit)
 	}
-	queued := c.Buffered()
+	queued := buffered(c)
 	// Every further Write is refused at once and queues nothing.
 	inTime(t, "a refused Write", func() {
 		for i := 0; i < 100; i++ {
@@ -101,15 +101,15 @@ func TestWriteBoundedNeverBlocks(t *testing.T) {
 			}
 		}
 	})
-	if q := c.Buffered(); q != queued {
+	if q := buffered(c); q != queued {
 		t.Fatalf("refused Writes changed the queue: %d bytes, then %d", queued, q)
 	}
 	inTime(t, "Abort", c.Abort)
 	// What waited counts as unsent, whole messages, overhead aside. (A
 	// burst the writer had corked counts as written: some of it may have
 	// reached the socket.)
-	if u := c.Unsent(); u <= 0 || u > queued || u%int64(len(msg)) != 0 {
-		t.Fatalf("Unsent() = %d after Abort, with %d bytes (%d messages) queued", u, queued, queued/cost)
+	if u := c.unsent(); u <= 0 || u > queued || u%int64(len(msg)) != 0 {
+		t.Fatalf("unsent() = %d after Abort, with %d bytes (%d messages) queued", u, queued, queued/cost)
 	}
 	if err := c.Write(2, msg); err == nil {
 		t.Fatalf("Write after Abort accepted")
@@ -117,8 +117,8 @@ func TestWriteBoundedNeverBlocks(t *testing.T) {
 	if c.send.writing {
 		t.Fatalf("the writer still runs after Abort returned")
 	}
-	if err := c.WriteErr(); err != nil {
-		t.Fatalf("WriteErr() = %v: the failure Abort caused is not news", err)
+	if err := c.writeErr(); err != nil {
+		t.Fatalf("writeErr() = %v: the failure Abort caused is not news", err)
 	}
 }
 
@@ -145,7 +145,7 @@ func TestHoldRelease(t *testing.T) {
 	c.Release()
 	if fastWrites {
 		// Written by Release itself: nothing waits once it returns.
-		if q := c.Buffered(); q != 0 {
+		if q := buffered(c); q != 0 {
 			t.Fatalf("%d bytes still queued after Release", q)
 		}
 	}
@@ -216,8 +216,8 @@ func TestCloseAfterWrites(t *testing.T) {
 	_, err := readAll(c)
 	// The peer's answer, or, when coder/websocket's Close read that answer
 	// itself between two Reads, the code we sent.
-	if code, _, _ := c.CloseStatus(err); code != wire.CloseNormalClosure {
-		t.Fatalf("CloseStatus(%v): %d, want 1000", err, code)
+	if code, _, _ := c.closeStatus(err); code != wire.CloseNormalClosure {
+		t.Fatalf("closeStatus(%v): %d, want 1000", err, code)
 	}
 
 	got, _ := readAll(dial("/recorded?id=" + id))
@@ -231,4 +231,12 @@ func TestCloseAfterWrites(t *testing.T) {
 	if rec.Code != wire.CloseNormalClosure || strings.Join(rec.Messages, ",") != strings.Join(want, ",") {
 		t.Fatalf("the server read %d messages then close code %d, want the %d messages in order then 1000", len(rec.Messages), rec.Code, n)
 	}
+}
+
+// buffered returns what c's send queue holds, overhead included: the
+// figure Options.SendLimit bounds.
+func buffered(c *Conn) int64 {
+	c.send.mu.Lock()
+	defer c.send.mu.Unlock()
+	return c.send.queued
 }

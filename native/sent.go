@@ -8,7 +8,7 @@ import "sync/atomic"
 // close frame that went out. coder/websocket sends close frames of its own
 // (1002 when the server broke the protocol, 1009 for a message over the
 // read limit) and reports them only as error texts; the code on the wire
-// is what CloseStatus needs, whoever sent it.
+// is what End needs (closeStatus), whoever sent it.
 type sentFrames struct {
 	hdr  [14]byte // the frame header being collected
 	n    int      // bytes of hdr collected

@@ -30,7 +30,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hybridws/websocket/wasm"
+	"github.com/hybridws/websocket/internal/live"
 )
 
 //go:embed testdata/fuzz_driver.js
@@ -136,7 +136,7 @@ func TestFuzzArguments(t *testing.T) {
 	if n := glue.Call("live").Int(); n != 0 {
 		t.Errorf("glue.js still holds %d connections", n)
 	}
-	if n := wasm.LiveFuncs(); n != 0 {
+	if n := live.Funcs.Load(); n != 0 {
 		t.Errorf("%d js.Funcs are still alive", n)
 	}
 	deadline := time.Now().Add(3 * time.Second)

@@ -19,7 +19,7 @@ import (
 
 	"github.com/hybridws/websocket"
 	"github.com/hybridws/websocket/internal/jspayload"
-	"github.com/hybridws/websocket/wasm"
+	"github.com/hybridws/websocket/internal/live"
 )
 
 var serverAddr string
@@ -757,7 +757,7 @@ func TestConnectDisconnectCycles(t *testing.T) {
 	if n := jspayload.Sinks(); n != 0 {
 		t.Errorf("%d message handlers were never taken by a dial", n)
 	}
-	if n := wasm.LiveFuncs(); n != 0 {
+	if n := live.Funcs.Load(); n != 0 {
 		t.Errorf("%d js.Funcs are still alive after %d cycles", n, cycles)
 	}
 	// Goroutines may take a moment to return after DISCONNECTED.

@@ -5,9 +5,9 @@ package wasm
 import (
 	"context"
 	"sync"
-	"sync/atomic"
 	"syscall/js"
 
+	"github.com/hybridws/websocket/internal/live"
 	"github.com/hybridws/websocket/internal/wire"
 )
 
@@ -15,13 +15,6 @@ var (
 	webSocket  = js.Global().Get("WebSocket")
 	uint8Array = js.Global().Get("Uint8Array")
 )
-
-// liveFuncs counts the js.Funcs made and not yet released, by every Conn.
-var liveFuncs atomic.Int64
-
-// LiveFuncs returns how many js.Funcs this package holds right now. It is
-// 0 once every connection has ended; tests use it to find leaks.
-func LiveFuncs() int { return int(liveFuncs.Load()) }
 
 // Conn is one browser WebSocket. Read must be called from one goroutine;
 // Write, Close and Abort may be called from others.
@@ -168,7 +161,7 @@ func (c *Conn) handle(prop string, fn func(ev js.Value)) {
 		c.wake()
 		return nil
 	})
-	liveFuncs.Add(1)
+	live.Funcs.Add(1)
 	c.funcs = append(c.funcs, f)
 	c.ws.Set(prop, f)
 }
@@ -198,7 +191,7 @@ func (c *Conn) release() {
 	}
 	for _, f := range c.funcs {
 		f.Release()
-		liveFuncs.Add(-1)
+		live.Funcs.Add(-1)
 	}
 	c.funcs = nil
 }
@@ -224,11 +217,26 @@ func (c *Conn) Close(code int, reason string) (err error) {
 	return nil
 }
 
-// Fail starts the closing handshake with code and reason, as Close, and
-// returns at once: the browser sends the frame after what send queued,
-// and only 1000 and 3000-4999 are allowed (checkClose); for any other code
-// the caller's Abort sends a close frame without one.
-func (c *Conn) Fail(code int, reason string) { c.Close(code, reason) }
+// Fail fails the connection and returns at once: the close frame goes out
+// with code and reason where a page may send them (checkClose), and
+// without a code otherwise. Nothing is dropped here: what send took, the
+// browser holds and sends first, and a page cannot take it back. The close
+// status then says code unless the server's close frame comes first.
+func (c *Conn) Fail(code int, reason string) {
+	if checkClose(code, reason) == nil {
+		c.Close(code, reason)
+		return
+	}
+	c.mu.Lock()
+	if c.closed || c.sentCode != 0 {
+		c.mu.Unlock()
+		return
+	}
+	c.sentCode = code
+	c.mu.Unlock()
+	defer catch(new(error))
+	c.ws.Call("close") // a close frame without a code
+}
 
 // Abort closes the socket without waiting and releases the handlers. A
 // Read that waits returns at once. Unless the close event came first, the
@@ -253,13 +261,18 @@ func (c *Conn) Abort() {
 	c.wake()
 }
 
-// CloseStatus returns the close event's code, reason and wasClean (1006
-// and not clean if Abort came first).
-func (c *Conn) CloseStatus(error) (code int, reason string, clean bool) {
+// End explains the end of the connection, once Abort has run: the close
+// event's code, reason and wasClean (the code Close or Fail sent, or 1006,
+// and not clean, if Abort came first), and what send took and never sent
+// (bufferedAmount then). A browser reports no write failure: a send that
+// cannot go out fails the connection, and the close event tells.
+func (c *Conn) End(error) wire.End {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if !c.closed {
-		return wire.CloseAbnormalClosure, "", false
+	e := wire.End{Code: wire.CloseAbnormalClosure}
+	if c.closed {
+		e.Code, e.Reason, e.Clean = c.code, c.reason, c.clean
 	}
-	return c.code, c.reason, c.clean
+	c.mu.Unlock()
+	e.Unsent = c.Queued()
+	return e
 }

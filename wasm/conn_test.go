@@ -11,8 +11,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hybridws/websocket/internal/live"
 	"github.com/hybridws/websocket/internal/wire"
 )
+
+// liveFuncs returns how many js.Funcs the package holds: 0 once every
+// connection has ended.
+func liveFuncs() int { return int(live.Funcs.Load()) }
 
 // server returns the shared test server's ws:// base URL; `make test`
 // starts it and passes its address in HYBRIDWS_TEST_SERVER.
@@ -58,18 +63,18 @@ func TestCloseValidates(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, _, err := c.Read()
-	var ce *CloseError
+	var ce *closeError
 	if !errors.As(err, &ce) {
-		t.Fatalf("Read after Close: %v, want a *CloseError", err)
+		t.Fatalf("Read after Close: %v, want a *closeError", err)
 	}
-	if code, reason, clean := c.CloseStatus(err); code != 4321 || reason != "bye" || !clean {
-		t.Errorf("CloseStatus = %d %q %v, want 4321 \"bye\" true", code, reason, clean)
+	if e := c.End(err); e.Code != 4321 || e.Reason != "bye" || !e.Clean {
+		t.Errorf("End = %+v, want 4321 \"bye\" clean", e)
 	}
 	if err := c.Write(wire.OpBinary, []byte("x")); err == nil {
 		t.Errorf("Write after close accepted")
 	}
 	c.Abort()
-	if n := LiveFuncs(); n != 0 {
+	if n := liveFuncs(); n != 0 {
 		t.Errorf("%d js.Funcs live after the connection ended", n)
 	}
 }
@@ -83,13 +88,13 @@ func TestAbortWakesRead(t *testing.T) {
 	c.Abort()
 	select {
 	case err := <-done:
-		if code, _, clean := c.CloseStatus(err); code != wire.CloseAbnormalClosure || clean {
-			t.Errorf("CloseStatus after Abort = %d %v, want 1006 false", code, clean)
+		if e := c.End(err); e.Code != wire.CloseAbnormalClosure || e.Clean {
+			t.Errorf("End after Abort = %+v, want 1006, not clean", e)
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("Read still waits after Abort")
 	}
-	if n := LiveFuncs(); n != 0 {
+	if n := liveFuncs(); n != 0 {
 		t.Errorf("%d js.Funcs live after Abort", n)
 	}
 }
@@ -102,7 +107,7 @@ func TestDialCancel(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Dial: %v, want context.DeadlineExceeded", err)
 	}
-	if n := LiveFuncs(); n != 0 {
+	if n := liveFuncs(); n != 0 {
 		t.Errorf("%d js.Funcs live after a cancelled Dial", n)
 	}
 }
@@ -114,7 +119,7 @@ func TestDialConstructorThrows(t *testing.T) {
 	if !errors.As(err, &de) || de.Detail == "" {
 		t.Fatalf("Dial(ftp://...): %v, want a *DialError with Detail", err)
 	}
-	if n := LiveFuncs(); n != 0 {
+	if n := liveFuncs(); n != 0 {
 		t.Errorf("%d js.Funcs live after a failed constructor", n)
 	}
 }
@@ -163,14 +168,14 @@ func TestDialWithSink(t *testing.T) {
 	if s := strings.Join(list, ", "); s != "binary 5, binary 5, binary 5" {
 		t.Errorf("the sink got %s", s)
 	}
-	if code, reason, _ := c.CloseStatus(nil); code != wire.CloseNormalClosure || reason != "done" {
-		t.Errorf("CloseStatus = %d %q", code, reason)
+	if e := c.End(nil); e.Code != wire.CloseNormalClosure || e.Reason != "done" {
+		t.Errorf("End = %+v, want 1000 \"done\"", e)
 	}
 	c.Abort()
 	if !c.ws.Get("onmessage").IsNull() {
 		t.Errorf("the sink is still attached after the connection ended")
 	}
-	if n := LiveFuncs(); n != 0 {
+	if n := liveFuncs(); n != 0 {
 		t.Errorf("%d js.Funcs live after the connection ended", n)
 	}
 }

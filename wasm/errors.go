@@ -12,15 +12,15 @@ import (
 	"github.com/hybridws/websocket/internal/wire"
 )
 
-// CloseError ends Read once the connection has closed: the close event's
+// closeError ends Read once the connection has closed: the close event's
 // code, reason and wasClean.
-type CloseError struct {
+type closeError struct {
 	Code   int
 	Reason string
 	Clean  bool
 }
 
-func (e *CloseError) Error() string {
+func (e *closeError) Error() string {
 	s := "connection closed with code " + strconv.Itoa(e.Code)
 	if e.Reason != "" {
 		s += " (" + strconv.Quote(e.Reason) + ")"

@@ -6,6 +6,8 @@ import (
 	"sync/atomic"
 	"syscall/js"
 	"unsafe"
+
+	"github.com/hybridws/websocket/internal/wire"
 )
 
 // inboxSize is the bytes of one connection's inbox: the control words and
@@ -114,7 +116,7 @@ func (b *inbox) read() (typ int, p []byte, ok bool) {
 // msgType returns the opcode of a record whose header is h.
 func msgType(h int32) int {
 	if h&1 == 1 {
-		return 1
+		return wire.OpText
 	}
-	return 2
+	return wire.OpBinary
 }

@@ -112,13 +112,13 @@ func TestInboxDrainsBeforeClose(t *testing.T) {
 			}
 		}
 		_, _, err := c.Read()
-		var ce *CloseError
+		var ce *closeError
 		if !errors.As(err, &ce) || ce.Code != 1000 {
 			t.Fatalf("%s: Read after the last message: %v, want the close", typ, err)
 		}
 		c.Abort()
 	}
-	if n := LiveFuncs(); n != 0 {
+	if n := liveFuncs(); n != 0 {
 		t.Errorf("%d js.Funcs live after the connections ended", n)
 	}
 }

@@ -4,6 +4,9 @@ package wasm
 
 import (
 	"syscall/js"
+
+	"github.com/hybridws/websocket/internal/live"
+	"github.com/hybridws/websocket/internal/wire"
 )
 
 type message struct {
@@ -17,9 +20,9 @@ func (c *Conn) handleData(wrap js.Value) {
 	f := js.FuncOf(func(this js.Value, args []js.Value) any {
 		var m message
 		if n := args[1].Int(); n < 0 {
-			m = message{1, []byte(args[0].String())}
+			m = message{wire.OpText, []byte(args[0].String())}
 		} else {
-			m = message{2, make([]byte, n)}
+			m = message{wire.OpBinary, make([]byte, n)}
 			js.CopyBytesToGo(m.p, args[0])
 		}
 		c.mu.Lock()
@@ -28,7 +31,7 @@ func (c *Conn) handleData(wrap js.Value) {
 		c.wake()
 		return nil
 	})
-	liveFuncs.Add(1)
+	live.Funcs.Add(1)
 	c.funcs = append(c.funcs, f)
 	c.ws.Set("onmessage", wrap.Invoke(f))
 }
@@ -37,17 +40,17 @@ func (c *Conn) handleData(wrap js.Value) {
 // message, an ArrayBuffer a binary one.
 func decode(data js.Value) message {
 	if data.Type() == js.TypeString {
-		return message{1, []byte(data.String())}
+		return message{wire.OpText, []byte(data.String())}
 	}
 	arr := uint8Array.New(data)
 	p := make([]byte, arr.Length())
 	js.CopyBytesToGo(p, arr)
-	return message{2, p}
+	return message{wire.OpBinary, p}
 }
 
-// Read waits for the next message and returns its opcode (1 text, 2
-// binary) and payload. Every message received before the close event comes
-// first; then Read returns a *CloseError, every time.
+// Read waits for the next message and returns its opcode (wire.OpText or
+// wire.OpBinary) and payload. Every message received before the close event comes
+// first; then Read returns a *closeError, every time.
 func (c *Conn) Read() (int, []byte, error) {
 	for {
 		if c.box != nil {
@@ -63,7 +66,7 @@ func (c *Conn) Read() (int, []byte, error) {
 			c.mu.Unlock()
 			return m.typ, m.p, nil
 		}
-		closed, err := c.closed, &CloseError{c.code, c.reason, c.clean}
+		closed, err := c.closed, &closeError{c.code, c.reason, c.clean}
 		c.mu.Unlock()
 		if closed {
 			c.release()
@@ -96,7 +99,7 @@ func (c *Conn) openInbox() *inbox {
 		c.wake()
 		return nil
 	})
-	liveFuncs.Add(1)
+	live.Funcs.Add(1)
 	c.funcs = append(c.funcs, f)
 	return newInbox(c.ws, f, c.wake)
 }

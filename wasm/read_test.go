@@ -24,8 +24,8 @@ func TestReadDrainsBeforeClose(t *testing.T) {
 			t.Fatal("Read after the last message returned no error")
 		}
 	}
-	if code, reason, clean := c.CloseStatus(nil); code != wire.CloseNormalClosure || reason != "done" || !clean {
-		t.Errorf("CloseStatus = %d %q %v", code, reason, clean)
+	if e := c.End(nil); e.Code != wire.CloseNormalClosure || e.Reason != "done" || !e.Clean {
+		t.Errorf("End = %+v, want 1000 \"done\" clean", e)
 	}
 	c.Abort()
 	c.Abort() // twice is fine

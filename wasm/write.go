@@ -20,7 +20,7 @@ import (
 const yieldEvery = 16
 
 // Write queues one message in the browser (ws.send); it never blocks.
-// typ 1 sends p as text, anything else as binary. A stand-in from
+// wire.OpText sends p as text, anything else as binary. A stand-in from
 // jspayload.Stage sends the staged JavaScript value instead of its bytes.
 // It returns a *wire.QueueFullError, sending nothing, when the message
 // would take what waits past Options.SendLimit.
@@ -34,7 +34,7 @@ func (c *Conn) Write(typ int, p []byte) error {
 	// not fit.
 	cost := int64(len(p)) + wire.MsgOverhead
 	if c.limit > 0 && c.est+cost > c.limit {
-		c.est = c.Buffered()
+		c.est = c.Queued()
 		if c.est+cost > c.limit {
 			return &wire.QueueFullError{Queued: c.est, Limit: c.limit}
 		}
@@ -61,10 +61,10 @@ func (c *Conn) send(typ int, p []byte) (err error) {
 			return errors.New("internal error: a staged payload is missing")
 		}
 		data = v
-	} else if rs, ok := sendMem(c.ws, typ == 1, p); ok {
+	} else if rs, ok := sendMem(c.ws, typ == wire.OpText, p); ok {
 		// Sent straight from Go memory, in one call (mem.go).
 		return notOpen(rs)
-	} else if typ == 1 {
+	} else if typ == wire.OpText {
 		data = string(p)
 	} else {
 		data = c.binary(p)
@@ -100,21 +100,8 @@ func (c *Conn) binary(p []byte) js.Value {
 	return c.sendArr
 }
 
-// Hold and Release do nothing: the browser's send never waits, so Write
-// already sends on the caller's goroutine.
-func (c *Conn) Hold()    {}
-func (c *Conn) Release() {}
-
-// Buffered returns the socket's bufferedAmount: bytes passed to send and
+// Queued returns the socket's bufferedAmount: bytes passed to send and
 // not yet on the network.
-func (c *Conn) Buffered() int64 {
+func (c *Conn) Queued() int64 {
 	return int64(c.ws.Get("bufferedAmount").Float())
 }
-
-// Unsent returns, after the close, the bytes passed to send that never
-// went out (bufferedAmount then).
-func (c *Conn) Unsent() int64 { return c.Buffered() }
-
-// WriteErr returns nil: a send that cannot go out fails the connection in
-// the browser, which reports it as the close.
-func (c *Conn) WriteErr() error { return nil }

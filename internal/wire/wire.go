@@ -60,3 +60,20 @@ type QueueFullError struct {
 func (e *QueueFullError) Error() string {
 	return "send queue full: " + strconv.FormatInt(e.Queued, 10) + " bytes queued, limit " + strconv.FormatInt(e.Limit, 10)
 }
+
+// End explains how a connection ended, as a transport reports it once Read
+// has failed and Abort has run.
+type End struct {
+	// Code is the close code that ended the connection: the peer's, or
+	// the one we sent when we failed it, or 1006 when no close frame came.
+	Code   int
+	Reason string
+	// Clean is true when the peer closed with a close frame.
+	Clean bool
+	// Unsent is the payload bytes that Write accepted and that never went
+	// out.
+	Unsent int64
+	// WriteErr is the write failure that ended the connection, nil if
+	// none did.
+	WriteErr error
+}

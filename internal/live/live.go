@@ -1,13 +1,22 @@
-// Package timers counts a package's armed timers: made and not yet
-// stopped or fired. The leak tests read the counts, since a timer is no
-// goroutine and goroutine counts cannot see one left running after its
-// connection ended.
-package timers
+// Package live counts what the library holds that must not outlive a
+// connection and that goroutine counts cannot see: armed timers (made and
+// not yet stopped or fired) and, in a browser, js.Funcs. Every count is 0
+// once every connection has ended; the leak tests read them.
+package live
 
 import (
 	"sync/atomic"
 	"time"
 )
+
+// Timers counts the library's armed timers: the root package's (the close
+// timer, a dial's deadline, a reconnect wait) and native/'s (the keepalive
+// pinger's, a ping's pong wait, the wait for the answer to a failing close
+// frame).
+var Timers Counter
+
+// Funcs counts the js.Funcs wasm/ made and has not released yet.
+var Funcs atomic.Int64
 
 // Counter counts armed timers. The zero Counter is ready to use.
 type Counter struct{ n atomic.Int64 }
