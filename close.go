@@ -1,6 +1,12 @@
 package websocket
 
-import "time"
+import (
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/hybridws/websocket/internal/wire"
+)
 
 // The close codes of RFC 6455 section 7.4.1 and the IANA registry, with
 // gorilla/websocket's names, for comparing Data.Code on EventDisconnected.
@@ -41,6 +47,33 @@ func Disconnect(conn *Connection) error {
 		return newError("disconnect", "", ErrNilConnection, "connection is nil", nil)
 	}
 	conn.disconnect(closeFrame{CloseNormalClosure, ""})
+	return nil
+}
+
+// DisconnectWith closes conn with your own close code and reason, and is
+// otherwise exactly Disconnect: it returns without waiting, aborts the dial
+// while connecting, and is safe to call more than once (calls after the
+// first Disconnect or DisconnectWith return nil and send nothing).
+// EventDisconnected then reports code and reason.
+//
+// code is 1000 or 3000-4999 (4000-4999 are the application's own: kick,
+// ban, redirect, ...), and reason at most 123 bytes of UTF-8: what browsers
+// let a page send, so the same code works on every backend. Anything else
+// is ErrInvalidOptions, naming what was wrong, and nothing is sent.
+func DisconnectWith(conn *Connection, code int, reason string) error {
+	if conn == nil {
+		return newError("disconnect", "", ErrNilConnection, "connection is nil", nil)
+	}
+	bad := func(msg string) error { return newError("disconnect", conn.cfg.rawURL, ErrInvalidOptions, msg, nil) }
+	switch {
+	case code != CloseNormalClosure && (code < wire.CloseAppMin || code > wire.CloseAppMax):
+		return bad("close code " + strconv.Itoa(code) + " is not allowed: use 1000 or 3000-4999")
+	case !utf8.ValidString(reason):
+		return bad("close reason is not valid UTF-8")
+	case len(reason) > wire.MaxCloseReason:
+		return bad("close reason is " + strconv.Itoa(len(reason)) + " bytes long: at most " + strconv.Itoa(wire.MaxCloseReason) + " are allowed")
+	}
+	conn.disconnect(closeFrame{code, reason})
 	return nil
 }
 

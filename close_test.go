@@ -3,6 +3,7 @@ package websocket_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -297,4 +298,77 @@ func TestDisconnectStuckSocket(t *testing.T) {
 	if find(evs, websocket.EventError) != nil {
 		t.Errorf("ERROR after our own Disconnect: %s", describe(evs))
 	}
+}
+
+// DisconnectWith sends the game's own code and reason: the server receives
+// them and DISCONNECTED reports them.
+func TestDisconnectWith(t *testing.T) {
+	for _, c := range []struct {
+		code   int
+		reason string
+	}{{4001, "kicked"}, {3000, ""}, {websocket.CloseNormalClosure, "bye"}, {4999, strings.Repeat("é", 61) + "x"}} {
+		t.Run(itoa(c.code), func(t *testing.T) {
+			id := "dw-" + itoa(c.code) + "-" + itoa(int(time.Now().UnixNano()%1e9))
+			r := newRecorder(t)
+			conn := openConn(t, r, wsURL("/record?id="+id), nil)
+			if err := websocket.DisconnectWith(conn, c.code, c.reason); err != nil {
+				t.Fatalf("DisconnectWith(%d, %q): %v", c.code, c.reason, err)
+			}
+			if err := websocket.DisconnectWith(conn, 4002, "again"); err != nil {
+				t.Errorf("second DisconnectWith: %v", err)
+			}
+			evs := r.waitDone()
+			checkSeq(t, evs, "CONNECTED DISCONNECTED")
+			checkDisconnected(t, evs, c.code, c.reason)
+			if rec := fetchRecord(t, id); rec.Code != c.code {
+				t.Errorf("the server got close code %d, want %d", rec.Code, c.code)
+			}
+		})
+	}
+	t.Run("while connecting", func(t *testing.T) {
+		r := newRecorder(t)
+		conn := r.connect(connectingURL(t), nil)
+		if err := websocket.DisconnectWith(conn, 4100, "changed my mind"); err != nil {
+			t.Fatal(err)
+		}
+		evs := r.waitDone()
+		checkSeq(t, evs, "DISCONNECTED")
+		checkDisconnected(t, evs, 4100, "changed my mind")
+	})
+}
+
+// A code or reason a browser would refuse is ErrInvalidOptions naming what
+// was wrong, on every backend, and nothing is sent: the connection stays
+// open and Disconnect works after it.
+func TestDisconnectWithBadInput(t *testing.T) {
+	r := newRecorder(t)
+	conn := openConn(t, r, wsURL("/echo"), nil)
+	for _, c := range []struct {
+		code   int
+		reason string
+		want   string
+	}{
+		{999, "", "close code 999"},
+		{1001, "", "close code 1001"},
+		{1005, "", "close code 1005"},
+		{2999, "", "close code 2999"},
+		{5000, "", "close code 5000"},
+		{-1, "", "close code -1"},
+		{4000, strings.Repeat("x", 124), "124 bytes"},
+		{4000, "bad \xff", "not valid UTF-8"},
+	} {
+		err := websocket.DisconnectWith(conn, c.code, c.reason)
+		wantErr(t, err, websocket.ErrInvalidOptions, websocket.ErrInvalidArgument)
+		if err != nil && !strings.Contains(err.Error(), c.want) {
+			t.Errorf("DisconnectWith(%d, %q): %q does not say %q", c.code, c.reason, err, c.want)
+		}
+	}
+	if err := websocket.Send(conn, []byte("still open"), text); err != nil {
+		t.Fatalf("Send after refused DisconnectWith calls: %v", err)
+	}
+	r.waitFor("the echo", func(evs []*websocket.Data) bool { return len(messages(evs)) == 1 })
+	wantErr(t, websocket.DisconnectWith(nil, 1000, ""), websocket.ErrNilConnection)
+	websocket.Disconnect(conn)
+	evs := r.waitDone()
+	checkDisconnected(t, evs, websocket.CloseNormalClosure, "")
 }

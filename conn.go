@@ -27,6 +27,7 @@ type Connection struct {
 	openedAt time.Time     // when the current connection opened; zero while none is open
 	fails    int           // failures in a row, for Reconnect's backoff
 	resume   chan struct{} // wakes a reader paused on pending, or a retry waiting for Dispatch
+	stats    counters      // what Stats adds up
 }
 
 // Connect validates its arguments and starts connecting to url in the
@@ -87,6 +88,7 @@ func (c *Connection) run(ctx context.Context, cancel func()) {
 		bye := c.bye
 		if err == nil && bye == nil {
 			c.t, c.state, c.openedAt = t, StateOpen, time.Now()
+			c.stats.connects.Add(1)
 			c.mu.Unlock()
 			c.emit(&Data{Event: EventConnected, HandshakeResponse: hs}, 0)
 			// Read on a fresh goroutine: dialling grew this one's stack to
@@ -135,6 +137,8 @@ func (c *Connection) serve(t transport) {
 			readErr = err
 			break
 		}
+		c.stats.messagesIn.Add(1)
+		c.stats.bytesIn.Add(int64(len(p)))
 		if typ == wire.OpText && !utf8.Valid(p) {
 			failCode, failErr = CloseInvalidFramePayloadData, newError("read", c.cfg.rawURL, ErrInvalidUTF8, "the server sent a text message that is not valid UTF-8", nil)
 			break

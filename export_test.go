@@ -155,7 +155,7 @@ func (s *StuckSocket) Write(typ int, p []byte) error {
 	if s.queued+cost > s.limit {
 		return &wire.QueueFullError{Queued: s.queued, Limit: s.limit}
 	}
-	s.queue = append(s.queue, p)
+	s.queue = append(s.queue, append([]byte(nil), p...))
 	s.queued += cost
 	s.payload += int64(len(p))
 	s.flushLocked()

@@ -113,6 +113,17 @@ func (q *Queue) push(c *Connection, d *Data, cost int64) {
 	q.mu.Unlock()
 }
 
+// Len returns how many events wait in q for Dispatch; 0 for a nil Queue.
+// Like Stats, it is cheap enough to call every frame.
+func (q *Queue) Len() int {
+	if q == nil {
+		return 0
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return len(q.events)
+}
+
 // count returns how many of c's events wait in q.
 func (q *Queue) count(c *Connection) int {
 	q.mu.Lock()

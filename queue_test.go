@@ -15,12 +15,11 @@ func waitQueued(t testing.TB, q *websocket.Queue, n int) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		if got, _ := websocket.QueueLen(q); got >= n {
+		if q.Len() >= n {
 			return
 		}
 		if time.Now().After(deadline) {
-			got, _ := websocket.QueueLen(q)
-			t.Fatalf("%d events queued, want %d", got, n)
+			t.Fatalf("%d events queued, want %d", q.Len(), n)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
@@ -49,9 +48,15 @@ func TestQueueDispatch(t *testing.T) {
 	if ran != 0 {
 		t.Fatalf("%d callbacks ran before Dispatch", ran)
 	}
+	if n, _ := websocket.QueueLen(q); q.Len() != 12 || n != 12 {
+		t.Errorf("Len %d with %d events waiting, want 12", q.Len(), n)
+	}
 	dispatcher.Store(goid())
 	if n := q.Dispatch(); n != 12 {
 		t.Errorf("Dispatch returned %d, want 12", n)
+	}
+	if n := q.Len(); n != 0 {
+		t.Errorf("Len %d after Dispatch, want 0", n)
 	}
 	r.mu.Lock()
 	evs := append([]*websocket.Data(nil), r.events...)

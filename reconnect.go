@@ -23,10 +23,16 @@ import (
 // own HandshakeResponse. There is no retry, and DISCONNECTED follows, after
 // Disconnect (also during the wait), after the server closes cleanly with
 // 1000, 1008 or a 3000-4999 code (it meant it), after an upgrade refused
-// with a 4xx status, after a TLS failure or a subprotocol the server would
+// with a 4xx status other than 429, after a TLS failure or a subprotocol the server would
 // not choose (a retry cannot fix them), and after MaxAttempts failures in a
-// row. Other closes (1001 going away, 1011, 1012 service restart, 1013, no
-// close frame at all, ...) and failures are retried.
+// row. Other closes (1001 going away, 1011, 1012 service restart, 1013 try
+// again later, no close frame at all, ...) and failures are retried, and so
+// is an upgrade refused with 429 (Too Many Requests). When the server
+// refuses the upgrade with 429 or 503 and a Retry-After header (seconds or
+// an HTTP date), the wait is at least what it asks, at most 5 minutes, and
+// RetryIn says so. A browser hides the answer to a refused upgrade (status
+// and headers alike), so there every refusal is a failed attempt like any
+// other, retried with the backoff.
 //
 // In a browser, a connection that failed because the game stopped
 // dispatching (ErrQueueFull, a hidden tab) is retried only once the game
@@ -117,7 +123,7 @@ func noRetry(err error, hs *HandshakeResponse, cleanCode int) bool {
 	case cleanCode == CloseNormalClosure, cleanCode == ClosePolicyViolation,
 		cleanCode >= wire.CloseAppMin && cleanCode <= wire.CloseAppMax:
 		return true
-	case hs != nil && hs.Status >= 400 && hs.Status < 500:
+	case hs != nil && hs.Status >= 400 && hs.Status < 500 && hs.Status != 429:
 		return true
 	case err != nil && (errors.Is(err, ErrTLS) || errors.Is(err, ErrSubprotocol)):
 		return true
@@ -141,7 +147,7 @@ func (c *Connection) retryAfterLocked(err error, hs *HandshakeResponse, cleanCod
 	if r.MaxAttempts > 0 && c.fails >= r.MaxAttempts {
 		return 0, false
 	}
-	return r.backoff(c.fails), true
+	return max(r.backoff(c.fails), serverRetryAfter(hs, time.Now())), true
 }
 
 // waitRetry waits delay, or until Disconnect, and returns the context of

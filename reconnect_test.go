@@ -2,6 +2,8 @@ package websocket_test
 
 import (
 	"errors"
+	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -254,6 +256,45 @@ func TestReconnectRefusedUpgrade(t *testing.T) {
 				checkSeq(t, evs, "ERROR ERROR ERROR DISCONNECTED")
 			}
 			r.settle(evs)
+		})
+	}
+}
+
+// A server that refuses with 429 or 503 and Retry-After is listened to,
+// natively: the wait is at least what it asks (at most 5 minutes), and
+// 429 is retried like 503. A browser hides the status and the headers:
+// there the wait is the backoff, as for any failed attempt.
+func TestReconnectRetryAfter(t *testing.T) {
+	rc := &websocket.Reconnect{MinDelay: 20 * time.Millisecond, MaxDelay: 40 * time.Millisecond}
+	for _, c := range []struct {
+		name, query string
+		want        time.Duration // natively; 0: the backoff
+	}{
+		{"429 seconds", "status=429&retry_after=3", 3 * time.Second},
+		{"503 seconds", "status=503&retry_after=2", 2 * time.Second},
+		{"503 date", "status=503&retry_after=" + url.QueryEscape(time.Now().Add(90*time.Second).UTC().Format(http.TimeFormat)), 90 * time.Second},
+		{"429 capped", "status=429&retry_after=86400", 5 * time.Minute},
+		{"429 without Retry-After", "status=429", 0},
+		{"503 junk", "status=503&retry_after=later", 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := newRecorder(t)
+			conn := r.connect(wsURL("/refuse?"+c.query), &websocket.Params{Reconnect: rc})
+			e := r.waitEvent(websocket.EventError)
+			websocket.Disconnect(conn)
+			evs := r.waitDone()
+			checkGrammar(t, evs, true)
+			checkSeq(t, evs, "ERROR DISCONNECTED")
+			lo, hi := c.want-2*time.Second, c.want // the date form loses up to a second, twice
+			if c.want == 0 || inBrowserTest {
+				lo, hi = rc.MinDelay/2, rc.MinDelay
+			}
+			if e.RetryIn < lo || e.RetryIn > hi {
+				t.Errorf("RetryIn %v, want in [%v, %v]", e.RetryIn, lo, hi)
+			}
+			if !inBrowserTest {
+				checkError(t, e, []error{websocket.ErrUpgradeRefused}, c.query[7:10])
+			}
 		})
 	}
 }

@@ -10,8 +10,10 @@ import (
 
 // Send queues message for sending and returns at once; it never blocks on
 // the network. options may be nil (binary). Messages queued by one
-// goroutine go out in that order. Send copies nothing: the caller must not
-// change message after Send returns.
+// goroutine go out in that order. Send keeps no reference to message: once
+// it returns, the caller may change or reuse the slice, and what goes out
+// is what it held during the call (a message that has to wait for the
+// network is copied; one that goes out at once is not).
 //
 // Send returns an error and sends nothing when conn is nil, not open yet
 // (ErrNotConnected), closing or closed (ErrClosed), when a text message is
@@ -44,6 +46,8 @@ func Send(conn *Connection, message []byte, options *SendOptions) error {
 	// SendQueueSize (dialConfig.sendLimit); it never waits for the network.
 	err := c.t.Write(int(typ), message)
 	if err == nil {
+		c.stats.messagesOut.Add(1)
+		c.stats.bytesOut.Add(int64(len(message)))
 		return nil
 	}
 	var full *wire.QueueFullError

@@ -338,3 +338,62 @@ func TestFaultServerDiesWhileWeSend(t *testing.T) {
 	}
 	t.Logf("%d Sends accepted before the loss was known; the server got exactly the first %d; %s", sent, drop, evs[1].Message)
 }
+
+// Send keeps no reference to the message: a game that reuses one buffer
+// for every message, changing it as soon as Send returns, still sends
+// each content as it was during the call: small ones sent from a callback
+// (natively they wait for the callback to return), and small and large
+// ones sent while the link is stalled (they wait in the queue).
+func TestSendReusedBuffer(t *testing.T) {
+	id := "reuse-" + itoa(int(time.Now().UnixNano()%1e9))
+	url, stall, resume := stallableURL(t, "/record?id="+id)
+	buf := make([]byte, 256<<10)
+	var want []string
+	send := func(c *websocket.Connection, i, n int) {
+		p := buf[:n]
+		for j := range p {
+			p[j] = byte('a' + (i+j/64)%26)
+		}
+		copy(p, itoa(i)+":")
+		want = append(want, string(p))
+		if err := websocket.Send(c, p, text); err != nil {
+			t.Errorf("Send %d: %v", i, err)
+		}
+		for j := range p { // the game reuses the buffer at once
+			p[j] = '#'
+		}
+	}
+	r := newRecorder(t)
+	sentInCallback := make(chan struct{})
+	r.onEvent = func(c *websocket.Connection, d *websocket.Data) {
+		if d.Event == websocket.EventConnected {
+			for i := range 100 {
+				send(c, i, 50+i)
+			}
+			close(sentInCallback)
+		}
+	}
+	c := openConn(t, r, url, nil)
+	<-sentInCallback
+	stall()
+	for i := 100; i < 200; i++ {
+		n := 100 + i%7
+		if i%4 == 0 {
+			n = 200<<10 + i // 25 x 200 KiB: more than the socket buffers hold
+		}
+		send(c, i, n)
+	}
+	t.Logf("%d bytes wait while the link is stalled", websocket.SendQueued(c))
+	resume()
+	websocket.Disconnect(c) // flushes the queue, then closes
+	r.waitDone()
+	rec := fetchRecord(t, id)
+	if len(rec.Messages) != len(want) {
+		t.Fatalf("the server got %d messages, want %d", len(rec.Messages), len(want))
+	}
+	for i := range want {
+		if rec.Messages[i] != want[i] {
+			t.Fatalf("message %d arrived as %.40q..., want %.40q...", i, rec.Messages[i], want[i])
+		}
+	}
+}

@@ -32,3 +32,10 @@ func connectingURL(t testing.TB) string { return wsURL("/echo") }
 // closedAddr returns a 127.0.0.1 address where nothing listens (port 1,
 // tcpmux, is never served on the test machines).
 func closedAddr(t testing.TB) string { return "127.0.0.1:1" }
+
+// stallableURL returns the test server's URL for path: a page has no
+// proxy to stall (and the browser copies what send gets at once), so
+// stall and resume do nothing.
+func stallableURL(t *testing.T, path string) (url string, stall, resume func()) {
+	return wsURL(path), func() {}, func() {}
+}

@@ -79,3 +79,11 @@ func closedAddr(t testing.TB) string {
 	ln.Close()
 	return addr
 }
+
+// stallableURL returns the test server's URL for path behind a proxy that
+// stall stops forwarding (the server seems to read nothing, so what we send
+// waits in the socket's buffers, then in our queue) until resume.
+func stallableURL(t *testing.T, path string) (url string, stall, resume func()) {
+	p := newProxy(t, testServerAddr)
+	return "ws://" + p.Addr() + path, p.Pause, p.Resume
+}

@@ -21,7 +21,8 @@ type transport interface {
 	// the network. It returns a *wire.QueueFullError, having queued
 	// nothing, when the message would take what the transport holds past
 	// dialConfig.sendLimit, and another error once the connection is
-	// closing or has ended. The transport may keep p until it is written.
+	// closing or has ended. It keeps no reference to p once it returns:
+	// a message that has to wait is copied.
 	Write(typ int, p []byte) error
 	// Close queues the closing handshake with code and reason behind the
 	// messages Write accepted, and returns at once; Read ends when the

@@ -127,6 +127,13 @@ func (w *nbWriter) idle() bool {
 	return !w.draining && w.err == nil
 }
 
+// spilled returns the bytes waiting in the spill.
+func (w *nbWriter) spilled() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.spill)
+}
+
 func (w *nbWriter) failure() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()

@@ -66,43 +66,85 @@ var (
 	errEnded   = errors.New("native: the connection has ended")
 )
 
-// Write queues one message and returns at once; it never waits for the
-// network. typ is 1 (text) or 2 (binary); p is not copied and must not
-// change until it is written. It returns a *wire.QueueFullError when the
-// message would take the queue past Options.SendLimit, and an error once
-// the connection is closing or has ended.
+// Write sends one message, or queues it, and returns at once; it never
+// waits for the network. typ is wire.OpText or wire.OpBinary. It keeps no
+// reference to p: where nothing waits and the socket takes writes without
+// waiting (nbwrite.go), p is written at once on the caller's goroutine,
+// with no copy and no goroutine switch; otherwise a copy waits in the
+// queue. Inside a Hold a small message waits for Release (a callback's
+// burst goes out in one write), a big one is written at once if it can
+// be. It returns a *wire.QueueFullError when the message would take the
+// queue past Options.SendLimit, and an error once the connection is
+// closing or has ended.
 func (c *Conn) Write(typ int, p []byte) error {
 	s := &c.send
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	m := outMsg{typ, p}
+	if err := s.refuse(m.cost()); err != nil {
+		s.mu.Unlock()
+		return err
+	}
+	s.queued += m.cost()
+	s.payload += int64(len(m.p))
+	if len(s.out) == 0 && !s.writing && (s.holds == 0 || len(p) > corkBig) && c.canWriteNow() {
+		s.writing = true // nobody else writes meanwhile: order holds
+		s.mu.Unlock()
+		c.writeInline(m)
+		return nil
+	}
+	m.p = append([]byte(nil), p...) // it waits: the caller may reuse p once Write returns
+	s.out = append(s.out, m)
+	if s.holds == 0 || !c.nonBlocking() {
+		c.startWriter()
+	}
+	s.mu.Unlock()
+	return nil
+}
+
+// refuse returns why a message that costs cost cannot be queued, nil if it
+// can. s.mu is held.
+func (s *sendQueue) refuse(cost int64) error {
 	switch {
+	case s.ended && s.err != nil:
+		return s.err
 	case s.ended:
-		if s.err != nil {
-			return s.err
-		}
 		return errEnded
 	case s.closing:
 		return errClosing
-	}
-	m := outMsg{typ, p}
-	if s.limit > 0 && s.queued+m.cost() > s.limit {
+	case s.limit > 0 && s.queued+cost > s.limit:
 		return &wire.QueueFullError{Queued: s.queued, Limit: s.limit}
-	}
-	s.out = append(s.out, m)
-	s.queued += m.cost()
-	s.payload += int64(len(m.p))
-	if s.holds == 0 || !c.nonBlocking() {
-		c.startWriter()
 	}
 	return nil
 }
 
+// writeInline writes m on this goroutine, which has set s.writing; the
+// socket takes it without waiting (what it does not take at once goes to
+// the spill). Then it hands what others queued meanwhile to the writer.
+func (c *Conn) writeInline(m outMsg) {
+	s := &c.send
+	if err := c.writeBatch([]outMsg{m}, c.writeNow); err != nil {
+		c.failed(err)
+		return
+	}
+	s.mu.Lock()
+	s.writing = false
+	if len(s.out) > 0 || s.close != nil {
+		c.startWriter()
+	}
+	s.mu.Unlock()
+}
+
 // Queued returns the payload bytes Write accepted that are not written
-// yet.
+// yet, and what waits in the spill (nbwrite.go) for a socket that did not
+// take it at once.
 func (c *Conn) Queued() int64 {
 	c.send.mu.Lock()
-	defer c.send.mu.Unlock()
-	return c.send.payload
+	n := c.send.payload
+	c.send.mu.Unlock()
+	if c.nonBlocking() {
+		n += int64(c.body.nb.spilled())
+	}
+	return n
 }
 
 // unsent returns the payload bytes that Write accepted and that will

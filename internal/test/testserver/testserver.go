@@ -9,6 +9,7 @@
 //	                      sends N messages numbered from 0 ("0", "1", ...; padded with '.' to S bytes), then closes with 1000, drops TCP, or waits
 //	                      (&id=ID instead of then: reads while it sends, and keeps the client's close code under ID for /recorded)
 //	/refuse?status=N      refuses the upgrade with status N (default 403), a header X-Refused: yes and the body "refused: go away"
+//	                      (&retry_after=V: with the header Retry-After: V)
 //	/drop                 upgrades, then drops TCP without a close frame
 //	/silent               upgrades, then never sends nor reads
 //	/noread               upgrades, then never reads (a client's writes back up)
@@ -213,6 +214,9 @@ func refuse(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusForbidden
 	}
 	w.Header().Set("X-Refused", "yes")
+	if v := r.URL.Query().Get("retry_after"); v != "" {
+		w.Header().Set("Retry-After", v)
+	}
 	w.WriteHeader(status)
 	fmt.Fprint(w, "refused: go away")
 }
