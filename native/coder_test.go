@@ -376,7 +376,7 @@ func inflate(p []byte) ([]byte, error) {
 	return io.ReadAll(r)
 }
 
-// Dial and Read: what coder/websocket reads and writes, and when.
+// The connection, its frames, closing, pings and dialling.
 
 func TestCoderTalksThroughResponseBody(t *testing.T) {
 	p := pin{t, "check.go (upgradeTransport, checkedConn), cork.go, sent.go, nbwrite.go and keepalive.go",
