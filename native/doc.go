@@ -6,20 +6,28 @@
 //
 // A Conn is a stack of layers, from the root package down to the socket:
 //
-//   - Conn (conn.go): the transport the root package drives: Read one whole
-//     message, Write one, Close, Fail, Abort, and the close status that
-//     explains why Read ended. Read goes through readMessage (read.go),
-//     which reads a message into a pooled buffer and allocates once at its
-//     exact size (coder/websocket's Read grows several buffers per message).
+//   - Conn (conn.go): the transport the root package drives (its
+//     transport.go): Read one whole message, Write one, Close, Fail, Abort,
+//     Queued (what Write accepted that the network has not taken yet), and
+//     End, which explains why Read ended: the close code and reason, what
+//     never went out, the write failure if one ended it. The table of
+//     failures gives each error that ends Read its close code, once. Read
+//     goes through readMessage (read.go), which reads a message into a
+//     pooled buffer and allocates once at its exact size (coder/websocket's
+//     Read grows several buffers per message).
 //   - sendQueue (send.go): Write never waits for the network. Messages wait
 //     in a queue bounded by Options.SendLimit; a writer goroutine, alive
 //     only while there is something to write, writes them in order (corked
 //     while more wait), then the close frame Close queued behind them. Hold
-//     and Release bracket the root package's callbacks: where writes never
-//     block, Release writes what the callback sent on its own goroutine.
+//     and Release (the root package's optional holder interface, which only
+//     this backend has) bracket the root package's callbacks: where writes
+//     never block, Release writes what the callback sent on its own
+//     goroutine.
 //   - keepalive (keepalive.go): pings at Options.KeepAlive and fails the
 //     connection when nothing at all moves for PongTimeout while it reads:
 //     the only way to notice a peer that vanished without closing TCP.
+//     Pings (the optional pinger interface) reports the last round trip and
+//     how many pings were answered.
 //   - coder/websocket: framing, masking, control frames, the closing
 //     handshake, permessage-deflate.
 //   - checkedConn (check.go, utf8.go): the upgraded connection as
@@ -47,4 +55,107 @@
 // idle connection outlives a refused upgrade), the permessage-deflate
 // offer, and the marks that classify a failure as TLS by where it
 // happened rather than by its text.
+//
+// # What it relies on in coder/websocket
+//
+// The layers above lean on behaviour of coder/websocket (v1.8.15) that its
+// documentation does not promise, or that an upgrade could change. Each
+// assumption has a test named for it in coder_test.go (those about its
+// timers in coder_clock_test.go, on a fake clock, Go 1.25 and later); a
+// failure names the file that relies on it and what to re-check. Run them
+// after every upgrade (go test -run TestCoder ./native). The assumption,
+// its test, and who relies on it:
+//
+// Writing:
+//
+//   - It reads and writes the upgraded connection only through the 101
+//     response's body, and reads none of it before Dial returns:
+//     TestCoderTalksThroughResponseBody; check.go, cork.go, sent.go,
+//     nbwrite.go, keepalive.go.
+//   - Each message goes out in a write of its own:
+//     TestCoderWritesEachMessageAtOnce; cork.go.
+//   - A big message goes out in 4 KiB pieces (its write buffer):
+//     TestCoderWritesIn4KiBPieces; cork.go, corkBig in conn.go.
+//   - Every frame it writes is masked, the key in its header:
+//     TestCoderMasksEveryFrame; sent.go.
+//   - The close codes and reasons (up to 123 bytes) Close and Fail pass go
+//     out as given: TestCoderSendsOurCloseCodes; conn.go.
+//
+// Reading:
+//
+//   - A masked frame from the server is let through, its data still
+//     masked: TestCoderAcceptsMaskedServerFrames; check.go.
+//   - A 64-bit length with its top bit set fails the read without a close
+//     frame: TestCoderFailsHugeLengthWithoutCloseFrame; check.go.
+//   - Text is not checked for UTF-8: TestCoderDoesNotCheckUTF8; check.go,
+//     utf8.go.
+//   - RSV2, RSV3, and RSV1 anywhere but on the first frame of a data
+//     message with permessage-deflate, fail with 1002:
+//     TestCoderChecksRSVBits; check.go.
+//   - A protocol violation is answered with close 1002 and reported only as
+//     error text: TestCoderReportsProtocolCloseOnlyAsText; sent.go,
+//     conn.go.
+//   - A message past the read limit is answered with 1009, and the error
+//     wraps ErrMessageTooBig: TestCoderClosesWith1009PastReadLimit; conn.go,
+//     sent.go.
+//   - The read limit is inclusive: TestCoderReadLimitIsInclusive; dial.go.
+//   - Any negative read limit means none: TestCoderReadLimitNegativeIsNone;
+//     dial.go.
+//   - A message's reader ends with io.EOF itself, not wrapped:
+//     TestCoderReaderEndsWithBareEOF; read.go.
+//
+// Closing:
+//
+//   - Read returns the server's close frame as a CloseError (1005 when it
+//     has no code): TestCoderReadReturnsCloseError; conn.go.
+//   - The server's close code and reason are echoed as they came, UTF-8 or
+//     not: TestCoderEchoesCloseReason; check.go, conn.go.
+//   - While Close waits for the answer, a Read that waits reads it:
+//     TestCoderReadSeesAnswerToOurClose; send.go, conn.go.
+//   - Close waits at most 5 s for the answer: TestCoderCloseWaits5sForAnswer;
+//     send.go, conn.go, and closeTimeout in the root package's close.go.
+//   - Close returns once the connection under it is closed:
+//     TestCoderCloseEndsWhenConnCloses; failWait in conn.go.
+//   - CloseNow closes at once without a close frame, ends a Read that
+//     waits, and may be called again: TestCoderCloseNowClosesAtOnce; conn.go,
+//     keepalive.go.
+//   - CloseNow during a Close waits for that Close to end, so Abort does too
+//     (at most 5 s, or failWait): TestCoderCloseNowWaitsForClose; conn.go.
+//
+// Pings:
+//
+//   - Ping waits for a pong that only a concurrent Read reads:
+//     TestCoderPingNeedsConcurrentReader; keepalive.go.
+//   - A ping's payload is a decimal counter: TestCoderPingPayloadIsCounter;
+//     maxPingFrame in keepalive.go.
+//
+// Dialling:
+//
+//   - The first 1 KiB of a refused upgrade's body comes back in the
+//     response: TestCoderKeepsRefusedBody1KiB; dial.go.
+//   - A rejected response's body is read for up to 3 s:
+//     TestCoderReadsRefusedBodyFor3s; check.go (checkedConn reads as empty
+//     until armed).
+//   - A 101 it rejects comes back with the error:
+//     TestCoderReturns101WithHandshakeError; HandshakeError in dial.go.
+//   - A server that chooses none of the subprotocols offered is accepted:
+//     TestCoderAllowsNoSubprotocol; the root package's conn.go
+//     (ErrSubprotocol).
+//
+// permessage-deflate:
+//
+//   - Its offer is one Sec-WebSocket-Extensions value, which
+//     upgradeTransport replaces with deflateOffer:
+//     TestCoderDeflateOfferIsOneHeader; check.go.
+//   - It compresses each message on its own when the server answers
+//     client_no_context_takeover: TestCoderHonoursClientNoContextTakeover;
+//     check.go.
+//   - It inflates the server's messages with the context kept between them:
+//     TestCoderInflatesWithServerContext; check.go.
+//   - It compresses no message shorter than CompressionThreshold:
+//     TestCoderCompressesFromThreshold; compressMin in dial.go.
+//   - Corrupt compressed data fails the read without a close frame:
+//     TestCoderCorruptDeflateSendsNoCloseFrame; conn.go.
+//   - The read limit counts inflated bytes:
+//     TestCoderReadLimitCountsInflatedBytes; conn.go, dial.go.
 package native

@@ -7,8 +7,9 @@ import "sync/atomic"
 // sentFrames follows the frames we write, to learn the code of the first
 // close frame that went out. coder/websocket sends close frames of its own
 // (1002 when the server broke the protocol, 1009 for a message over the
-// read limit) and reports them only as error texts; the code on the wire
-// is what End needs (closeStatus), whoever sent it.
+// read limit) and puts neither code in its errors (the 1009 one only wraps
+// ErrMessageTooBig); the code on the wire is what End needs (closeStatus),
+// whoever sent it.
 type sentFrames struct {
 	hdr  [14]byte // the frame header being collected
 	n    int      // bytes of hdr collected
