@@ -185,6 +185,12 @@ func (c *Conn) Abort() {
 // abortNow closes the TCP connection and ends the goroutines under it;
 // the writer goroutine calls it when a write fails.
 func (c *Conn) abortNow() {
+	if c.body != nil {
+		// The socket first: coder/websocket's CloseNow waits for a Close
+		// that waits for the peer's answer (up to 5 s); a closed socket
+		// ends that wait at once.
+		c.body.Close()
+	}
 	c.ws.CloseNow()
 	c.ka.stop()
 	if c.body != nil && c.body.nb != nil {
