@@ -13,6 +13,14 @@ lint: lint-platforms
 	$(GO) vet ./...
 	$(GO) vet -tags hybridws_portable ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./...
+	$(GO) run ./internal/cmd/apilist -check api.txt
+
+# The exported Go API, one line per name (internal/cmd/apilist): make lint
+# fails when it differs from the committed api.txt, so that an exported
+# change is always deliberate and visible in review. After one: make api.
+.PHONY: api
+api:
+	$(GO) run ./internal/cmd/apilist -o api.txt
 
 # Every native target a game ships to: go vet, then every test binary
 # compiled (not run), with cgo off. ios/arm64 is not here: Go needs Apple's
@@ -127,7 +135,7 @@ wasm:
 .PHONY: js-package
 js-package: wasm
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o js/websocket.wasm ./shim
-	cp websocket.js js/
+	cp websocket.js LICENSE js/
 
 # The demo page end to end in headless Chromium (chromedp, in its own module
 # e2e/ so that neither the library's users nor wasmbrowsertest get its

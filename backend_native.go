@@ -13,9 +13,9 @@ import (
 const inBrowser = false
 
 func dial(ctx context.Context, cfg *dialConfig) (transport, *HandshakeResponse, error) {
-	max := cfg.params.MaxMessageSize
-	if max == 0 {
-		max = DefaultMaxMessageSize
+	limit := cfg.params.MaxMessageSize
+	if limit == 0 {
+		limit = DefaultMaxMessageSize
 	}
 	c, hs, err := native.Dial(ctx, native.Options{
 		URL:            cfg.url,
@@ -23,7 +23,7 @@ func dial(ctx context.Context, cfg *dialConfig) (transport, *HandshakeResponse, 
 		Host:           cfg.host,
 		Subprotocols:   cfg.subprotocols,
 		TLSConfig:      cfg.params.TLSConfig,
-		MaxMessageSize: max,
+		MaxMessageSize: limit,
 		KeepAlive:      cfg.params.KeepAlive,
 		PongTimeout:    cfg.params.PongTimeout,
 		Compression:    cfg.params.Compression,

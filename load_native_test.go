@@ -124,16 +124,16 @@ func TestLoad(t *testing.T) {
 	peak := make(chan [2]uint64, 1)
 	go func() {
 		var m runtime.MemStats
-		var max, maxG uint64
+		var heap, maxG uint64
 		tk := time.NewTicker(100 * time.Millisecond)
 		defer tk.Stop()
 		for {
 			runtime.ReadMemStats(&m)
-			max = maxOf(max, m.HeapInuse+m.StackInuse)
+			heap = maxOf(heap, m.HeapInuse+m.StackInuse)
 			maxG = maxOf(maxG, uint64(runtime.NumGoroutine()))
 			select {
 			case <-stopSampling:
-				peak <- [2]uint64{max, maxG}
+				peak <- [2]uint64{heap, maxG}
 				return
 			case <-tk.C:
 			}

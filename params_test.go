@@ -81,19 +81,19 @@ func TestDefaultMaxMessageSize(t *testing.T) {
 // then DISCONNECTED 1009.
 func TestMaxMessageSize(t *testing.T) {
 	skipInBrowser(t, "browsers enforce their own limit")
-	const max = 1000
+	const limit = 1000
 	r := newRecorder(t)
-	c := openConn(t, r, wsURL("/echo"), &websocket.Params{MaxMessageSize: max})
-	if err := websocket.Send(c, bytes.Repeat([]byte{'a'}, max), nil); err != nil {
+	c := openConn(t, r, wsURL("/echo"), &websocket.Params{MaxMessageSize: limit})
+	if err := websocket.Send(c, bytes.Repeat([]byte{'a'}, limit), nil); err != nil {
 		t.Fatal(err)
 	}
 	r.waitEvent(websocket.EventMessage)
-	if err := websocket.Send(c, bytes.Repeat([]byte{'b'}, max+1), nil); err != nil {
+	if err := websocket.Send(c, bytes.Repeat([]byte{'b'}, limit+1), nil); err != nil {
 		t.Fatal(err)
 	}
 	evs := r.waitDone()
 	checkSeq(t, evs, "CONNECTED MESSAGE ERROR DISCONNECTED")
-	if len(evs[1].Message) != max {
+	if len(evs[1].Message) != limit {
 		t.Errorf("message of %d bytes", len(evs[1].Message))
 	}
 	checkError(t, evs[2], []error{websocket.ErrMessageTooBig}, "MaxMessageSize")

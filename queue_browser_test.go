@@ -48,8 +48,8 @@ func TestQueueBoundBrowser(t *testing.T) {
 	}
 	evs := r.waitDone()
 	ms := messages(evs)
-	if min := websocket.MaxPendingBrowser / (size + websocket.EventOverhead); len(ms) < min || len(ms) >= 3000 {
-		t.Errorf("%d messages before the failure, want at least %d and fewer than 3000", len(ms), min)
+	if least := websocket.MaxPendingBrowser / (size + websocket.EventOverhead); len(ms) < least || len(ms) >= 3000 {
+		t.Errorf("%d messages before the failure, want at least %d and fewer than 3000", len(ms), least)
 	}
 	for i, d := range ms {
 		if string(d.Message) != string(payload(i, size)) {

@@ -1,20 +1,3 @@
-// Package websocket is one WebSocket client API that compiles unchanged for
-// native targets and for GOOS=js GOARCH=wasm in a browser.
-//
-// The API has three calls, Connect, Send and Disconnect, and reports
-// everything else through a Callback that receives four events:
-// EventConnected, EventMessage, EventError and EventDisconnected. None of the
-// three calls ever blocks on the network, so they are safe to use from a
-// game loop.
-//
-// Natively the transport is github.com/coder/websocket; in a browser it is
-// the page's WebSocket object. In a browser Params.Timeout, Params.Headers,
-// Params.TLSConfig and Params.Compression are ignored (they are still
-// validated), as browsers give scripts no control over them.
-//
-// By default callbacks run on a goroutine owned by the connection. With
-// Params.Queue set, events wait in the Queue until the program calls
-// Queue.Dispatch, so a game can run every callback on its own loop.
 package websocket
 
 import (

@@ -193,8 +193,11 @@ func TestNpmPack(t *testing.T) {
 	tarball := filepath.Join(packs, strings.TrimSpace(lines[len(lines)-1]))
 	list := strings.Fields(runOut(t, packs, "tar", "tzf", tarball))
 	slices.Sort(list)
-	if want := []string{"package/README.md", "package/package.json", "package/websocket.d.ts", "package/websocket.js", "package/websocket.wasm"}; !slices.Equal(list, want) {
+	if want := []string{"package/LICENSE", "package/README.md", "package/package.json", "package/websocket.d.ts", "package/websocket.js", "package/websocket.wasm"}; !slices.Equal(list, want) {
 		t.Errorf("tarball files %q, want %q", list, want)
+	}
+	if lic := runOut(t, packs, "tar", "xzOf", tarball, "package/package.json"); !strings.Contains(lic, `"license": "MIT"`) {
+		t.Errorf("package.json in the tarball names no MIT license")
 	}
 
 	scratch := t.TempDir()

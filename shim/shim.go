@@ -96,9 +96,9 @@ func bridgeConnect(_ js.Value, a []js.Value) any {
 		Protocol: a[3].String(),
 		Headers:  a[4].String(),
 	}
-	if min := a[5].Float(); min >= 0 {
+	if minDelay := a[5].Float(); minDelay >= 0 {
 		p.Reconnect = &websocket.Reconnect{
-			MinDelay:    millis(min),
+			MinDelay:    millis(minDelay),
 			MaxDelay:    millis(a[6].Float()),
 			MaxAttempts: int(min2(a[7].Float(), math.MaxInt32)),
 		}

@@ -107,7 +107,7 @@ type Conn struct {
 	Req *http.Request
 }
 
-// Write writes frames, in order, in one write.
+// WriteFrames writes frames, in order, in one write.
 func (c *Conn) WriteFrames(fs ...Frame) error {
 	var b []byte
 	for _, f := range fs {
