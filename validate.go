@@ -203,6 +203,9 @@ func validate(rawURL string, p *Params, cb Callback) (*request, error) {
 	if err := validateReconnect(rawURL, p.Reconnect); err != nil {
 		return nil, err
 	}
+	if msg := checkProxy(p.Proxy); msg != "" {
+		return nil, newError("connect", rawURL, ErrInvalidOptions, "Params.Proxy "+msg, nil)
+	}
 	u, err := parseURL(rawURL)
 	if err != nil {
 		return nil, err
@@ -226,4 +229,43 @@ func validate(rawURL string, p *Params, cb Callback) (*request, error) {
 		protos = hp // natively the seed's Headers line is the subprotocol request
 	}
 	return &request{url: u, header: h, host: host, subprotocols: protos}, nil
+}
+
+// checkProxy says what is wrong with Params.Proxy, "" if nothing. What it
+// says never includes a password.
+func checkProxy(s string) string {
+	if s == "" || s == "direct" {
+		return ""
+	}
+	want := `: want "", "direct", or http://, https://, socks5:// or socks5h:// with host:port`
+	if !strings.Contains(s, "://") {
+		return "has no scheme" + want
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "cannot be parsed: " + unwrapURLError(err).Error()
+	}
+	q := strconv.Quote(u.Redacted())
+	switch strings.ToLower(u.Scheme) {
+	case "http", "https", "socks5", "socks5h":
+	default:
+		return q + " has an unsupported scheme" + want
+	}
+	if u.Hostname() == "" {
+		return q + " has no host"
+	}
+	if port := u.Port(); port != "" {
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			return q + ": port " + strconv.Quote(port) + " is not in 1-65535"
+		}
+	} else if strings.HasSuffix(u.Host, ":") {
+		return q + ": empty port after ':'"
+	}
+	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
+		return q + " has a path, query or fragment: a proxy is only scheme://[user:pass@]host:port"
+	}
+	if pass, _ := u.User.Password(); strings.HasPrefix(u.Scheme, "socks5") && (len(u.User.Username()) > 255 || len(pass) > 255) {
+		return q + ": a SOCKS5 username or password is at most 255 bytes"
+	}
+	return ""
 }
