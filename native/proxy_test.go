@@ -14,11 +14,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/hybridws/websocket/internal/test/realproxy"
 	"github.com/hybridws/websocket/internal/test/tcpserve"
 	"github.com/hybridws/websocket/internal/test/testserver"
 )
@@ -297,5 +299,37 @@ func TestProxyFor(t *testing.T) {
 	var pe *ProxyError
 	if !errors.As(err, &pe) || !pe.Final || strings.Contains(err.Error(), "secret") || !strings.Contains(err.Error(), "unsupported scheme") {
 		t.Errorf("ftp proxy: %v", err)
+	}
+}
+
+// Through real proxies (make test-proxy): the write path a ws://
+// connection takes. An http:// CONNECT tunnel and a SOCKS5 one leave the
+// bare TCP socket, so the non-blocking path is on wherever it is on for a
+// direct connection; through an https:// proxy the socket carries the
+// proxy's TLS, so writes take the portable path.
+func TestProxyWritePath(t *testing.T) {
+	if os.Getenv("HYBRIDWS_PROXY") == "" {
+		t.Skip("runs with HYBRIDWS_PROXY=1: make test-proxy")
+	}
+	ws := echoServer(t)
+	cert, err := realproxy.NewCert()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sq := realproxy.StartSquid(t, realproxy.Squid{TLS: cert})
+	ms := realproxy.StartMicrosocks(t, "", "")
+	for _, tc := range []struct {
+		proxy string
+		fast  bool
+	}{
+		{"http://" + sq.Addr, fastWrites},
+		{"socks5://" + ms.Addr, fastWrites},
+		{"https://" + sq.TLSAddr, false},
+	} {
+		c := dialVia(t, ws, tc.proxy, &tls.Config{RootCAs: cert.Pool})
+		if got := c.canWriteNow(); got != tc.fast {
+			t.Errorf("through %s: canWriteNow() = %v, want %v", tc.proxy, got, tc.fast)
+		}
+		c.Abort()
 	}
 }

@@ -57,6 +57,25 @@ func (p *Proxy) Log() string {
 	return p.out.String()
 }
 
+// Mark returns where the log ends now, for Since and WaitFor.
+func (p *Proxy) Mark() int { return len(p.Log()) }
+
+// Since returns what the proxy logged after mark.
+func (p *Proxy) Since(mark int) string { return p.Log()[mark:] }
+
+// WaitFor reports whether the proxy logs want after mark within 10
+// seconds: squid logs a tunnel once it has closed.
+func (p *Proxy) WaitFor(mark int, want string) bool {
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if strings.Contains(p.Since(mark), want) {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+	}
+}
+
 // Stop kills the proxy at once, like a crash, and waits for it to exit.
 func (p *Proxy) Stop() {
 	p.mu.Lock()
@@ -341,7 +360,7 @@ func Version(name string) string {
 type Cert struct {
 	TLS  tls.Certificate
 	Pool *x509.CertPool // trusts it
-	cert []byte         // PEM
+	PEM  []byte         // the certificate
 	key  []byte         // PEM
 }
 
@@ -372,11 +391,11 @@ func NewCert(names ...string) (*Cert, error) {
 		return nil, err
 	}
 	c := &Cert{
-		cert: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
+		PEM:  pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
 		key:  pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}),
 		Pool: x509.NewCertPool(),
 	}
-	if c.TLS, err = tls.X509KeyPair(c.cert, c.key); err != nil {
+	if c.TLS, err = tls.X509KeyPair(c.PEM, c.key); err != nil {
 		return nil, err
 	}
 	leaf, _ := x509.ParseCertificate(der)
@@ -387,7 +406,7 @@ func NewCert(names ...string) (*Cert, error) {
 // write puts the certificate and key in dir, readable by the proxy.
 func (c *Cert) write(dir string) (cert, key string, err error) {
 	cert, key = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
-	if err = os.WriteFile(cert, c.cert, 0o644); err == nil {
+	if err = os.WriteFile(cert, c.PEM, 0o644); err == nil {
 		err = os.WriteFile(key, c.key, 0o644)
 	}
 	return cert, key, err
