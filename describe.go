@@ -21,13 +21,12 @@ func describeDialError(rawURL string, timeout time.Duration, hs *HandshakeRespon
 	if errors.As(err, &e) {
 		return e
 	}
-	var pf proxyFailure
-	if errors.As(err, &pf) {
+	if pe, _ := proxyFailure(err); pe != nil {
 		msg := "proxy failed"
 		if errors.Is(ctxErr, context.DeadlineExceeded) {
 			msg = "timed out after " + timeout.String()
 		}
-		return newError("connect", rawURL, ErrProxy, msg, pf)
+		return newError("connect", rawURL, ErrProxy, msg, pe)
 	}
 	cause := neterr.Classify(err)
 	switch {
@@ -57,14 +56,6 @@ func describeDialError(rawURL string, timeout time.Duration, hs *HandshakeRespon
 		return newError("connect", rawURL, ErrDial, "cannot resolve host "+strconv.Quote(dnsErr.Name), err)
 	}
 	return newError("connect", rawURL, ErrDial, "failed to connect to "+hostPort(rawURL), err)
-}
-
-// proxyFailure is the native backend's error for a proxy that refused or
-// failed the tunnel (native.ProxyError): its text names the proxy, never
-// its password, and says what it answered.
-type proxyFailure interface {
-	error
-	ProxyFinal() bool // retrying cannot help: the proxy refused us (credentials, its rules)
 }
 
 // describeReadError explains why an open connection failed. code is the

@@ -122,8 +122,8 @@ func noRetry(err error, hs *HandshakeResponse, cleanCode int) bool {
 	case err != nil && (errors.Is(err, ErrTLS) || errors.Is(err, ErrSubprotocol)):
 		return true
 	}
-	var pf proxyFailure
-	return errors.As(err, &pf) && pf.ProxyFinal()
+	_, final := proxyFailure(err)
+	return final
 }
 
 // retryAfter decides, with c.mu held, whether a failure is retried, and

@@ -237,35 +237,32 @@ func checkProxy(s string) string {
 	if s == "" || s == "direct" {
 		return ""
 	}
-	want := `: want "", "direct", or http://, https://, socks5:// or socks5h:// with host:port`
 	if !strings.Contains(s, "://") {
-		return "has no scheme" + want
+		return "has no scheme: want \"\", \"direct\" or scheme://[user:pass@]host:port with scheme http, https, socks5 or socks5h"
 	}
 	u, err := url.Parse(s)
+	if err != nil && strings.Contains(s, "@") {
+		return "cannot be parsed as a URL" // net/url's reason may quote the password
+	}
 	if err != nil {
 		return "cannot be parsed: " + unwrapURLError(err).Error()
 	}
-	q := strconv.Quote(u.Redacted())
-	switch strings.ToLower(u.Scheme) {
-	case "http", "https", "socks5", "socks5h":
+	why := ""
+	port, _ := strconv.Atoi(u.Port())
+	pass, _ := u.User.Password()
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "socks5" && u.Scheme != "socks5h":
+		why = "has an unsupported scheme: want http, https, socks5 or socks5h"
+	case u.Hostname() == "":
+		why = "has no host"
+	case port < 1 && u.Port() != "" || port > 65535 || strings.HasSuffix(u.Host, ":"):
+		why = "has a port not in 1-65535"
+	case u.Path != "" && u.Path != "/" || u.RawQuery != "" || u.Fragment != "":
+		why = "has a path, query or fragment: a proxy is scheme://[user:pass@]host:port"
+	case strings.HasPrefix(u.Scheme, "socks5") && (len(u.User.Username()) > 255 || len(pass) > 255):
+		why = "has a SOCKS5 username or password longer than 255 bytes"
 	default:
-		return q + " has an unsupported scheme" + want
+		return ""
 	}
-	if u.Hostname() == "" {
-		return q + " has no host"
-	}
-	if port := u.Port(); port != "" {
-		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-			return q + ": port " + strconv.Quote(port) + " is not in 1-65535"
-		}
-	} else if strings.HasSuffix(u.Host, ":") {
-		return q + ": empty port after ':'"
-	}
-	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
-		return q + " has a path, query or fragment: a proxy is only scheme://[user:pass@]host:port"
-	}
-	if pass, _ := u.User.Password(); strings.HasPrefix(u.Scheme, "socks5") && (len(u.User.Username()) > 255 || len(pass) > 255) {
-		return q + ": a SOCKS5 username or password is at most 255 bytes"
-	}
-	return ""
+	return strconv.Quote(u.Redacted()) + " " + why
 }

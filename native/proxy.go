@@ -56,9 +56,6 @@ func (e *ProxyError) Error() string {
 
 func (e *ProxyError) Unwrap() error { return e.Err }
 
-// ProxyFinal reports that retrying cannot help.
-func (e *ProxyError) ProxyFinal() bool { return e.Final }
-
 // dialFunc is how a connection is dialled: http.Transport's DialContext.
 type dialFunc = func(ctx context.Context, network, addr string) (net.Conn, error)
 
