@@ -103,6 +103,7 @@ func TestProxy(t *testing.T) {
 	t.Logf("proxies up in %v", time.Since(start).Round(time.Millisecond))
 	t.Run("echo", func(t *testing.T) { testProxyEcho(t, r) })
 	t.Run("failures", func(t *testing.T) { testProxyFailures(t, r) })
+	t.Run("the server's failures behind a proxy", func(t *testing.T) { testProxyServerFailures(t, r) })
 	t.Run("Disconnect while the proxy answers", func(t *testing.T) { testProxyDisconnect(t) })
 	t.Run("keepalive", func(t *testing.T) { testProxyKeepAlive(t, r) })
 	t.Run("Send never blocks", func(t *testing.T) { testProxySendNeverBlocks(t, r) })
@@ -294,6 +295,27 @@ func testProxyFailures(t *testing.T, r *proxyRig) {
 			}
 			t.Logf("%s", text)
 		})
+	}
+}
+
+// Once the tunnel is up, what fails is the server's, not the proxy's: a
+// refused upgrade keeps its HandshakeResponse, an untrusted certificate is
+// ErrTLS.
+func testProxyServerFailures(t *testing.T, r *proxyRig) {
+	proxy := "http://" + r.squid.Addr
+	var evs []*websocket.Data
+	onEvent := func(_ *websocket.Connection, d *websocket.Data) { evs = append(evs, d) }
+	checkLeaks(t, "server-refuses", "ws://127.0.0.1:"+r.wsPort+"/refuse", &websocket.Params{Proxy: proxy}, onEvent, nil)
+	checkSeq(t, evs, "ERROR DISCONNECTED")
+	if d := evs[0]; !errors.Is(d.Err, websocket.ErrUpgradeRefused) || errors.Is(d.Err, websocket.ErrProxy) ||
+		d.HandshakeResponse == nil || d.HandshakeResponse.Status < 400 {
+		t.Errorf("the server refused the upgrade: ERROR %q with HandshakeResponse %+v, want ErrUpgradeRefused with the server's answer", d.Message, d.HandshakeResponse)
+	}
+	evs = nil
+	checkLeaks(t, "server-untrusted", "wss://"+r.wssAddr+"/echo", &websocket.Params{Proxy: proxy}, onEvent, nil)
+	checkSeq(t, evs, "ERROR DISCONNECTED")
+	if d := evs[0]; !errors.Is(d.Err, websocket.ErrTLS) || errors.Is(d.Err, websocket.ErrProxy) {
+		t.Errorf("the server's certificate is not trusted: ERROR %q, want ErrTLS", d.Message)
 	}
 }
 

@@ -82,7 +82,8 @@ func Dial(ctx context.Context, o Options) (*Conn, Handshake, error) {
 		tr.TLSClientConfig = o.TLSConfig
 	}
 	defer tr.CloseIdleConnections()
-	connect, tunnel, err := dialProxy(ctx, o, tr.DialContext)
+	secure := strings.HasPrefix(o.URL, "wss:") || strings.HasPrefix(o.URL, "https:")
+	connect, tunnel, err := dialProxy(ctx, o, secure, tr.DialContext)
 	if err != nil {
 		return nil, Handshake{}, err
 	}
@@ -95,7 +96,6 @@ func Dial(ctx context.Context, o Options) (*Conn, Handshake, error) {
 	// blocking (nbwrite.go). For wss://, note when TCP is up and when the
 	// TLS handshake has verified the server: a failure in between is a TLS
 	// failure, whatever crypto/tls or net/http called it.
-	secure := strings.HasPrefix(o.URL, "wss:") || strings.HasPrefix(o.URL, "https:")
 	var (
 		dialed       []net.Conn
 		dialedMu     sync.Mutex

@@ -90,7 +90,7 @@ func (t *tunnel) take(addr string) net.Conn {
 // opened here, before the transport runs, because the transport detaches
 // its dials from the request's context: so ctx's deadline and cancellation
 // bound the proxy's handshake, and its failure comes back as it is.
-func dialProxy(ctx context.Context, o Options, base dialFunc) (dialFunc, *tunnel, error) {
+func dialProxy(ctx context.Context, o Options, secure bool, base dialFunc) (dialFunc, *tunnel, error) {
 	u, err := url.Parse(o.URL)
 	if err != nil {
 		return nil, nil, err
@@ -99,12 +99,12 @@ func dialProxy(ctx context.Context, o Options, base dialFunc) (dialFunc, *tunnel
 	if o.TLSConfig != nil {
 		roots = o.TLSConfig.RootCAs
 	}
-	p, err := proxyFor(o.Proxy, u, roots)
+	p, err := proxyFor(o.Proxy, u.Host, secure, roots)
 	if err != nil || p == nil {
 		return base, nil, err
 	}
 	port := "80"
-	if u.Scheme == "wss" || u.Scheme == "https" {
+	if secure {
 		port = "443"
 	}
 	addr := net.JoinHostPort(u.Hostname(), cmp.Or(u.Port(), port))
@@ -121,10 +121,10 @@ func dialProxy(ctx context.Context, o Options, base dialFunc) (dialFunc, *tunnel
 	}, t, nil
 }
 
-// proxyFor returns the proxy a dial of u (ws:// or wss://) goes through
-// under setting (Options.Proxy), or nil for none.
-func proxyFor(setting string, u *url.URL, roots *x509.CertPool) (*proxy, error) {
-	secure := u.Scheme == "wss" || u.Scheme == "https"
+// proxyFor returns the proxy a dial of host (a ws:// URL's, or a wss://
+// one's when secure) goes through under setting (Options.Proxy), or nil
+// for none.
+func proxyFor(setting, host string, secure bool, roots *x509.CertPool) (*proxy, error) {
 	var pu *url.URL
 	fromEnv := setting == ""
 	switch setting {
@@ -139,7 +139,7 @@ func proxyFor(setting string, u *url.URL, roots *x509.CertPool) (*proxy, error) 
 			scheme, env = "https", "HTTPS_PROXY"
 		}
 		var err error
-		pu, err = http.ProxyFromEnvironment(&http.Request{URL: &url.URL{Scheme: scheme, Host: u.Host}})
+		pu, err = http.ProxyFromEnvironment(&http.Request{URL: &url.URL{Scheme: scheme, Host: host}})
 		if err != nil {
 			// Its text quotes the setting, password and all.
 			return nil, &ProxyError{Proxy: "the proxy in the environment (" + env + ")", What: "is not a valid URL", Final: true}

@@ -13,7 +13,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -271,7 +270,6 @@ func TestProxyUnreachable(t *testing.T) {
 
 // proxyFor: "direct", default ports, names without the password, schemes.
 func TestProxyFor(t *testing.T) {
-	u, _ := url.Parse("ws://example.com/x")
 	cases := []struct{ setting, name, host string }{
 		{"direct", "", ""},
 		{"http://u:secret@proxy.example", "http proxy proxy.example:80", "proxy.example:80"},
@@ -280,7 +278,7 @@ func TestProxyFor(t *testing.T) {
 		{"socks5h://proxy.example:9050", "socks5h proxy proxy.example:9050", "proxy.example:9050"},
 	}
 	for _, tc := range cases {
-		p, err := proxyFor(tc.setting, u, nil)
+		p, err := proxyFor(tc.setting, "example.com", false, nil)
 		if err != nil {
 			t.Errorf("%q: %v", tc.setting, err)
 			continue
@@ -295,7 +293,7 @@ func TestProxyFor(t *testing.T) {
 			t.Errorf("%q: %+v, want name %q, host %q", tc.setting, p, tc.name, tc.host)
 		}
 	}
-	_, err := proxyFor("ftp://u:secret@proxy.example", u, nil)
+	_, err := proxyFor("ftp://u:secret@proxy.example", "example.com", false, nil)
 	var pe *ProxyError
 	if !errors.As(err, &pe) || !pe.Final || strings.Contains(err.Error(), "secret") || !strings.Contains(err.Error(), "unsupported scheme") {
 		t.Errorf("ftp proxy: %v", err)
