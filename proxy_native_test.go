@@ -430,7 +430,12 @@ func testProxyEnvironment(t *testing.T, r *proxyRig) {
 		{"Params.Proxy over HTTP_PROXY", byName, squid, []string{"HTTP_PROXY=http://" + closedAddr(t)}, "connected", true},
 		{"credentials in HTTP_PROXY", byName, "", []string{"HTTP_PROXY=http://" + auth(proxyPassword) + r.squidAuth.Addr}, "connected", false},
 		{"wrong credentials in HTTP_PROXY", byName, "", []string{"HTTP_PROXY=http://" + auth(wrongPassword) + r.squidAuth.Addr},
-			"http proxy " + r.squidAuth.Addr + " (from the environment) answered 407", false},
+			"ErrProxy: websocket: connect " + byName + ": proxy failed: http proxy " + r.squidAuth.Addr + " (from HTTP_PROXY) answered 407", false},
+		{"HTTP_PROXY not a URL is ignored, as net/http does", byName, "", []string{"HTTP_PROXY=http://u:" + wrongPassword + "%zz@x:1"}, unresolved, false},
+		{"HTTP_PROXY in a CGI program", byName, "", []string{"HTTP_PROXY=" + squid, "REQUEST_METHOD=GET"},
+			"proxy failed: the proxy (from HTTP_PROXY) cannot be used: refusing to use HTTP_PROXY value in CGI environment", false},
+		{"HTTP_PROXY with another scheme", byName, "", []string{"HTTP_PROXY=ftp://u:" + wrongPassword + "@127.0.0.1:21"},
+			`proxy failed: proxy ftp://u:xxxxx@127.0.0.1:21 (from HTTP_PROXY) has an unsupported scheme`, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

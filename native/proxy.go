@@ -126,7 +126,7 @@ func dialProxy(ctx context.Context, o Options, secure bool, base dialFunc) (dial
 // for none.
 func proxyFor(setting, host string, secure bool, roots *x509.CertPool) (*proxy, error) {
 	var pu *url.URL
-	fromEnv := setting == ""
+	from := "" // where the proxy was named, for errors
 	switch setting {
 	case "direct":
 		return nil, nil
@@ -138,11 +138,13 @@ func proxyFor(setting, host string, secure bool, roots *x509.CertPool) (*proxy, 
 		if secure {
 			scheme, env = "https", "HTTPS_PROXY"
 		}
+		from = " (from " + env + ")"
 		var err error
 		pu, err = http.ProxyFromEnvironment(&http.Request{URL: &url.URL{Scheme: scheme, Host: host}})
 		if err != nil {
-			// Its text quotes the setting, password and all.
-			return nil, &ProxyError{Proxy: "the proxy in the environment (" + env + ")", What: "is not a valid URL", Final: true}
+			// It ignores a setting it cannot parse, as we do; its one
+			// error refuses HTTP_PROXY in a CGI program.
+			return nil, &ProxyError{Proxy: "the proxy" + from, What: "cannot be used", Final: true, Err: err}
 		}
 		if pu == nil {
 			return nil, nil
@@ -153,7 +155,6 @@ func proxyFor(setting, host string, secure bool, roots *x509.CertPool) (*proxy, 
 			return nil, &ProxyError{Proxy: "Options.Proxy", What: "is not a valid URL", Final: true}
 		}
 	}
-	p := &proxy{url: pu, roots: roots}
 	port := pu.Port()
 	switch pu.Scheme = strings.ToLower(pu.Scheme); pu.Scheme {
 	case "http":
@@ -163,14 +164,10 @@ func proxyFor(setting, host string, secure bool, roots *x509.CertPool) (*proxy, 
 	case "socks5", "socks5h":
 		port = cmp.Or(port, "1080")
 	default:
-		return nil, &ProxyError{Proxy: "proxy " + pu.Redacted(), What: "has an unsupported scheme: want http, https, socks5 or socks5h", Final: true}
+		return nil, &ProxyError{Proxy: "proxy " + pu.Redacted() + from, What: "has an unsupported scheme: want http, https, socks5 or socks5h", Final: true}
 	}
 	pu.Host = net.JoinHostPort(pu.Hostname(), port)
-	p.name = pu.Scheme + " proxy " + pu.Host
-	if fromEnv {
-		p.name += " (from the environment)"
-	}
-	return p, nil
+	return &proxy{url: pu, name: pu.Scheme + " proxy " + pu.Host + from, roots: roots}, nil
 }
 
 // fail is the ProxyError of a failed step. When ctx ended, the cause is

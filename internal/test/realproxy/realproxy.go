@@ -134,15 +134,20 @@ func (p *Proxy) start() error {
 	return nil
 }
 
-// launch starts the proxy, on fresh ports, and stops it when the test
+// launch starts the proxy on a fresh port (p.Addr), after setup has
+// written its config and p.args for that port, and stops it when the test
 // ends. A port taken by someone else between our choice and the proxy's
 // bind makes the proxy exit: then it is tried again on others.
-func launch(t testing.TB, p *Proxy, setup func() error) *Proxy {
+func launch(t testing.TB, p *Proxy, setup func(port string) error) *Proxy {
 	t.Helper()
 	p.t = t
 	var err error
 	for try := 0; try < 3; try++ {
-		if err = setup(); err != nil {
+		if p.Addr, err = freePort(); err != nil {
+			t.Fatal(err)
+		}
+		_, port, _ := net.SplitHostPort(p.Addr)
+		if err = setup(port); err != nil {
 			t.Fatal(err)
 		}
 		if err = p.start(); err == nil {
@@ -207,14 +212,11 @@ func StartSquid(t testing.TB, o Squid) *Proxy {
 	bin := find(t, "squid")
 	dir := tempDir(t)
 	p := &Proxy{Name: "squid", logFile: filepath.Join(dir, "access.log")}
-	return launch(t, p, func() error {
-		var err error
-		if p.Addr, err = freePort(); err != nil {
-			return err
-		}
+	return launch(t, p, func(string) error {
 		var conf strings.Builder
 		fmt.Fprintf(&conf, "http_port %s\n", p.Addr)
 		if o.TLS != nil {
+			var err error
 			if p.TLSAddr, err = freePort(); err != nil {
 				return err
 			}
@@ -292,12 +294,7 @@ func StartTinyproxy(t testing.TB, o Tinyproxy) *Proxy {
 	bin := find(t, "tinyproxy")
 	dir := tempDir(t)
 	p := &Proxy{Name: "tinyproxy"}
-	return launch(t, p, func() error {
-		var err error
-		if p.Addr, err = freePort(); err != nil {
-			return err
-		}
-		_, port, _ := net.SplitHostPort(p.Addr)
+	return launch(t, p, func(port string) error {
 		conf := "Port " + port + "\nListen 127.0.0.1\nTimeout 600\nLogLevel Info\nMaxClients 100\n"
 		if o.User != "" {
 			conf += "BasicAuth " + o.User + " " + o.Password + "\n"
@@ -318,41 +315,13 @@ func StartMicrosocks(t testing.TB, user, password string) *Proxy {
 	t.Helper()
 	bin := find(t, "microsocks")
 	p := &Proxy{Name: "microsocks"}
-	return launch(t, p, func() error {
-		var err error
-		if p.Addr, err = freePort(); err != nil {
-			return err
-		}
-		_, port, _ := net.SplitHostPort(p.Addr)
+	return launch(t, p, func(port string) error {
 		p.args = []string{bin, "-i", "127.0.0.1", "-p", port}
 		if user != "" {
 			p.args = append(p.args, "-u", user, "-P", password)
 		}
 		return nil
 	})
-}
-
-// Version returns what a proxy's binary says its version is, "" if it is
-// not installed.
-func Version(name string) string {
-	path, err := exec.LookPath(name)
-	if err != nil {
-		if path = "/usr/sbin/" + name; !fileExists(path) {
-			return ""
-		}
-	}
-	flag := "-v"
-	if name == "microsocks" {
-		// It has no version flag: ask the package manager.
-		out, err := exec.Command("dpkg-query", "-W", "-f", "${Version}", "microsocks").Output()
-		if err != nil {
-			return "microsocks (version unknown)"
-		}
-		return "microsocks " + string(out)
-	}
-	out, _ := exec.Command(path, flag).CombinedOutput()
-	line, _, _ := strings.Cut(string(out), "\n")
-	return strings.TrimSpace(line)
 }
 
 // Cert is a self-signed certificate for 127.0.0.1, localhost and the
