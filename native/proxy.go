@@ -193,7 +193,7 @@ func (p *proxy) dial(ctx context.Context, dial dialFunc, addr string) (net.Conn,
 	stop := context.AfterFunc(ctx, func() { raw.SetDeadline(aLongTimeAgo) })
 	conn, err := p.handshake(ctx, raw, addr)
 	if !stop() && err == nil {
-		err = p.fail(ctx, "was still answering", false, nil) // ctx ended just as it finished
+		err = p.fail(ctx, "answered as the dial was given up", false, nil) // ctx ended as it finished
 	}
 	if err != nil {
 		raw.Close()
@@ -215,7 +215,10 @@ func (p *proxy) handshake(ctx context.Context, conn net.Conn, addr string) (net.
 			NextProtos: []string{"http/1.1"},
 		})
 		if err := tc.Handshake(); err != nil {
-			return nil, p.fail(ctx, "failed the TLS handshake", true, err)
+			// An untrusted certificate stays untrusted; a broken handshake
+			// may be the network's.
+			var cv *tls.CertificateVerificationError
+			return nil, p.fail(ctx, "failed the TLS handshake", errors.As(err, &cv), err)
 		}
 		conn = tc
 	}

@@ -100,7 +100,7 @@ func (p *proxy) socks(ctx context.Context, conn net.Conn, addr string) error {
 	case b[1] == socksNoAcceptable && user == nil:
 		return p.fail(ctx, "needs a username and password: put them in the proxy's URL ("+p.url.Scheme+"://user:password@"+p.url.Host+")", true, nil)
 	case b[1] == socksNoAcceptable:
-		return p.fail(ctx, "accepts no username and password (SOCKS5 method 2)", true, nil)
+		return p.fail(ctx, "does not accept a username and password (SOCKS5 method 2)", true, nil)
 	case b[1] != greeting[2]:
 		return p.fail(ctx, "chose SOCKS5 method "+strconv.Itoa(int(b[1]))+", which was not offered", true, nil)
 	}

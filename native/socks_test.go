@@ -166,7 +166,7 @@ func TestSocksRefusals(t *testing.T) {
 	}
 	cases := []tc{
 		{socksServer{method: 0xff}, "", true, "needs a username and password: put them in the proxy's URL (socks5://user:password@"},
-		{socksServer{method: 0xff}, "bob:pw@", true, "accepts no username and password"},
+		{socksServer{method: 0xff}, "bob:pw@", true, "does not accept a username and password (SOCKS5 method 2)"},
 		{socksServer{method: 2}, "", true, "chose SOCKS5 method 2, which was not offered"},
 		{socksServer{method: 2, auth: 1}, "bob:hunter2@", true, `rejected the username and password of user "bob" (SOCKS5 status 1)`},
 		{socksServer{reply: 9, bound: boundIPv4}, "", false, "SOCKS5 reply 9"},
