@@ -229,6 +229,36 @@ $(CACHE)/node/node_modules/ws/package.json:
 		{ echo "make test-interop needs Node.js and npm" >&2; exit 1; }
 	mkdir -p $(CACHE)/node && npm install --prefix $(CACHE)/node --no-audit --no-fund ws@8
 
+# Proxies: the native suite against real forward proxies (proxy_native_test.go,
+# and native/'s write path through them): squid, tinyproxy and microsocks,
+# Debian's packages, installed with apt-get when missing (with a policy-rc.d
+# that keeps apt from starting their system services; the tests run them as
+# child processes on 127.0.0.1 with configs of their own). Prints their
+# versions and the time the suite took.
+PROXY_DEBS := squid tinyproxy microsocks
+.PHONY: test-proxy proxy-deps
+test: test-proxy
+
+proxy-deps:
+	@missing=; for b in $(PROXY_DEBS); do command -v $$b >/dev/null || [ -x /usr/sbin/$$b ] || missing="$$missing $$b"; done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "installing Debian's$$missing for the proxy tests (their services are not started)"; \
+			made=; [ -e /usr/sbin/policy-rc.d ] || { printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && made=1; }; \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing || \
+				{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; }; rc=$$?; \
+			[ -z "$$made" ] || rm -f /usr/sbin/policy-rc.d; [ $$rc = 0 ] || exit $$rc; \
+		else \
+			echo "the proxy tests need$$missing (Debian: apt-get install$$missing): without them they skip" >&2; \
+		fi; \
+	fi
+
+test-proxy: proxy-deps
+	@PATH="$$PATH:/usr/sbin"; echo "proxies: $$(squid -v 2>/dev/null | head -1); $$(tinyproxy -v 2>/dev/null); microsocks $$(dpkg-query -W -f '$${Version}' microsocks 2>/dev/null)"; \
+	start=$$(date +%s); \
+	HYBRIDWS_PROXY=1 $(GO) test -race -count=1 -timeout 5m -run '^(TestProxy|TestProxyWritePath)$$' . ./native || exit 1; \
+	echo "test-proxy: $$(( $$(date +%s) - start )) s"
+
 # Conformance (issue 17; both runs are part of make test): the
 # Autobahn|Testsuite client cases, ported to Go in internal/test/autobahn (a
 # fuzzing server on raw TCP and an echo client on the public API), natively:

@@ -27,6 +27,7 @@ func dial(ctx context.Context, cfg *dialConfig) (transport, *HandshakeResponse, 
 		KeepAlive:      cfg.params.KeepAlive,
 		PongTimeout:    cfg.params.PongTimeout,
 		Compression:    cfg.params.Compression,
+		Proxy:          cfg.params.Proxy,
 		SendLimit:      cfg.sendLimit,
 	})
 	var resp *HandshakeResponse

@@ -21,6 +21,13 @@ func describeDialError(rawURL string, timeout time.Duration, hs *HandshakeRespon
 	if errors.As(err, &e) {
 		return e
 	}
+	if pe, _ := proxyFailure(err); pe != nil {
+		msg := "proxy failed"
+		if errors.Is(ctxErr, context.DeadlineExceeded) {
+			msg = "timed out after " + timeout.String()
+		}
+		return newError("connect", rawURL, ErrProxy, msg, pe)
+	}
 	cause := neterr.Classify(err)
 	switch {
 	case errors.Is(ctxErr, context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded):

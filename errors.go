@@ -50,6 +50,12 @@ var (
 	ErrSubprotocol = errors.New("subprotocol not accepted")
 	// ErrTLS: the TLS handshake or certificate verification failed.
 	ErrTLS = errors.New("TLS failure")
+	// ErrProxy: natively, a proxy refused or failed the tunnel: it could
+	// not be reached, did not answer in time, or refused (407 without or
+	// with wrong credentials, 403, a gateway error, a SOCKS5 reply code).
+	// The error says which proxy (never its password) and what it
+	// answered.
+	ErrProxy = errors.New("proxy failure")
 	// ErrMessageTooBig: a received message was larger than Params.MaxMessageSize.
 	ErrMessageTooBig = errors.New("message too big")
 	// ErrProtocol: the server broke the WebSocket protocol.

@@ -128,7 +128,8 @@ func noRetry(err error, hs *HandshakeResponse, cleanCode int) bool {
 	case err != nil && (errors.Is(err, ErrTLS) || errors.Is(err, ErrSubprotocol)):
 		return true
 	}
-	return false
+	_, final := proxyFailure(err)
+	return final
 }
 
 // retryAfterLocked decides, with c.mu held, whether a failure is retried, and

@@ -203,6 +203,9 @@ func validate(rawURL string, p *Params, cb Callback) (*request, error) {
 	if err := validateReconnect(rawURL, p.Reconnect); err != nil {
 		return nil, err
 	}
+	if msg := checkProxy(p.Proxy); msg != "" {
+		return nil, newError("connect", rawURL, ErrInvalidOptions, "Params.Proxy "+msg, nil)
+	}
 	u, err := parseURL(rawURL)
 	if err != nil {
 		return nil, err
@@ -226,4 +229,40 @@ func validate(rawURL string, p *Params, cb Callback) (*request, error) {
 		protos = hp // natively the seed's Headers line is the subprotocol request
 	}
 	return &request{url: u, header: h, host: host, subprotocols: protos}, nil
+}
+
+// checkProxy says what is wrong with Params.Proxy, "" if nothing. What it
+// says never includes a password.
+func checkProxy(s string) string {
+	if s == "" || s == "direct" {
+		return ""
+	}
+	if !strings.Contains(s, "://") {
+		return "has no scheme: want \"\", \"direct\" or scheme://[user:pass@]host:port with scheme http, https, socks5 or socks5h"
+	}
+	u, err := url.Parse(s)
+	if err != nil && strings.Contains(s, "@") {
+		return "cannot be parsed as a URL" // net/url's reason may quote the password
+	}
+	if err != nil {
+		return "cannot be parsed: " + unwrapURLError(err).Error()
+	}
+	why := ""
+	port, _ := strconv.Atoi(u.Port())
+	pass, _ := u.User.Password()
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "socks5" && u.Scheme != "socks5h":
+		why = "has an unsupported scheme: want http, https, socks5 or socks5h"
+	case u.Hostname() == "":
+		why = "has no host"
+	case port < 1 && u.Port() != "" || port > 65535 || strings.HasSuffix(u.Host, ":"):
+		why = "has a port not in 1-65535"
+	case u.Path != "" && u.Path != "/" || u.RawQuery != "" || u.Fragment != "":
+		why = "has a path, query or fragment: a proxy is scheme://[user:pass@]host:port"
+	case strings.HasPrefix(u.Scheme, "socks5") && (len(u.User.Username()) > 255 || len(pass) > 255):
+		why = "has a SOCKS5 username or password longer than 255 bytes"
+	default:
+		return ""
+	}
+	return strconv.Quote(u.Redacted()) + " " + why
 }

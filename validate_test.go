@@ -17,6 +17,7 @@ func TestConnectBadInput(t *testing.T) {
 	host := testServerAddr
 	hdr := func(h string) *websocket.Params { return &websocket.Params{Headers: h} }
 	proto := func(p string) *websocket.Params { return &websocket.Params{Protocol: p} }
+	prox := func(p string) *websocket.Params { return &websocket.Params{Proxy: p} }
 	cases := []struct {
 		name   string
 		url    string
@@ -71,7 +72,20 @@ func TestConnectBadInput(t *testing.T) {
 		{"nil callback", echo, nil, true, websocket.ErrNilCallback, []string{"callback"}},
 		{"negative Timeout", echo, &websocket.Params{Timeout: -time.Second}, false, websocket.ErrInvalidOptions, []string{"Timeout"}},
 		{"negative SendQueueSize", echo, &websocket.Params{SendQueueSize: -1}, false, websocket.ErrInvalidOptions, []string{"SendQueueSize"}},
+
+		// Proxy (validated everywhere; the error never shows a password)
+		{"Proxy without scheme", echo, prox("127.0.0.1:3128"), false, websocket.ErrInvalidOptions, []string{"Params.Proxy", "no scheme"}},
+		{"Proxy ftp", echo, prox("ftp://u:hunter2@127.0.0.1:21"), false, websocket.ErrInvalidOptions, []string{"Params.Proxy", `"ftp://u:xxxxx@127.0.0.1:21"`, "unsupported scheme"}},
+		{"Proxy socks4", echo, prox("socks4://127.0.0.1:1080"), false, websocket.ErrInvalidOptions, []string{"Params.Proxy", "unsupported scheme"}},
+		{"Proxy without host", echo, prox("http://:3128"), false, websocket.ErrInvalidOptions, []string{"Params.Proxy", "no host"}},
+		{"Proxy port 0", echo, prox("socks5://127.0.0.1:0"), false, websocket.ErrInvalidOptions, []string{"Params.Proxy", "port not in 1-65535"}},
+		{"Proxy port notaport", echo, prox("http://127.0.0.1:notaport"), false, websocket.ErrInvalidOptions, []string{"Params.Proxy", "notaport"}},
+		{"Proxy with a bad escape in the password", echo, prox("http://u:hunter2%zz@127.0.0.1:3128"), false, websocket.ErrInvalidOptions, []string{"Params.Proxy", "cannot be parsed"}},
+		{"Proxy with a path", echo, prox("http://127.0.0.1:3128/proxy"), false, websocket.ErrInvalidOptions, []string{"Params.Proxy", "path"}},
+		{"Proxy DIRECT", echo, prox("DIRECT"), false, websocket.ErrInvalidOptions, []string{"Params.Proxy", `"direct"`}},
+		{"SOCKS5 password too long", echo, prox("socks5://u:" + strings.Repeat("p", 256) + "@127.0.0.1:1080"), false, websocket.ErrInvalidOptions, []string{"Params.Proxy", "255 bytes"}},
 	}
+
 	var events atomic.Int32
 	cb := func(c *websocket.Connection, d *websocket.Data) { events.Add(1) }
 	for _, tc := range cases {
@@ -102,6 +116,9 @@ func TestConnectBadInput(t *testing.T) {
 				if !strings.Contains(err.Error(), s) {
 					t.Errorf("error %q does not mention %q", err, s)
 				}
+			}
+			if strings.Contains(err.Error(), "hunter2") {
+				t.Errorf("error %q gives a password away", err)
 			}
 			if tc.url != "" && !strings.Contains(err.Error(), tc.url) {
 				t.Errorf("error %q does not name the URL %q", err, tc.url)
@@ -137,6 +154,7 @@ func TestConnectAcceptedInput(t *testing.T) {
 		{"query string", wsURL("/echo?a=1&b=2"), nil, ""},
 		{"Timeout set", wsURL("/echo"), &websocket.Params{Timeout: 10 * time.Second}, ""},
 		{"MaxMessageSize negative (no limit)", wsURL("/echo"), &websocket.Params{MaxMessageSize: -1}, ""},
+		{`Proxy "direct"`, wsURL("/echo"), &websocket.Params{Proxy: "direct"}, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -132,6 +132,20 @@ type Params struct {
 	// themselves.
 	Compression bool
 
+	// Proxy, natively: "" uses the environment as net/http reads it
+	// (HTTP_PROXY for ws://, HTTPS_PROXY for wss://, NO_PROXY, and their
+	// lower-case forms), which never proxies loopback addresses; "direct"
+	// uses no proxy; or a proxy URL, used for every address:
+	// http://[user:pass@]host:port (a CONNECT tunnel, for ws:// too),
+	// https://... (TLS to the proxy, then CONNECT),
+	// socks5://[user:pass@]host:port (names resolved locally) or
+	// socks5h://... (names resolved by the proxy). An https:// proxy's
+	// certificate is verified against TLSConfig's RootCAs when set, else
+	// the system's. Anything else is ErrInvalidOptions. A proxy that
+	// refuses or fails is an EventError with ErrProxy. Validated and
+	// ignored in browsers (the browser uses its own proxy settings).
+	Proxy string
+
 	// Reconnect, when set, makes a lost connection, or an attempt that
 	// failed, come back by itself after a randomized backoff, on the same
 	// *Connection, with a new EventConnected (see Reconnect). nil: a lost

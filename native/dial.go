@@ -32,6 +32,11 @@ type Options struct {
 	// Compression offers permessage-deflate (RFC 7692): the server's
 	// messages with context takeover, ours without (see deflateOffer).
 	Compression bool
+	// Proxy is what to dial through (proxy.go): "" the environment's proxy
+	// as net/http reads it, "direct" none, or an http://, https://,
+	// socks5:// or socks5h:// URL. An https proxy's certificate is
+	// verified against TLSConfig's RootCAs, or the system's.
+	Proxy string
 	// SendLimit bounds what waits to be written: payload bytes plus
 	// wire.MsgOverhead per message. 0: no bound.
 	SendLimit int64
@@ -72,23 +77,32 @@ func Dial(ctx context.Context, o Options) (*Conn, Handshake, error) {
 	// shared http.DefaultTransport, the connection of a refused upgrade
 	// would stay in its idle pool, two goroutines outliving the Connection.
 	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.Proxy = nil // Dial opens a proxy's tunnel itself (proxy.go)
 	if o.TLSConfig != nil {
 		tr.TLSClientConfig = o.TLSConfig
 	}
 	defer tr.CloseIdleConnections()
+	secure := strings.HasPrefix(o.URL, "wss:") || strings.HasPrefix(o.URL, "https:")
+	connect, tunnel, err := dialProxy(ctx, o, secure, tr.DialContext)
+	if err != nil {
+		return nil, Handshake{}, err
+	}
+	defer func() {
+		if c := tunnel.take(""); c != nil {
+			c.Close() // the transport never asked for it
+		}
+	}()
 	// Keep the TCP connection of a plain ws:// dial: writes go to it without
 	// blocking (nbwrite.go). For wss://, note when TCP is up and when the
 	// TLS handshake has verified the server: a failure in between is a TLS
 	// failure, whatever crypto/tls or net/http called it.
-	secure := strings.HasPrefix(o.URL, "wss:") || strings.HasPrefix(o.URL, "https:")
 	var (
 		dialed       []net.Conn
 		dialedMu     sync.Mutex
 		tcpUp, tlsUp atomic.Bool
-		base         = tr.DialContext
 	)
 	tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
-		conn, err := base(ctx, network, addr)
+		conn, err := connect(ctx, network, addr)
 		if err == nil {
 			tcpUp.Store(true)
 			if !secure {

@@ -41,18 +41,21 @@
 //     flushes and the 4 KiB pieces of a big message are gathered into
 //     writes of up to 64 KiB.
 //   - nbWriter (nbwrite.go, nbwrite_unix.go): on Unix, writes to a plain
-//     ws:// socket use a non-blocking write system call, with a spill
-//     buffer and a drainer goroutine for what the socket does not take at
-//     once; so a message sent from a callback is written on the callback's
-//     goroutine without waiting for the network. Elsewhere
-//     (nbwrite_other.go: Windows, wss://, the hybridws_portable tag) writes
-//     block in the writer goroutine.
+//     ws:// socket (direct, or the tunnel of an http:// or SOCKS5 proxy,
+//     which is the bare TCP socket once the proxy has answered) use a
+//     non-blocking write system call, with a spill buffer and a drainer
+//     goroutine for what the socket does not take at once; so a message
+//     sent from a callback is written on the callback's goroutine without
+//     waiting for the network. Elsewhere
+//     (nbwrite_other.go: Windows, wss://, an https:// proxy, the
+//     hybridws_portable tag) writes block in the writer goroutine.
 //   - sentFrames (sent.go): follows the frames written, for the code of the
 //     close frame that went out, coder/websocket's own included (it reports
 //     a protocol violation it closed with 1002 only as error text).
 //
 // Dial (dial.go) builds the stack: its own http.Transport per dial (so no
-// idle connection outlives a refused upgrade), the permessage-deflate
+// idle connection outlives a refused upgrade), the proxy's tunnel, opened
+// before the transport runs (proxy.go, socks.go), the permessage-deflate
 // offer, and the marks that classify a failure as TLS by where it
 // happened rather than by its text.
 //
