@@ -2,7 +2,6 @@ package websocket
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 )
@@ -13,62 +12,6 @@ type request struct {
 	header       http.Header // extra request headers, without Host and Sec-WebSocket-Protocol
 	host         string      // a Host line from Params.Headers, native only
 	subprotocols []string
-}
-
-// parseURL checks a Connect URL and maps http(s) to ws(s).
-func parseURL(raw string) (string, error) {
-	bad := func(msg string) error {
-		return newError("connect", raw, ErrInvalidURL, msg, nil)
-	}
-	if raw == "" {
-		return "", bad("empty URL")
-	}
-	u, err := url.Parse(raw)
-	if err != nil && !strings.Contains(raw, "://") {
-		// Such as "127.0.0.1:8080/echo": say what is missing, not how
-		// net/url tripped over it.
-		return "", newError("connect", raw, ErrInvalidURL, "missing scheme: want ws://, wss://, http:// or https://", unwrapURLError(err))
-	}
-	if err != nil {
-		return "", newError("connect", raw, ErrInvalidURL, "cannot parse URL", unwrapURLError(err))
-	}
-	switch strings.ToLower(u.Scheme) {
-	case "ws", "http":
-		u.Scheme = "ws"
-	case "wss", "https":
-		u.Scheme = "wss"
-	case "":
-		return "", bad("missing scheme: want ws://, wss://, http:// or https://")
-	default:
-		return "", bad("unsupported scheme " + strconv.Quote(u.Scheme) + ": want ws://, wss://, http:// or https://")
-	}
-	if u.Opaque != "" {
-		return "", bad("missing // after the scheme")
-	}
-	if u.Hostname() == "" {
-		return "", bad("missing host")
-	}
-	if port := u.Port(); port != "" {
-		n, err := strconv.Atoi(port)
-		if err != nil || n < 1 || n > 65535 {
-			return "", bad("port " + strconv.Quote(port) + " is not in 1-65535")
-		}
-	} else if strings.HasSuffix(u.Host, ":") {
-		return "", bad("empty port after ':'")
-	}
-	if u.Fragment != "" || strings.Contains(raw, "#") {
-		return "", bad("a WebSocket URL cannot have a #fragment")
-	}
-	return u.String(), nil
-}
-
-// unwrapURLError drops url.Error's repetition of the URL, which our own
-// error text already carries.
-func unwrapURLError(err error) error {
-	if ue, ok := err.(*url.Error); ok {
-		return ue.Err
-	}
-	return err
 }
 
 // handshakeOwned lists the request headers the WebSocket handshake sets itself.
