@@ -1,16 +1,15 @@
 package websocket
 
 import (
-	"net/http"
 	"strconv"
 	"strings"
 )
 
 // request is a validated Connect call: what the backends need to dial.
 type request struct {
-	url          string      // normalised to ws:// or wss://
-	header       http.Header // extra request headers, without Host and Sec-WebSocket-Protocol
-	host         string      // a Host line from Params.Headers, native only
+	url          string // normalised to ws:// or wss://
+	header       Header // extra request headers, without Host and Sec-WebSocket-Protocol
+	host         string // a Host line from Params.Headers, native only
 	subprotocols []string
 }
 
@@ -26,11 +25,11 @@ var handshakeOwned = map[string]bool{
 // parseHeaders parses Params.Headers: "Name: value" lines separated by
 // "\r\n", an optional trailing "\r\n". It returns the headers, a Host line's
 // value, and the subprotocols of any Sec-WebSocket-Protocol lines.
-func parseHeaders(s string) (http.Header, string, []string, error) {
+func parseHeaders(s string) (Header, string, []string, error) {
 	bad := func(line int, msg string) error {
 		return newError("connect", "", ErrInvalidHeaders, "Headers line "+strconv.Itoa(line)+": "+msg, nil)
 	}
-	h := http.Header{}
+	h := Header{}
 	var host string
 	var protos []string
 	if s == "" {
@@ -58,7 +57,7 @@ func parseHeaders(s string) (http.Header, string, []string, error) {
 			}
 		}
 		value = strings.Trim(value, " \t")
-		key := http.CanonicalHeaderKey(name)
+		key := canonicalKey(name)
 		switch {
 		case handshakeOwned[key]:
 			return nil, "", nil, bad(n, name+" is set by the WebSocket handshake itself and cannot be given")
@@ -77,7 +76,7 @@ func parseHeaders(s string) (http.Header, string, []string, error) {
 			}
 			host = value
 		default:
-			h.Add(key, value)
+			h[key] = append(h[key], value)
 		}
 	}
 	return h, host, protos, nil
@@ -110,6 +109,28 @@ func parseProtocol(s string) ([]string, error) {
 		out = append(out, p)
 	}
 	return out, nil
+}
+
+// canonicalKey returns a header name as net/http's CanonicalHeaderKey
+// does ("sec-websocket-key" becomes "Sec-Websocket-Key"): the first letter
+// and each letter after a '-' in upper case, the others in lower case; a
+// name that is not a token comes back unchanged.
+func canonicalKey(s string) string {
+	if !isToken(s) {
+		return s
+	}
+	b := []byte(s)
+	upper := true
+	for i, c := range b {
+		switch {
+		case upper && 'a' <= c && c <= 'z':
+			b[i] = c - ('a' - 'A')
+		case !upper && 'A' <= c && c <= 'Z':
+			b[i] = c + ('a' - 'A')
+		}
+		upper = c == '-'
+	}
+	return string(b)
 }
 
 // isToken reports whether s is a non-empty RFC 7230 token.

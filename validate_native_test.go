@@ -133,6 +133,18 @@ func formatHeaders(h http.Header, host string, protos []string) string {
 	return strings.Join(lines, "\r\n")
 }
 
+// canonicalKey is net/http's CanonicalHeaderKey.
+func FuzzCanonicalKey(f *testing.F) {
+	for _, s := range []string{"", "a", "sec-websocket-key", "SEC-WEBSOCKET-KEY", "x-A-b", "-a", "a--b", "a b", "ä", "x_y", "X-A:"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := canonicalKey(s), http.CanonicalHeaderKey(s); got != want {
+			t.Fatalf("canonicalKey(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
+
 func FuzzParseURL(f *testing.F) {
 	for _, s := range []string{
 		"ws://127.0.0.1:8080/echo", "wss://example.com/", "http://h/p?q=1", "HTTPS://H:443",
