@@ -138,6 +138,25 @@ js-package: wasm
 	GOOS=js GOARCH=wasm $(GO) build -tags $(SHIM_TAGS) -trimpath -ldflags="-s -w" -o js/websocket.wasm ./shim
 	cp websocket.js js/
 
+# The size budget of the JavaScript package (part of make test): fails when
+# js/websocket.wasm passes WASM_BUDGET bytes of gzip -9, and then names the
+# heavy packages it links (fmt, net/url, net/http, ... none today), so that
+# the download cannot grow unnoticed. BENCHMARKS.md ("Download size") has
+# the figures; raise the budget only on purpose.
+WASM_BUDGET ?= 850000
+WASM_HEAVY  := fmt|reflect|net|net/url|net/http|crypto/tls|os
+.PHONY: test-size
+test: test-size
+
+test-size: js-package
+	@raw=$$(wc -c < js/websocket.wasm); gz=$$(gzip -9 -c js/websocket.wasm | wc -c); \
+	echo "js/websocket.wasm: $$raw bytes, $$gz gzip -9 (budget $(WASM_BUDGET))"; \
+	if [ "$$gz" -gt $(WASM_BUDGET) ]; then \
+		heavy=$$(GOOS=js GOARCH=wasm $(GO) list -tags $(SHIM_TAGS) -deps ./shim | grep -xE '$(WASM_HEAVY)' | tr '\n' ' '); \
+		echo "js/websocket.wasm is over its budget by $$((gz - $(WASM_BUDGET))) bytes of gzip; it links: $${heavy:-none of $(WASM_HEAVY)}" >&2; \
+		exit 1; \
+	fi
+
 # The demo page end to end in headless Chromium (chromedp, in its own module
 # e2e/ so that neither the library's users nor wasmbrowsertest get its
 # chromedp). It builds what it serves itself and leaves a screenshot in
