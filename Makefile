@@ -181,9 +181,23 @@ $(TSC):
 # peers, chromedp or the plotting library. Writes BENCHMARKS.md and
 # bench/chart.png in under 10 minutes. BENCHFLAGS=-runs=1 for a quick look;
 # `cd bench && go run . run -h` lists the flags.
+# Its size table ("Download size": the js/wasm builds raw, gzip -9 and
+# brotli -q 11) needs Debian's brotli, installed here when missing;
+# `make bench-size` measures and rewrites that table alone.
 BENCHFLAGS ?=
-bench: $(BROWSER_BIN)/headless_shell
+.PHONY: bench-size bench-brotli
+bench: $(BROWSER_BIN)/headless_shell bench-brotli
 	cd bench && $(GO) run . run -since $$(date +%s) $(BENCHFLAGS)
+
+bench-size: bench-brotli
+	cd bench && $(GO) run . sizes
+
+bench-brotli:
+	@command -v brotli >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && { \
+		echo "brotli not found: installing Debian's brotli for the size table"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y brotli || \
+		{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y brotli; }; }; } || \
+		echo "brotli not found: the size table's brotli column stays empty (apt-get install brotli)" >&2
 
 # Fuzzing (issue 5): each target for FUZZTIME; the seed corpora are in
 # testdata/fuzz, new finds stay in the Go build cache. Prints the last
