@@ -74,25 +74,25 @@ func splitURL(raw string) (wsURL, error) {
 		}
 		authority = authority[i+1:]
 	}
-	host, port := authority, ""
-	hasPort := false
-	if strings.HasPrefix(host, "[") {
-		end := strings.IndexByte(host, ']')
+	var host, port string
+	var hasPort bool
+	if strings.HasPrefix(authority, "[") {
+		end := strings.IndexByte(authority, ']')
 		if end < 0 {
 			return bad("missing ']' after the IPv6 address")
 		}
-		if msg := checkIPv6(host[1:end]); msg != "" {
+		if msg := checkIPv6(authority[1:end]); msg != "" {
 			return bad(msg)
 		}
-		host, port = host[:end+1], host[end+1:]
-		if port != "" && port[0] != ':' {
-			return bad(strconv.Quote(port) + " after the IPv6 address: want :port")
-		}
-		if port != "" {
-			port, hasPort = port[1:], true
+		host = authority[:end+1]
+		if after := authority[end+1:]; after != "" {
+			if after[0] != ':' {
+				return bad(strconv.Quote(after) + " after the IPv6 address: want :port")
+			}
+			port, hasPort = after[1:], true
 		}
 	} else {
-		host, port, hasPort = strings.Cut(host, ":")
+		host, port, hasPort = strings.Cut(authority, ":")
 		if host == "" {
 			return bad("missing host")
 		}
