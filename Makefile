@@ -13,6 +13,7 @@ lint: lint-platforms
 	$(GO) vet ./...
 	$(GO) vet -tags hybridws_portable ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet -tags hybridws_lean ./...
 	$(GO) run ./internal/cmd/apilist -check api.txt
 
 # The exported Go API, one line per name (internal/cmd/apilist): make lint
@@ -83,13 +84,19 @@ CHROMIUM_FLAGS  := --host-resolver-rules="MAP * ~NOTFOUND, EXCLUDE localhost, EX
 # the library imports): `go tool` under GOOS=js would build it for js/wasm.
 # Its log lines "unknown IPAddressSpace value: Loopback" (a newer Chromium
 # than its CDP bindings) are harmless and filtered out.
+# Then, with the tag hybridws_lean, the JavaScript API as it ships and the
+# lean types themselves (the rest is the same code as in the first run).
+BROWSER_RUNS := ./... | -tags hybridws_lean ./shim | -tags hybridws_lean -run ^TestLean .
+
 test-browser: $(BROWSER_BIN)/headless_shell $(BROWSER_BIN)/wasmbrowsertest
-	@echo 'GOOS=js GOARCH=wasm go test -exec wasmbrowsertest ./...  (headless Chromium, test server from withserver)'
-	@{ PATH="$(BROWSER_BIN):$$PATH" $(GO) run ./internal/cmd/withserver -minenv -- \
-		env GOOS=js GOARCH=wasm $(GO) test -count=1 -timeout $(BROWSER_TIMEOUT) $(BROWSER_TESTFLAGS) \
-		-exec $(BROWSER_BIN)/wasmbrowsertest ./... 2>&1; echo $$? > $(CACHE)/test-browser.rc; } \
-		| grep --line-buffered -v 'unknown IPAddressSpace value'; \
-	exit $$(cat $(CACHE)/test-browser.rc)
+	@runs='$(BROWSER_RUNS)'; IFS='|'; for args in $$runs; do IFS=' '; \
+		echo "GOOS=js GOARCH=wasm go test -exec wasmbrowsertest $$args  (headless Chromium, test server from withserver)"; \
+		{ PATH="$(BROWSER_BIN):$$PATH" $(GO) run ./internal/cmd/withserver -minenv -- \
+			env GOOS=js GOARCH=wasm $(GO) test -count=1 -timeout $(BROWSER_TIMEOUT) $(BROWSER_TESTFLAGS) \
+			-exec $(BROWSER_BIN)/wasmbrowsertest $$args 2>&1; echo $$? > $(CACHE)/test-browser.rc; } \
+			| grep --line-buffered -v 'unknown IPAddressSpace value'; \
+		rc=$$(cat $(CACHE)/test-browser.rc); [ "$$rc" = 0 ] || exit $$rc; \
+	done
 
 .PHONY: $(BROWSER_BIN)/wasmbrowsertest
 $(BROWSER_BIN)/wasmbrowsertest:
@@ -117,14 +124,16 @@ $(BROWSER_BIN)/headless_shell:
 # internal/cmd/jsmodule) and, for pages that load the wasm the plain way,
 # the toolchain's own wasm_exec.js at the repo root, then the dev server on
 # 127.0.0.1:8080 (`make demo DEMO_ADDR=127.0.0.1:9000` to move it). All
-# three files are git-ignored.
+# three files are git-ignored. The shim is built with the tag hybridws_lean,
+# which keeps crypto/tls and net/http out of it (nativetypes_lean.go).
 DEMO_ADDR ?= 127.0.0.1:8080
+SHIM_TAGS := hybridws_lean
 
 demo: wasm
 	$(GO) run ./web -addr $(DEMO_ADDR)
 
 wasm:
-	GOOS=js GOARCH=wasm $(GO) build -o websocket.wasm ./shim
+	GOOS=js GOARCH=wasm $(GO) build -tags $(SHIM_TAGS) -o websocket.wasm ./shim
 	cp "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" wasm_exec.js
 	$(GO) run ./internal/cmd/jsmodule -goroot "$$($(GO) env GOROOT)" -o websocket.js
 
@@ -134,8 +143,27 @@ wasm:
 # (prepack) and makes the tarball; nothing is published.
 .PHONY: js-package
 js-package: wasm
-	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o js/websocket.wasm ./shim
+	GOOS=js GOARCH=wasm $(GO) build -tags $(SHIM_TAGS) -trimpath -ldflags="-s -w" -o js/websocket.wasm ./shim
 	cp websocket.js LICENSE js/
+
+# The size budget of the JavaScript package (part of make test): fails when
+# js/websocket.wasm passes WASM_BUDGET bytes of gzip -9, and then names the
+# heavy packages it links (fmt, net/url, net/http, ... none today), so that
+# the download cannot grow unnoticed. BENCHMARKS.md ("Download size") has
+# the figures; raise the budget only on purpose.
+WASM_BUDGET ?= 850000
+WASM_HEAVY  := fmt|reflect|net|net/url|net/http|crypto/tls|os
+.PHONY: test-size
+test: test-size
+
+test-size: js-package
+	@raw=$$(wc -c < js/websocket.wasm); gz=$$(gzip -9 -c js/websocket.wasm | wc -c); \
+	echo "js/websocket.wasm: $$raw bytes, $$gz gzip -9 (budget $(WASM_BUDGET))"; \
+	if [ "$$gz" -gt $(WASM_BUDGET) ]; then \
+		heavy=$$(GOOS=js GOARCH=wasm $(GO) list -tags $(SHIM_TAGS) -deps ./shim | grep -xE '$(WASM_HEAVY)' | tr '\n' ' '); \
+		echo "js/websocket.wasm is over its budget by $$((gz - $(WASM_BUDGET))) bytes of gzip; it links: $${heavy:-none of $(WASM_HEAVY)}" >&2; \
+		exit 1; \
+	fi
 
 # The demo page end to end in headless Chromium (chromedp, in its own module
 # e2e/ so that neither the library's users nor wasmbrowsertest get its
@@ -161,15 +189,29 @@ $(TSC):
 # peers, chromedp or the plotting library. Writes BENCHMARKS.md and
 # bench/chart.png in under 10 minutes. BENCHFLAGS=-runs=1 for a quick look;
 # `cd bench && go run . run -h` lists the flags.
+# Its size table ("Download size": the js/wasm builds raw, gzip -9 and
+# brotli -q 11) needs Debian's brotli, installed here when missing;
+# `make bench-size` measures and rewrites that table alone.
 BENCHFLAGS ?=
-bench: $(BROWSER_BIN)/headless_shell
+.PHONY: bench-size bench-brotli
+bench: $(BROWSER_BIN)/headless_shell bench-brotli
 	cd bench && $(GO) run . run -since $$(date +%s) $(BENCHFLAGS)
+
+bench-size: bench-brotli
+	cd bench && $(GO) run . sizes
+
+bench-brotli:
+	@command -v brotli >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && { \
+		echo "brotli not found: installing Debian's brotli for the size table"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y brotli || \
+		{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y brotli; }; }; } || \
+		echo "brotli not found: the size table's brotli column stays empty (apt-get install brotli)" >&2
 
 # Fuzzing (issue 5): each target for FUZZTIME; the seed corpora are in
 # testdata/fuzz, new finds stay in the Go build cache. Prints the last
 # progress line of each (executions so far).
 FUZZTIME     ?= 20s
-FUZZ_TARGETS := FuzzParseHeaders FuzzParseURL FuzzParseProtocol FuzzValidate FuzzSendOptions
+FUZZ_TARGETS := FuzzParseHeaders FuzzCanonicalKey FuzzParseURL FuzzParseProtocol FuzzValidate FuzzSendOptions
 
 fuzz:
 	@mkdir -p $(CACHE)

@@ -5,7 +5,6 @@ package websocket
 import (
 	"context"
 	"errors"
-	"net/http"
 
 	"github.com/hybridws/websocket/internal/jspayload"
 	"github.com/hybridws/websocket/wasm"
@@ -27,7 +26,7 @@ func dial(ctx context.Context, cfg *dialConfig) (transport, *HandshakeResponse, 
 	if err != nil {
 		return nil, nil, err
 	}
-	return c, &HandshakeResponse{Status: 101, Headers: http.Header{}, Protocol: protocol}, nil
+	return c, &HandshakeResponse{Status: 101, Headers: Header{}, Protocol: protocol}, nil
 }
 
 var _ transport = (*wasm.Conn)(nil)

@@ -3,7 +3,6 @@ package websocket
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"sync"
 	"time"
@@ -288,9 +287,10 @@ func (c *Connection) waitDispatch() *Error {
 		c.mu.Unlock()
 		if inBrowser {
 			if pending > maxPendingBrowser && open {
-				return newError("read", c.cfg.rawURL, ErrQueueFull, fmt.Sprintf(
-					"%d events (%.1f MiB) waited in the Queue, %v after the last Dispatch: the game stopped dispatching (a hidden tab?) and a browser socket cannot stop reading",
-					q.count(c), float64(pending)/(1<<20), q.sinceDispatch(opened).Round(time.Millisecond)), nil)
+				return newError("read", c.cfg.rawURL, ErrQueueFull, strconv.Itoa(q.count(c))+" events ("+
+					strconv.FormatFloat(float64(pending)/(1<<20), 'f', 1, 64)+" MiB) waited in the Queue, "+
+					q.sinceDispatch(opened).Round(time.Millisecond).String()+
+					" after the last Dispatch: the game stopped dispatching (a hidden tab?) and a browser socket cannot stop reading", nil)
 			}
 			return nil
 		}

@@ -2,16 +2,10 @@ package websocket
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
-	"net"
-	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/hybridws/websocket/internal/neterr"
 )
 
 // describeDialError turns a backend's dial failure into an error a person
@@ -28,34 +22,23 @@ func describeDialError(rawURL string, timeout time.Duration, hs *HandshakeRespon
 		}
 		return newError("connect", rawURL, ErrProxy, msg, pe)
 	}
-	cause := neterr.Classify(err)
 	switch {
 	case errors.Is(ctxErr, context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded):
 		return newError("connect", rawURL, ErrTimeout, "timed out after "+timeout.String(), context.DeadlineExceeded)
-	case cause == neterr.TimedOut || isTimeout(err):
-		// The operating system or the HTTP client gave up before our
-		// Timeout did.
-		return newError("connect", rawURL, ErrTimeout, "timed out connecting to "+hostPort(rawURL), err)
 	case isProtocolViolation(err):
 		return newError("connect", rawURL, ErrProtocol, "the server's upgrade response broke the WebSocket protocol", err)
-	case hs != nil && hs.Status != 0 && hs.Status != http.StatusSwitchingProtocols:
+	case hs != nil && hs.Status != 0 && hs.Status != 101: // 101 Switching Protocols
 		msg := "upgrade refused with status " + strconv.Itoa(hs.Status)
-		if t := http.StatusText(hs.Status); t != "" {
+		if t := statusText(hs.Status); t != "" {
 			msg += " " + t
 		}
 		return newError("connect", rawURL, ErrUpgradeRefused, msg, nil)
-	case isTLS(err):
-		return newError("connect", rawURL, ErrTLS, "TLS handshake failed", err)
-	case cause == neterr.Refused:
-		return newError("connect", rawURL, ErrDial, "connection refused by "+hostPort(rawURL), err)
-	case cause == neterr.Unreachable:
-		return newError("connect", rawURL, ErrDial, "no route to "+hostPort(rawURL), err)
 	}
-	var dnsErr *net.DNSError
-	if errors.As(err, &dnsErr) {
-		return newError("connect", rawURL, ErrDial, "cannot resolve host "+strconv.Quote(dnsErr.Name), err)
+	addr := hostPort(rawURL)
+	if kind, msg := explainNetError(err, addr); kind != nil {
+		return newError("connect", rawURL, kind, msg, err)
 	}
-	return newError("connect", rawURL, ErrDial, "failed to connect to "+hostPort(rawURL), err)
+	return newError("connect", rawURL, ErrDial, "failed to connect to "+addr, err)
 }
 
 // describeReadError explains why an open connection failed. code is the
@@ -71,40 +54,25 @@ func describeReadError(rawURL string, code int, writeErr, readErr error) *Error 
 	case code == CloseInvalidFramePayloadData:
 		return newError("read", rawURL, ErrInvalidUTF8, "the server sent invalid data", readErr)
 	}
-	if neterr.Classify(readErr) == neterr.Reset {
+	if isReset(readErr) {
 		return newError("read", rawURL, ErrConnectionLost, "the connection was reset without a close frame", readErr)
 	}
 	return newError("read", rawURL, ErrConnectionLost, "connection lost without a close frame", readErr)
 }
 
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
-}
-
-// isTLS reports a TLS failure by the error's type: the certificate
-// verification error, or the backend's mark for a failure during its TLS
-// handshake (isTLSFailure). Never by text: crypto/tls words its errors
-// differently across versions and builds most of them with fmt.Errorf.
-func isTLS(err error) bool {
-	var cv *tls.CertificateVerificationError
-	return errors.As(err, &cv) || isTLSFailure(err)
-}
-
 // hostPort returns the address a URL dials, with the default port filled in.
 func hostPort(rawURL string) string {
-	u, err := url.Parse(rawURL)
+	u, err := splitURL(rawURL)
 	if err != nil {
 		return rawURL
 	}
-	if u.Port() != "" {
-		return u.Host
+	if u.port == "" {
+		u.port = "80"
+		if strings.HasPrefix(u.url, "wss:") {
+			u.port = "443"
+		}
 	}
-	port := "80"
-	if u.Scheme == "wss" || u.Scheme == "https" {
-		port = "443"
-	}
-	return net.JoinHostPort(u.Hostname(), port)
+	return u.host + ":" + u.port
 }
 
 func quoteList(ss []string) string {

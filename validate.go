@@ -1,74 +1,16 @@
 package websocket
 
 import (
-	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 )
 
 // request is a validated Connect call: what the backends need to dial.
 type request struct {
-	url          string      // normalised to ws:// or wss://
-	header       http.Header // extra request headers, without Host and Sec-WebSocket-Protocol
-	host         string      // a Host line from Params.Headers, native only
+	url          string // normalised to ws:// or wss://
+	header       Header // extra request headers, without Host and Sec-WebSocket-Protocol
+	host         string // a Host line from Params.Headers, native only
 	subprotocols []string
-}
-
-// parseURL checks a Connect URL and maps http(s) to ws(s).
-func parseURL(raw string) (string, error) {
-	bad := func(msg string) error {
-		return newError("connect", raw, ErrInvalidURL, msg, nil)
-	}
-	if raw == "" {
-		return "", bad("empty URL")
-	}
-	u, err := url.Parse(raw)
-	if err != nil && !strings.Contains(raw, "://") {
-		// Such as "127.0.0.1:8080/echo": say what is missing, not how
-		// net/url tripped over it.
-		return "", newError("connect", raw, ErrInvalidURL, "missing scheme: want ws://, wss://, http:// or https://", unwrapURLError(err))
-	}
-	if err != nil {
-		return "", newError("connect", raw, ErrInvalidURL, "cannot parse URL", unwrapURLError(err))
-	}
-	switch strings.ToLower(u.Scheme) {
-	case "ws", "http":
-		u.Scheme = "ws"
-	case "wss", "https":
-		u.Scheme = "wss"
-	case "":
-		return "", bad("missing scheme: want ws://, wss://, http:// or https://")
-	default:
-		return "", bad("unsupported scheme " + strconv.Quote(u.Scheme) + ": want ws://, wss://, http:// or https://")
-	}
-	if u.Opaque != "" {
-		return "", bad("missing // after the scheme")
-	}
-	if u.Hostname() == "" {
-		return "", bad("missing host")
-	}
-	if port := u.Port(); port != "" {
-		n, err := strconv.Atoi(port)
-		if err != nil || n < 1 || n > 65535 {
-			return "", bad("port " + strconv.Quote(port) + " is not in 1-65535")
-		}
-	} else if strings.HasSuffix(u.Host, ":") {
-		return "", bad("empty port after ':'")
-	}
-	if u.Fragment != "" || strings.Contains(raw, "#") {
-		return "", bad("a WebSocket URL cannot have a #fragment")
-	}
-	return u.String(), nil
-}
-
-// unwrapURLError drops url.Error's repetition of the URL, which our own
-// error text already carries.
-func unwrapURLError(err error) error {
-	if ue, ok := err.(*url.Error); ok {
-		return ue.Err
-	}
-	return err
 }
 
 // handshakeOwned lists the request headers the WebSocket handshake sets itself.
@@ -83,11 +25,11 @@ var handshakeOwned = map[string]bool{
 // parseHeaders parses Params.Headers: "Name: value" lines separated by
 // "\r\n", an optional trailing "\r\n". It returns the headers, a Host line's
 // value, and the subprotocols of any Sec-WebSocket-Protocol lines.
-func parseHeaders(s string) (http.Header, string, []string, error) {
+func parseHeaders(s string) (Header, string, []string, error) {
 	bad := func(line int, msg string) error {
 		return newError("connect", "", ErrInvalidHeaders, "Headers line "+strconv.Itoa(line)+": "+msg, nil)
 	}
-	h := http.Header{}
+	h := Header{}
 	var host string
 	var protos []string
 	if s == "" {
@@ -115,7 +57,7 @@ func parseHeaders(s string) (http.Header, string, []string, error) {
 			}
 		}
 		value = strings.Trim(value, " \t")
-		key := http.CanonicalHeaderKey(name)
+		key := canonicalKey(name)
 		switch {
 		case handshakeOwned[key]:
 			return nil, "", nil, bad(n, name+" is set by the WebSocket handshake itself and cannot be given")
@@ -134,7 +76,7 @@ func parseHeaders(s string) (http.Header, string, []string, error) {
 			}
 			host = value
 		default:
-			h.Add(key, value)
+			h[key] = append(h[key], value)
 		}
 	}
 	return h, host, protos, nil
@@ -167,6 +109,28 @@ func parseProtocol(s string) ([]string, error) {
 		out = append(out, p)
 	}
 	return out, nil
+}
+
+// canonicalKey returns a header name as net/http's CanonicalHeaderKey
+// does ("sec-websocket-key" becomes "Sec-Websocket-Key"): the first letter
+// and each letter after a '-' in upper case, the others in lower case; a
+// name that is not a token comes back unchanged.
+func canonicalKey(s string) string {
+	if !isToken(s) {
+		return s
+	}
+	b := []byte(s)
+	upper := true
+	for i, c := range b {
+		switch {
+		case upper && 'a' <= c && c <= 'z':
+			b[i] = c - ('a' - 'A')
+		case !upper && 'A' <= c && c <= 'Z':
+			b[i] = c + ('a' - 'A')
+		}
+		upper = c == '-'
+	}
+	return string(b)
 }
 
 // isToken reports whether s is a non-empty RFC 7230 token.
@@ -232,37 +196,51 @@ func validate(rawURL string, p *Params, cb Callback) (*request, error) {
 }
 
 // checkProxy says what is wrong with Params.Proxy, "" if nothing. What it
-// says never includes a password.
+// says never includes a password. It parses with this package's own URL
+// code (url.go), as Connect's URL: Proxy is validated in browsers too, and
+// net/url is not linked there.
 func checkProxy(s string) string {
 	if s == "" || s == "direct" {
 		return ""
 	}
-	if !strings.Contains(s, "://") {
+	scheme, rest := cutScheme(s)
+	if scheme == "" || !strings.HasPrefix(rest, "//") {
 		return "has no scheme: want \"\", \"direct\" or scheme://[user:pass@]host:port with scheme http, https, socks5 or socks5h"
 	}
-	u, err := url.Parse(s)
-	if err != nil && strings.Contains(s, "@") {
-		return "cannot be parsed as a URL" // net/url's reason may quote the password
+	auth, pathEtc := rest[2:], ""
+	if i := strings.IndexAny(auth, "/?#"); i >= 0 {
+		auth, pathEtc = auth[:i], auth[i:]
 	}
-	if err != nil {
-		return "cannot be parsed: " + unwrapURLError(err).Error()
+	if i := strings.LastIndexByte(auth, '@'); i >= 0 && checkUserinfo(auth[:i]) != "" {
+		// Not quoted: it holds the password.
+		return "cannot be parsed: its user:password part is not valid URL syntax (escape reserved characters, such as %40 for @)"
 	}
-	why := ""
-	port, _ := strconv.Atoi(u.Port())
-	pass, _ := u.User.Password()
-	switch {
-	case u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "socks5" && u.Scheme != "socks5h":
-		why = "has an unsupported scheme: want http, https, socks5 or socks5h"
-	case u.Hostname() == "":
+	a, msg := splitAuthority(auth)
+	user, pass, hasPass := strings.Cut(a.userinfo, ":")
+	shown := s // as the error quotes it: the password replaced
+	if hasPass {
+		shown = scheme + "://" + user + ":xxxxx@" + auth[len(a.userinfo)+1:] + pathEtc
+	}
+	var why string
+	switch scheme = strings.ToLower(scheme); {
+	case msg == "missing host":
 		why = "has no host"
-	case port < 1 && u.Port() != "" || port > 65535 || strings.HasSuffix(u.Host, ":"):
-		why = "has a port not in 1-65535"
-	case u.Path != "" && u.Path != "/" || u.RawQuery != "" || u.Fragment != "":
+	case msg == "empty port after ':'" || strings.HasPrefix(msg, "port "):
+		why = "has a port not in 1-65535 (" + msg + ")"
+	case msg != "":
+		why = "cannot be parsed: " + msg
+	case scheme != "http" && scheme != "https" && scheme != "socks5" && scheme != "socks5h":
+		why = "has an unsupported scheme: want http, https, socks5 or socks5h"
+	case pathEtc != "" && pathEtc != "/":
 		why = "has a path, query or fragment: a proxy is scheme://[user:pass@]host:port"
-	case strings.HasPrefix(u.Scheme, "socks5") && (len(u.User.Username()) > 255 || len(pass) > 255):
+	case strings.HasPrefix(scheme, "socks5") && (unescapedLen(user) > 255 || unescapedLen(pass) > 255):
 		why = "has a SOCKS5 username or password longer than 255 bytes"
 	default:
 		return ""
 	}
-	return strconv.Quote(u.Redacted()) + " " + why
+	return strconv.Quote(shown) + " " + why
 }
+
+// unescapedLen is the length of s once its %XX escapes, already checked,
+// are decoded.
+func unescapedLen(s string) int { return len(s) - 2*strings.Count(s, "%") }

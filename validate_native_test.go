@@ -133,15 +133,30 @@ func formatHeaders(h http.Header, host string, protos []string) string {
 	return strings.Join(lines, "\r\n")
 }
 
+// canonicalKey is net/http's CanonicalHeaderKey.
+func FuzzCanonicalKey(f *testing.F) {
+	for _, s := range []string{"", "a", "sec-websocket-key", "SEC-WEBSOCKET-KEY", "x-A-b", "-a", "a--b", "a b", "ä", "x_y", "X-A:"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := canonicalKey(s), http.CanonicalHeaderKey(s); got != want {
+			t.Fatalf("canonicalKey(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
+
 func FuzzParseURL(f *testing.F) {
 	for _, s := range []string{
 		"ws://127.0.0.1:8080/echo", "wss://example.com/", "http://h/p?q=1", "HTTPS://H:443",
 		"ws://h:0", "ws://h:65536", "ws://h:notaport", "ws://h:", "ws://[::1]:80/x", "ws://:80",
 		"ftp://h", "h:80", "ws:h", "ws://h/#frag", "ws://u:p@h/", "", "ws://h:+80", "ws://%zz",
+		"ws://[fe80::1%25en0]:80/", "ws://[::ffff:1.2.3.4]/", "ws://[1::]/", "ws://ä.example/", "ws://%C3%A4/",
+		"ws://a_b.c-d~e/p%20q?x=%zz", "ws://h:00080", "ws://a\"b", "ws://h/\x00",
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
+		checkAgainstNetURL(t, raw)
 		out, err := parseURL(raw)
 		if err != nil {
 			checkArgError(t, err, ErrInvalidURL)

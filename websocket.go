@@ -1,8 +1,6 @@
 package websocket
 
 import (
-	"crypto/tls"
-	"net/http"
 	"strconv"
 	"time"
 )
@@ -95,8 +93,9 @@ type Params struct {
 	SendQueueSize int64
 
 	// TLSConfig configures wss:// connections. nil uses the system
-	// defaults. Ignored in browsers.
-	TLSConfig *tls.Config
+	// defaults. Ignored in browsers. It is a *tls.Config (see TLSConfig),
+	// except in a js/wasm build with the hybridws_lean tag.
+	TLSConfig *TLSConfig
 
 	// KeepAlive, when positive, sends a ping every KeepAlive while the
 	// connection is open. A server that then sends nothing at all for
@@ -161,10 +160,10 @@ type SendOptions struct {
 
 // HandshakeResponse describes the server's answer to the upgrade request.
 type HandshakeResponse struct {
-	Status   int         // HTTP status of the upgrade response (101 on success)
-	Headers  http.Header // response headers (native); browsers expose none
-	Response []byte      // body bytes that came with a failed upgrade response, at most 1 KiB
-	Protocol string      // the subprotocol the server chose, "" if none
+	Status   int    // HTTP status of the upgrade response (101 on success)
+	Headers  Header // response headers (native); browsers expose none. An http.Header: see Header
+	Response []byte // body bytes that came with a failed upgrade response, at most 1 KiB
+	Protocol string // the subprotocol the server chose, "" if none
 }
 
 // Data is the payload of one event. It belongs to the callback: the library

@@ -72,11 +72,11 @@ func prepareBrowser(shimBase, wasmBase string) (*browserSetup, error) {
 	if err := os.WriteFile(filepath.Join(dir, "wasm_exec.js"), wasmExec, 0o644); err != nil {
 		return fail(err)
 	}
-	for _, b := range []struct{ pkg, out, in string }{
-		{"./shim", "websocket.wasm", ".."},
-		{"./wasmclient", "wasmclient.wasm", "."},
+	for _, b := range []struct{ pkg, out, in, tags string }{
+		{"./shim", "websocket.wasm", "..", "hybridws_lean"}, // as make wasm builds it
+		{"./wasmclient", "wasmclient.wasm", ".", ""},
 	} {
-		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, b.out), b.pkg)
+		cmd := exec.Command("go", "build", "-tags", b.tags, "-o", filepath.Join(dir, b.out), b.pkg)
 		cmd.Dir = b.in
 		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 		if out, err := cmd.CombinedOutput(); err != nil {

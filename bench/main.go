@@ -6,6 +6,7 @@
 //	               client in its own process, alternating, and reports
 //	bench server   the loopback echo server alone
 //	bench client   one client process: one library, one workload, one run
+//	bench sizes    the download size of the js/wasm builds alone (size.go)
 package main
 
 import (
@@ -43,7 +44,7 @@ func runs(lib, w string) bool {
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: bench run|server|client [flags]")
+		fmt.Fprintln(os.Stderr, "usage: bench run|server|client|sizes [flags]")
 		os.Exit(2)
 	}
 	var err error
@@ -58,6 +59,8 @@ func main() {
 		err = clientMain(os.Args[2:])
 	case "run":
 		err = runMain(os.Args[2:])
+	case "sizes":
+		err = sizesMain(os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}

@@ -94,6 +94,7 @@ type savedRun struct {
 	BWorks   []string
 	Native   []work.Result
 	Browser  []work.Result
+	Sizes    *sizeRun // nil when not measured: the report keeps the section it had
 }
 
 func writeReport(o runOpts, sr savedRun) error {
@@ -131,6 +132,12 @@ func writeReport(o runOpts, sr savedRun) error {
 		fmt.Fprintf(&b, "%s\n\n", browserBlurb)
 		table(&b, bst, o.bworks, browserLibs, "js", "× plain JS", "coder-wasm", "× coder wasm")
 	}
+	old, _ := os.ReadFile(o.out)
+	if sr.Sizes != nil {
+		writeSizes(&b, sr.Sizes)
+	} else {
+		b.WriteString(sizeSection(string(old)))
+	}
 
 	ts := targets(nst, bst, o, len(br) > 0)
 	fmt.Fprintf(&b, "## Targets\n\n| target | result | |\n| --- | --- | --- |\n")
@@ -145,10 +152,8 @@ func writeReport(o runOpts, sr savedRun) error {
 	b.WriteString(notesText)
 	// The game's figures (make bench-game, issue 13) live in a marked
 	// section of the same file: carry it over.
-	if old, err := os.ReadFile(o.out); err == nil {
-		if i := strings.Index(string(old), "<!-- bench-game"); i >= 0 {
-			b.WriteString("\n" + string(old[i:]))
-		}
+	if i := strings.Index(string(old), "<!-- bench-game"); i >= 0 {
+		b.WriteString("\n" + string(old[i:]))
 	}
 	if err := os.WriteFile(o.out, []byte(b.String()), 0o644); err != nil {
 		return err

@@ -27,6 +27,7 @@ type runOpts struct {
 	out      string // BENCHMARKS.md
 	chart    string // PNG path, relative to out's directory
 	browser  bool
+	sizes    bool
 	bworks   []string
 	blibs    []string // browser clients, a subset of browserLibs
 	pageDir  string
@@ -48,6 +49,7 @@ func runMain(args []string) error {
 	fs.StringVar(&works, "works", strings.Join(nativeWorks, ","), "native workloads (empty: none)")
 	fs.BoolVar(&o.browser, "browser", true, "also run the browser benchmark in headless Chromium")
 	fs.StringVar(&bworks, "bworks", "rtt,pipe,big", "browser workloads")
+	fs.BoolVar(&o.sizes, "sizes", true, "also measure the download size of the js/wasm builds (the table bench sizes writes)")
 	fs.StringVar(&shimBase, "shimbase", "", "an older websocket.wasm (the shim) to run as the browser client shim-base, for A/B runs: -blibs=js,shim,shim-base")
 	fs.StringVar(&wasmBase, "wasmbase", "", "an older bench/wasmclient build (GOOS=js GOARCH=wasm) to run as the browser client hybrid-base, for A/B runs of the Go API: -blibs=js,hybrid-wasm,hybrid-base")
 	fs.StringVar(&blibs, "blibs", strings.Join(browserLibs, ","), "browser clients (a quick A/B: -works= -blibs=js,shim -out /dev/null)")
@@ -136,13 +138,17 @@ func runMain(args []string) error {
 			bres = append(bres, work.Result{Lib: "browser", Work: "all", Err: err.Error()})
 		}
 	}
+	var sizes *sizeRun
+	if o.sizes {
+		sizes = measureSizes()
+	}
 	sr := savedRun{
 		Cmd:   "cd bench && go run . run " + strings.Join(args, " "),
 		Start: o.start, Since: o.since, End: time.Now(),
 		LoadFrom: o.loadFrom, LoadTo: loadAvg(),
 		Runs: o.runs, Dur: o.dur, Conns: o.conns, Trips: o.trips,
 		Libs: o.libs, Works: o.works, BWorks: o.bworks,
-		Native: results, Browser: bres,
+		Native: results, Browser: bres, Sizes: sizes,
 	}
 	if !o.browser {
 		sr.BWorks = nil

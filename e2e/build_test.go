@@ -13,9 +13,9 @@ import (
 )
 
 // built is what the tests serve, built once for the whole run: the
-// toolchain's wasm_exec.js, websocket.wasm from ./shim, websocket.js (the
-// ES module, as `make wasm` makes it) and hello.wasm (testdata/hello) in
-// dir, and the dev server's binary.
+// toolchain's wasm_exec.js, websocket.wasm from ./shim and websocket.js
+// (the ES module), both as `make wasm` makes them, and hello.wasm
+// (testdata/hello) in dir, and the dev server's binary.
 type built struct {
 	dir, web string
 	err      error
@@ -67,7 +67,7 @@ func build(t *testing.T, root string) built {
 				env  []string
 				args []string
 			}{
-				{".", wasm, []string{"build", "-o", filepath.Join(dir, "websocket.wasm"), "./shim"}},
+				{".", wasm, []string{"build", "-tags", "hybridws_lean", "-o", filepath.Join(dir, "websocket.wasm"), "./shim"}}, // as make wasm builds it
 				{".", nil, []string{"run", "./internal/cmd/jsmodule", "-o", filepath.Join(dir, "websocket.js")}},
 				{".", nil, []string{"build", "-o", web, "./web"}},
 				{"e2e", wasm, []string{"build", "-o", filepath.Join(dir, "hello.wasm"), "./testdata/hello"}},

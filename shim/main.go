@@ -7,8 +7,10 @@
 //
 // Build it with
 //
-//	GOOS=js GOARCH=wasm go build -o websocket.wasm ./shim
+//	GOOS=js GOARCH=wasm go build -tags hybridws_lean -o websocket.wasm ./shim
 //
+// (the tag keeps crypto/tls and net/http out of it, which no browser path
+// uses: see the root package's nativetypes_lean.go)
 // and load it with the wasm_exec.js of the same Go toolchain. Once
 // globalThis.websocket is installed, the program dispatches the event
 // "websocket-ready" on globalThis (detail: the websocket object), so a page

@@ -4,8 +4,8 @@ package wasm
 
 import (
 	"errors"
-	"fmt"
 	"strconv"
+	"strings"
 	"syscall/js"
 	"unicode/utf8"
 
@@ -53,9 +53,18 @@ func (e *DialError) Error() string {
 	s := "the browser refused or failed the connection to " + e.URL +
 		" and gives no reason (close code " + strconv.Itoa(e.Code) + "; the browser console may say more)"
 	if len(e.Protocols) > 0 {
-		s += "; it also fails this way when the server chooses none of the requested subprotocols " + fmt.Sprintf("%q", e.Protocols)
+		s += "; it also fails this way when the server chooses none of the requested subprotocols " + quoteAll(e.Protocols)
 	}
 	return s
+}
+
+// quoteAll writes ss as fmt's %q writes a []string: ["a" "b"].
+func quoteAll(ss []string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = strconv.Quote(s)
+	}
+	return "[" + strings.Join(q, " ") + "]"
 }
 
 // checkClose reports whether a browser accepts code and reason in
@@ -63,13 +72,13 @@ func (e *DialError) Error() string {
 // bytes.
 func checkClose(code int, reason string) error {
 	if code != wire.CloseNormalClosure && (code < wire.CloseAppMin || code > wire.CloseAppMax) {
-		return fmt.Errorf("close code %d is not allowed in a browser: use 1000 or 3000-4999", code)
+		return errors.New("close code " + strconv.Itoa(code) + " is not allowed in a browser: use 1000 or 3000-4999")
 	}
 	if !utf8.ValidString(reason) {
 		return errors.New("close reason is not valid UTF-8")
 	}
 	if len(reason) > wire.MaxCloseReason {
-		return fmt.Errorf("close reason is %d bytes long: at most %d are allowed", len(reason), wire.MaxCloseReason)
+		return errors.New("close reason is " + strconv.Itoa(len(reason)) + " bytes long: at most " + strconv.Itoa(wire.MaxCloseReason) + " are allowed")
 	}
 	return nil
 }
@@ -81,12 +90,18 @@ func catch(err *error) {
 	}
 }
 
+// jsText is what a recovered panic says: a JavaScript exception (js.Error)
+// or any other error, a string, a Stringer.
 func jsText(r any) string {
 	switch v := r.(type) {
 	case js.Error:
 		return v.Error()
 	case error:
 		return v.Error()
+	case string:
+		return v
+	case interface{ String() string }:
+		return v.String()
 	}
-	return fmt.Sprint(r)
+	return "a panic that is not an error"
 }

@@ -38,3 +38,16 @@ func TestCheckClose(t *testing.T) {
 		}
 	}
 }
+
+// A failed dial's text names the subprotocols it asked for, as a possible
+// cause (the browser does not say).
+func TestDialErrorText(t *testing.T) {
+	e := &DialError{URL: "ws://h/", Protocols: []string{"chat", `a"b`}, Code: wire.CloseAbnormalClosure}
+	if got, want := e.Error(), `the requested subprotocols ["chat" "a\"b"]`; !strings.Contains(got, want) {
+		t.Errorf("%q does not contain %q", got, want)
+	}
+	e = &DialError{URL: "ws://h/", Code: wire.CloseAbnormalClosure}
+	if got := e.Error(); strings.Contains(got, "subprotocols") || !strings.Contains(got, "close code 1006") {
+		t.Errorf("%q", got)
+	}
+}

@@ -171,7 +171,7 @@ func listPackage(dir, goos, goarch string) ([]string, error) {
 func typeLines(o *types.TypeName, qual types.Qualifier) []string {
 	name := o.Name()
 	if o.IsAlias() {
-		return []string{"type " + name + " = " + types.TypeString(o.Type(), qual)}
+		return []string{"type " + name + " = " + types.TypeString(types.Unalias(o.Type()), qual)}
 	}
 	var lines []string
 	switch u := o.Type().Underlying().(type) {
