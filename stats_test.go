@@ -202,7 +202,7 @@ func TestStatsDuringTraffic(t *testing.T) {
 		c.Stats()
 		calls.Add(1)
 	}
-	c := openConn(t, r, wsURL("/echo"), &websocket.Params{KeepAlive: 20 * time.Millisecond})
+	c := openConn(t, r, wsURL("/echo"), &websocket.Params{KeepAlive: 20 * time.Millisecond, PongTimeout: time.Minute})
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	for range 2 {
