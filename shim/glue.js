@@ -8,15 +8,19 @@
 // call, so that a slow or throwing callback never touches the Go side.
 //
 // bridge: {connect(id, url, timeoutMs, protocol, headers, minDelayMs,
-// maxDelayMs, maxAttempts), send(id, message,
-// isText, length, asIs), disconnect(id), consts}. Each returns null on success or
-// [errorClass, text]. The value returned is {api, deliver, sink, live}: api
-// is globalThis.websocket; Go calls deliver(id, event, message, type, code,
-// reason, handshake_response, closedText, retry_in) from the connection's goroutine
-// for every event but messages; sink(id) makes the socket's onmessage
-// handler of connection id, which queues its messages without a call into
-// Go; live() counts the connections whose DISCONNECTED the page has not
-// seen yet (for the tests).
+// maxDelayMs, maxAttempts), send(id, message, isText, length, asIs),
+// disconnect(id, code, reason), stats(id), states, consts}. connect, send
+// and disconnect return null on success or [errorClass, text]; stats(id)
+// writes connection id's Stats into statsBytes (see readStats); states
+// holds State.String() of each State. The value returned is {api, deliver,
+// sink, live, statsBytes}: api is globalThis.websocket; Go calls
+// deliver(id, event, message, type, code, reason, handshake_response,
+// closedText, retry_in) from the connection's goroutine for every event but
+// messages, and before a DISCONNECTED it writes the connection's last
+// Stats into statsBytes; sink(id) makes the socket's onmessage handler of
+// connection id, which queues its messages without a call into Go; live()
+// counts the connections whose DISCONNECTED the page has not seen yet (for
+// the tests).
 (bridge) => {
 	"use strict";
 	const c = bridge.consts;
@@ -46,7 +50,7 @@
 	const fail = (result) => {
 		if (result === undefined || result === null) return; // a Go function returning nil gives null
 		const [cls, text] = result;
-		throw cls === "TypeError" ? new TypeError(text) : new Error(text);
+		throw cls === "TypeError" ? new TypeError(text) : cls === "RangeError" ? new RangeError(text) : new Error(text);
 	};
 
 	// A connection handle: a frozen object that only the shim makes.
@@ -59,10 +63,12 @@
 		get [Symbol.toStringTag]() { return "WebSocketConnection"; }
 	}
 	// records maps each handle to its record {id, handle, callback, closed,
-	// open, early}; closed is the Go error text a send gets once
-	// DISCONNECTED happened; open tells that Go reported CONNECTED; early
-	// holds messages the socket delivered before that (in case Go reports
-	// it later than the socket's open event).
+	// open, early, messagesIn, bytesIn, last}; closed is the Go error text a
+	// send gets once DISCONNECTED happened; open tells that Go reported
+	// CONNECTED; early holds messages the socket delivered before that (in
+	// case Go reports it later than the socket's open event); messagesIn and
+	// bytesIn count what sink received, which Go never sees; last is what
+	// stats returns once DISCONNECTED happened.
 	const records = new WeakMap();
 	const live = new Map(); // id -> record, until DISCONNECTED
 	let nextID = 1;
@@ -198,7 +204,7 @@
 		}
 		const id = nextID++;
 		const handle = new WebSocketConnection(id, url);
-		const r = { id, handle, callback, closed: undefined, open: false, early: [] };
+		const r = { id, handle, callback, closed: undefined, open: false, early: [], messagesIn: 0, bytesIn: 0, last: undefined };
 		records.set(handle, r);
 		live.set(id, r); // before Go starts: Go may report events before connect returns
 		try {
@@ -242,10 +248,59 @@
 		}
 	}
 
-	function disconnect(connection) {
+	// disconnect checks the types of every argument before their values, as
+	// a browser's own WebSocket.close does (WebIDL converts the arguments
+	// first). A code or reason that is not allowed is a RangeError: the
+	// right type, a value out of range (Go's DisconnectWith rules, which
+	// are the browser's).
+	function disconnect(connection, code, reason) {
 		const r = record("disconnect", connection);
+		code ??= 1000;
+		reason ??= "";
+		if (typeof code !== "number") {
+			throw new TypeError(`websocket.disconnect: code must be a number (1000 or 3000-4999), got ${got(code)}`);
+		}
+		if (typeof reason !== "string") {
+			throw new TypeError(`websocket.disconnect: reason must be a string, got ${got(reason)}`);
+		}
+		if (code !== 1000 && !(Number.isInteger(code) && code >= 3000 && code <= 4999)) {
+			throw new RangeError(`websocket.disconnect: code must be 1000 or an integer from 3000 to 4999, got ${got(code)}`);
+		}
+		const n = utf8Length(reason);
+		if (n > 123) {
+			throw new RangeError(`websocket.disconnect: reason must be at most 123 bytes of UTF-8, got ${n}`);
+		}
 		if (r.closed !== undefined) return; // a second disconnect is fine
-		fail(bridge.disconnect(r.id));
+		fail(bridge.disconnect(r.id, code, reason));
+	}
+
+	// Stats cross from Go in one call: Go writes them as eight
+	// little-endian float64s (every count is far below 2^53) into
+	// statsBytes, in the order of readStats; the state as its index in
+	// bridge.states, rtt in milliseconds.
+	const statsBytes = new Uint8Array(64);
+	const statsView = new DataView(statsBytes.buffer);
+	const states = Array.from(bridge.states);
+	const readStats = (r) => ({
+		state: states[statsView.getFloat64(0, true)],
+		connects: statsView.getFloat64(8, true),
+		messages_in: statsView.getFloat64(16, true) + r.messagesIn,
+		bytes_in: statsView.getFloat64(24, true) + r.bytesIn,
+		messages_out: statsView.getFloat64(32, true),
+		bytes_out: statsView.getFloat64(40, true),
+		send_queued: statsView.getFloat64(48, true),
+		rtt: statsView.getFloat64(56, true),
+	});
+
+	// stats returns a new object each call, the page's to keep. After
+	// DISCONNECTED, Go no longer holds the connection: the handle answers
+	// with the stats Go wrote just before it (state "closed", the final
+	// counts), kept in the record.
+	function stats(connection) {
+		const r = record("stats", connection);
+		if (r.last !== undefined) return { ...r.last };
+		bridge.stats(r.id);
+		return readStats(r);
 	}
 
 	// Events wait here for a microtask, so none runs inside connect, send
@@ -286,6 +341,7 @@
 		enqueue(r, {event, message, type, code, reason, handshake_response, retry_in});
 		if (closedText !== undefined) {
 			r.closed = closedText;
+			r.last = readStats(r); // Go wrote them just before this call
 			live.delete(id);
 		}
 		if (event === c.EVENT_CONNECTED) {
@@ -307,6 +363,8 @@
 		const r = live.get(id);
 		if (r === undefined) return; // after DISCONNECTED: nothing more
 		const d = ev.data;
+		r.messagesIn++;
+		r.bytesIn += typeof d === "string" ? utf8Length(d) : d.byteLength;
 		const data = typeof d === "string"
 			? { event: c.EVENT_MESSAGE, message: d, type: c.DATA_TYPE_TEXT, code: 0, reason: "", handshake_response: null, retry_in: 0 }
 			: { event: c.EVENT_MESSAGE, message: new Uint8Array(d), type: c.DATA_TYPE_BINARY, code: 0, reason: "", handshake_response: null, retry_in: 0 };
@@ -314,9 +372,9 @@
 		else r.early.push(data);
 	};
 
-	const api = { connect, send, disconnect };
+	const api = { connect, send, disconnect, stats };
 	for (const k of Object.keys(c)) api[k] = c[k];
 	api.ready = Promise.resolve(api);
 	Object.freeze(api);
-	return { api, deliver, sink, live: () => live.size };
+	return { api, deliver, sink, live: () => live.size, statsBytes };
 }

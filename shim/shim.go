@@ -25,10 +25,12 @@ var glueSource string
 
 var (
 	installOnce sync.Once
-	// glue is what glue.js returned: {api, deliver, sink, live}.
+	// glue is what glue.js returned: {api, deliver, sink, live, statsBytes}.
 	glue       js.Value
 	deliver    js.Value // glue.deliver, looked up once: Invoke saves converting its name per event
 	sink       js.Value // glue.sink(id): the socket's message handler for connection id
+	statsBytes js.Value // glue.statsBytes: where putStats writes
+	statsBuf   [64]byte // what putStats copies there, kept so that it allocates nothing
 	uint8Array = js.Global().Get("Uint8Array")
 	object     = js.Global().Get("Object")
 	emptyText  = js.ValueOf("") // made once: every js.ValueOf of a string is a call into JavaScript
@@ -41,7 +43,7 @@ var (
 )
 
 // install puts the API on globalThis.websocket and dispatches the event
-// "websocket-ready" on globalThis. The three bridge functions live as long
+// "websocket-ready" on globalThis. The four bridge functions live as long
 // as the program; a connection owns no js.Func of its own.
 func install() {
 	installOnce.Do(func() {
@@ -49,6 +51,12 @@ func install() {
 		bridge.Set("connect", js.FuncOf(bridgeConnect))
 		bridge.Set("send", js.FuncOf(bridgeSend))
 		bridge.Set("disconnect", js.FuncOf(bridgeDisconnect))
+		bridge.Set("stats", js.FuncOf(bridgeStats))
+		var states []any
+		for s := websocket.StateConnecting; s <= websocket.StateClosed; s++ {
+			states = append(states, s.String())
+		}
+		bridge.Set("states", states)
 		consts := object.New()
 		consts.Set("EVENT_CONNECTED", int(websocket.EventConnected))
 		consts.Set("EVENT_DISCONNECTED", int(websocket.EventDisconnected))
@@ -61,6 +69,7 @@ func install() {
 		glue = glueFactory().Invoke(bridge)
 		deliver = glue.Get("deliver")
 		sink = glue.Get("sink")
+		statsBytes = glue.Get("statsBytes")
 	})
 	api := glue.Get("api")
 	g := js.Global()
@@ -187,13 +196,38 @@ func bridgeSend(_ js.Value, a []js.Value) any {
 	return result("send", websocket.Send(conn, p, opts))
 }
 
-// bridgeDisconnect(id).
+// bridgeDisconnect(id, code, reason): glue.js has checked code and reason
+// already.
 func bridgeDisconnect(_ js.Value, a []js.Value) any {
 	conn := lookup(a[0].Int())
 	if conn == nil {
 		return nil
 	}
-	return result("disconnect", websocket.Disconnect(conn))
+	return result("disconnect", websocket.DisconnectWith(conn, a[1].Int(), a[2].String()))
+}
+
+// bridgeStats(id) writes connection id's Stats for glue.js to read. A
+// connection that has had its DISCONNECTED is not asked: glue.js keeps the
+// Stats that emit wrote just before it.
+func bridgeStats(_ js.Value, a []js.Value) any {
+	putStats(lookup(a[0].Int()).Stats())
+	return nil
+}
+
+// putStats copies s into glue.statsBytes in one call: eight little-endian
+// float64s in the order of glue.js's readStats.
+func putStats(s websocket.Stats) {
+	for i, v := range [8]float64{
+		float64(s.State), float64(s.Connects), float64(s.MessagesIn), float64(s.BytesIn),
+		float64(s.MessagesOut), float64(s.BytesOut), float64(s.SendQueued),
+		float64(s.RTT) / float64(time.Millisecond),
+	} {
+		u := math.Float64bits(v)
+		for j := range 8 {
+			statsBuf[8*i+j] = byte(u >> (8 * j))
+		}
+	}
+	js.CopyBytesToJS(statsBytes, statsBuf[:])
 }
 
 // result turns an error of the Go API into what glue.js throws: a
@@ -205,6 +239,10 @@ func result(fn string, err error) any {
 	}
 	if !errors.Is(err, websocket.ErrInvalidArgument) {
 		return []any{"Error", err.Error()}
+	}
+	if fn == "disconnect" && errors.Is(err, websocket.ErrInvalidOptions) {
+		// glue.js refuses a bad code or reason itself, with the same rules.
+		return []any{"RangeError", "websocket.disconnect: code or reason is not allowed: " + err.Error()}
 	}
 	arg := "an argument"
 	switch {
@@ -271,6 +309,9 @@ func emit(id int, c *websocket.Connection, d *websocket.Data) {
 			text = err.Error()
 		}
 		closed = js.ValueOf(text)
+		// The handle's last stats: deliver reads them as it takes this
+		// DISCONNECTED, and Go is asked for them no more.
+		putStats(c.Stats())
 	}
 	// One call: glue.js builds the data object (a Set per field would be
 	// a call into JavaScript each).
