@@ -8,19 +8,19 @@
 // call, so that a slow or throwing callback never touches the Go side.
 //
 // bridge: {connect(id, url, timeoutMs, protocol, headers, minDelayMs,
-// maxDelayMs, maxAttempts), send(id, message, isText, length, asIs),
-// disconnect(id, code, reason), stats(id), states, consts}. connect, send
-// and disconnect return null on success or [errorClass, text]; stats(id)
-// writes connection id's Stats into statsBytes (see readStats); states
-// holds State.String() of each State. The value returned is {api, deliver,
-// sink, live, statsBytes}: api is globalThis.websocket; Go calls
-// deliver(id, event, message, type, code, reason, handshake_response,
-// closedText, retry_in) from the connection's goroutine for every event but
-// messages, and before a DISCONNECTED it writes the connection's last
-// Stats into statsBytes; sink(id) makes the socket's onmessage handler of
-// connection id, which queues its messages without a call into Go; live()
-// counts the connections whose DISCONNECTED the page has not seen yet (for
-// the tests).
+// maxDelayMs, maxAttempts, statsBytes), send(id, message, isText, length,
+// asIs), disconnect(id, code, reason), stats(id), states, consts}. connect,
+// send and disconnect return null on success or [errorClass, text];
+// stats(id) writes connection id's Stats into the statsBytes it was
+// connected with (see readStats); states holds State.String() of each
+// State. The value returned is {api, deliver, sink, live}: api is
+// globalThis.websocket; Go calls deliver(id, event, message, type, code,
+// reason, handshake_response, closedText, retry_in) from the connection's
+// goroutine for every event but messages, and writes the connection's
+// last Stats just before its DISCONNECTED; sink(id) makes the socket's
+// onmessage handler of connection id, which queues its messages without a
+// call into Go; live() counts the connections whose DISCONNECTED the page
+// has not seen yet (for the tests).
 (bridge) => {
 	"use strict";
 	const c = bridge.consts;
@@ -63,12 +63,12 @@
 		get [Symbol.toStringTag]() { return "WebSocketConnection"; }
 	}
 	// records maps each handle to its record {id, handle, callback, closed,
-	// open, early, messagesIn, bytesIn, last}; closed is the Go error text a
-	// send gets once DISCONNECTED happened; open tells that Go reported
-	// CONNECTED; early holds messages the socket delivered before that (in
-	// case Go reports it later than the socket's open event); messagesIn and
-	// bytesIn count what sink received, which Go never sees; last is what
-	// stats returns once DISCONNECTED happened.
+	// open, early, messagesIn, bytesIn, statsView}; closed is the Go error
+	// text a send gets once DISCONNECTED happened; open tells that Go
+	// reported CONNECTED; early holds messages the socket delivered before
+	// that (in case Go reports it later than the socket's open event);
+	// messagesIn and bytesIn count what sink received, which Go never sees;
+	// statsView is where Go writes the connection's Stats.
 	const records = new WeakMap();
 	const live = new Map(); // id -> record, until DISCONNECTED
 	let nextID = 1;
@@ -204,11 +204,17 @@
 		}
 		const id = nextID++;
 		const handle = new WebSocketConnection(id, url);
-		const r = { id, handle, callback, closed: undefined, open: false, early: [], messagesIn: 0, bytesIn: 0, last: undefined };
+		// Each connection's Stats cross in a buffer of its own: Go's
+		// goroutines run during bridge.stats, and one may meanwhile write
+		// another connection's (before its DISCONNECTED, or through a
+		// nested call into the API).
+		const statsBytes = new Uint8Array(64);
+		const r = { id, handle, callback, closed: undefined, open: false, early: [],
+			messagesIn: 0, bytesIn: 0, statsView: new DataView(statsBytes.buffer) };
 		records.set(handle, r);
 		live.set(id, r); // before Go starts: Go may report events before connect returns
 		try {
-			fail(bridge.connect(id, url, timeout, protocol, headers, minDelay, maxDelay, maxAttempts));
+			fail(bridge.connect(id, url, timeout, protocol, headers, minDelay, maxDelay, maxAttempts, statsBytes));
 		} catch (e) {
 			live.delete(id);
 			records.delete(handle);
@@ -274,32 +280,32 @@
 		fail(bridge.disconnect(r.id, code, reason));
 	}
 
-	// Stats cross from Go in one call: Go writes them as eight
-	// little-endian float64s (every count is far below 2^53) into
-	// statsBytes, in the order of readStats; the state as its index in
+	// Go writes a connection's Stats as eight little-endian float64s (every
+	// count is far below 2^53), in this order; the state as its index in
 	// bridge.states, rtt in milliseconds.
-	const statsBytes = new Uint8Array(64);
-	const statsView = new DataView(statsBytes.buffer);
 	const states = Array.from(bridge.states);
-	const readStats = (r) => ({
-		state: states[statsView.getFloat64(0, true)],
-		connects: statsView.getFloat64(8, true),
-		messages_in: statsView.getFloat64(16, true) + r.messagesIn,
-		bytes_in: statsView.getFloat64(24, true) + r.bytesIn,
-		messages_out: statsView.getFloat64(32, true),
-		bytes_out: statsView.getFloat64(40, true),
-		send_queued: statsView.getFloat64(48, true),
-		rtt: statsView.getFloat64(56, true),
-	});
+	const readStats = (r) => {
+		const v = r.statsView;
+		return {
+			state: states[v.getFloat64(0, true)],
+			connects: v.getFloat64(8, true),
+			messages_in: v.getFloat64(16, true) + r.messagesIn,
+			bytes_in: v.getFloat64(24, true) + r.bytesIn,
+			messages_out: v.getFloat64(32, true),
+			bytes_out: v.getFloat64(40, true),
+			send_queued: v.getFloat64(48, true),
+			rtt: v.getFloat64(56, true),
+		};
+	};
 
 	// stats returns a new object each call, the page's to keep. After
-	// DISCONNECTED, Go no longer holds the connection: the handle answers
-	// with the stats Go wrote just before it (state "closed", the final
-	// counts), kept in the record.
+	// DISCONNECTED, Go no longer holds the connection, and the handle
+	// answers without asking it: with the stats Go wrote just before that
+	// DISCONNECTED (state "closed", the final counts), which nothing
+	// changes any more.
 	function stats(connection) {
 		const r = record("stats", connection);
-		if (r.last !== undefined) return { ...r.last };
-		bridge.stats(r.id);
+		if (r.closed === undefined) bridge.stats(r.id);
 		return readStats(r);
 	}
 
@@ -341,7 +347,6 @@
 		enqueue(r, {event, message, type, code, reason, handshake_response, retry_in});
 		if (closedText !== undefined) {
 			r.closed = closedText;
-			r.last = readStats(r); // Go wrote them just before this call
 			live.delete(id);
 		}
 		if (event === c.EVENT_CONNECTED) {
@@ -376,5 +381,5 @@
 	for (const k of Object.keys(c)) api[k] = c[k];
 	api.ready = Promise.resolve(api);
 	Object.freeze(api);
-	return { api, deliver, sink, live: () => live.size, statsBytes };
+	return { api, deliver, sink, live: () => live.size };
 }

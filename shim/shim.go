@@ -25,22 +25,27 @@ var glueSource string
 
 var (
 	installOnce sync.Once
-	// glue is what glue.js returned: {api, deliver, sink, live, statsBytes}.
+	// glue is what glue.js returned: {api, deliver, sink, live}.
 	glue       js.Value
 	deliver    js.Value // glue.deliver, looked up once: Invoke saves converting its name per event
 	sink       js.Value // glue.sink(id): the socket's message handler for connection id
-	statsBytes js.Value // glue.statsBytes: where putStats writes
-	statsBuf   [64]byte // what putStats copies there, kept so that it allocates nothing
 	uint8Array = js.Global().Get("Uint8Array")
 	object     = js.Global().Get("Object")
 	emptyText  = js.ValueOf("") // made once: every js.ValueOf of a string is a call into JavaScript
 
-	// conns maps a connection's id to the Go connection, from connect until
-	// its DISCONNECTED. It is never held across a JavaScript call, so a
-	// function called by the page never waits for it.
+	// conns maps a connection's id to what the shim holds of it, from
+	// connect until its DISCONNECTED. It is never held across a JavaScript
+	// call, so a function called by the page never waits for it.
 	mu    sync.Mutex
-	conns = map[int]*websocket.Connection{}
+	conns = map[int]entry{}
 )
+
+// entry is a connection as the shim holds it: the Go connection, and the
+// Uint8Array of glue.js that its Stats cross in (putStats).
+type entry struct {
+	conn  *websocket.Connection
+	stats js.Value
+}
 
 // install puts the API on globalThis.websocket and dispatches the event
 // "websocket-ready" on globalThis. The four bridge functions live as long
@@ -69,7 +74,6 @@ func install() {
 		glue = glueFactory().Invoke(bridge)
 		deliver = glue.Get("deliver")
 		sink = glue.Get("sink")
-		statsBytes = glue.Get("statsBytes")
 	})
 	api := glue.Get("api")
 	g := js.Global()
@@ -96,8 +100,8 @@ func glueFactory() js.Value {
 }
 
 // bridgeConnect(id, url, timeoutMs, protocol, headers, minDelayMs,
-// maxDelayMs, maxAttempts): glue.js has checked the types already; a
-// negative minDelayMs means no reconnect.
+// maxDelayMs, maxAttempts, statsBytes): glue.js has checked the types
+// already; a negative minDelayMs means no reconnect.
 func bridgeConnect(_ js.Value, a []js.Value) any {
 	id := a[0].Int()
 	p := &websocket.Params{
@@ -130,7 +134,7 @@ func bridgeConnect(_ js.Value, a []js.Value) any {
 	// (wasm has one thread and nothing here waits), so this map entry is
 	// there before its DISCONNECTED removes it.
 	mu.Lock()
-	conns[id] = conn
+	conns[id] = entry{conn, a[8]}
 	mu.Unlock()
 	return nil
 }
@@ -156,7 +160,7 @@ func millis(ms float64) time.Duration {
 	}
 }
 
-func lookup(id int) *websocket.Connection {
+func lookup(id int) entry {
 	mu.Lock()
 	defer mu.Unlock()
 	return conns[id]
@@ -173,7 +177,7 @@ const maxStaged = 4 << 20
 // neither copied into Go nor back out. Without asIs (a Uint8Array sent as
 // text) Go copies the bytes, to check that they are UTF-8.
 func bridgeSend(_ js.Value, a []js.Value) any {
-	conn := lookup(a[0].Int())
+	conn := lookup(a[0].Int()).conn
 	if conn == nil { // cannot happen: glue.js knows of DISCONNECTED as soon as Go does
 		return []any{"Error", "websocket: send: the connection is closed"}
 	}
@@ -199,7 +203,7 @@ func bridgeSend(_ js.Value, a []js.Value) any {
 // bridgeDisconnect(id, code, reason): glue.js has checked code and reason
 // already.
 func bridgeDisconnect(_ js.Value, a []js.Value) any {
-	conn := lookup(a[0].Int())
+	conn := lookup(a[0].Int()).conn
 	if conn == nil {
 		return nil
 	}
@@ -207,16 +211,19 @@ func bridgeDisconnect(_ js.Value, a []js.Value) any {
 }
 
 // bridgeStats(id) writes connection id's Stats for glue.js to read. A
-// connection that has had its DISCONNECTED is not asked: glue.js keeps the
-// Stats that emit wrote just before it.
+// connection that has had its DISCONNECTED is not asked: glue.js reads
+// what emit wrote just before it.
 func bridgeStats(_ js.Value, a []js.Value) any {
-	putStats(lookup(a[0].Int()).Stats())
+	if e := lookup(a[0].Int()); e.conn != nil {
+		putStats(e.stats, e.conn.Stats())
+	}
 	return nil
 }
 
-// putStats copies s into glue.statsBytes in one call: eight little-endian
-// float64s in the order of glue.js's readStats.
-func putStats(s websocket.Stats) {
+// putStats copies s into dst, a Uint8Array of glue.js, in one call: eight
+// little-endian float64s in the order of glue.js's readStats.
+func putStats(dst js.Value, s websocket.Stats) {
+	var b [64]byte
 	for i, v := range [8]float64{
 		float64(s.State), float64(s.Connects), float64(s.MessagesIn), float64(s.BytesIn),
 		float64(s.MessagesOut), float64(s.BytesOut), float64(s.SendQueued),
@@ -224,10 +231,10 @@ func putStats(s websocket.Stats) {
 	} {
 		u := math.Float64bits(v)
 		for j := range 8 {
-			statsBuf[8*i+j] = byte(u >> (8 * j))
+			b[8*i+j] = byte(u >> (8 * j))
 		}
 	}
-	js.CopyBytesToJS(statsBytes, statsBuf[:])
+	js.CopyBytesToJS(dst, b[:])
 }
 
 // result turns an error of the Go API into what glue.js throws: a
@@ -301,6 +308,7 @@ func emit(id int, c *websocket.Connection, d *websocket.Data) {
 			reason = js.ValueOf(d.Reason)
 		}
 		mu.Lock()
+		e := conns[id]
 		delete(conns, id)
 		mu.Unlock()
 		// What a later send on this handle throws: the Go API's own text.
@@ -309,9 +317,9 @@ func emit(id int, c *websocket.Connection, d *websocket.Data) {
 			text = err.Error()
 		}
 		closed = js.ValueOf(text)
-		// The handle's last stats: deliver reads them as it takes this
-		// DISCONNECTED, and Go is asked for them no more.
-		putStats(c.Stats())
+		// The handle's last stats: glue.js answers with them from now on,
+		// without asking Go.
+		putStats(e.stats, c.Stats())
 	}
 	// One call: glue.js builds the data object (a Set per field would be
 	// a call into JavaScript each).

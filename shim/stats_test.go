@@ -189,6 +189,48 @@ func TestStatsServerMessages(t *testing.T) {
 	}
 }
 
+// Go's goroutines run while JavaScript calls into Go, and one may write
+// another connection's stats meanwhile (its last ones, before its
+// DISCONNECTED; here, a goroutine of the test calling stats): stats still
+// answers for its own connection.
+func TestStatsWhileGoRuns(t *testing.T) {
+	a, b := newRecorder(t), newRecorder(t)
+	ha, hb := a.connect(wsURL("/echo"), nil), b.connect(wsURL("/echo"), nil)
+	a.waitCount(evConnected, 1)
+	b.waitCount(evConnected, 1)
+	for range 3 {
+		api().Call("send", hb, "b")
+	}
+	b.waitCount(evMessage, 3)
+
+	var inner jsStats
+	asleep, nested := make(chan bool, 1), make(chan bool, 1)
+	go func() {
+		asleep <- true
+		time.Sleep(time.Millisecond) // over by the time stats runs below, which lets this run
+		inner = readStats(t, hb)
+		nested <- true
+	}()
+	<-asleep // and it runs on until it sleeps: wasm has one thread
+	outer := toStats(jsEval(`() => (ws, h) => {
+		const t = performance.now();
+		while (performance.now() - t < 20) {} // no event can run meanwhile
+		return ws.stats(h);
+	}`).Invoke(api(), ha))
+	select {
+	case <-nested:
+	default:
+		t.Fatal("the goroutine did not run inside stats: the test proves nothing")
+	}
+	if outer.MessagesOut != 0 || inner.MessagesOut != 3 {
+		t.Errorf("messages_out: %d for a (want 0), %d for b (want 3), b's asked while a's was", outer.MessagesOut, inner.MessagesOut)
+	}
+	api().Call("disconnect", ha)
+	api().Call("disconnect", hb)
+	a.waitDone()
+	b.waitDone()
+}
+
 // send_queued rises while the server does not read, and bytes_out counts
 // every byte send accepted.
 func TestStatsSendQueued(t *testing.T) {
