@@ -9,34 +9,16 @@ import (
 	"syscall/js"
 	"testing"
 	"time"
-
-	"github.com/hybridws/websocket"
 )
 
 // fetchRecord asks the test server's /recorded what its /record?id=id
 // received: the close code the client sent (-1: none).
 func fetchRecord(t *testing.T, id string) (code int) {
 	t.Helper()
-	got := make(chan string, 2)
-	_, err := websocket.Connect(wsURL("/recorded?id="+id), nil, func(c *websocket.Connection, d *websocket.Data) {
-		switch d.Event {
-		case websocket.EventMessage:
-			got <- string(d.Message)
-		case websocket.EventDisconnected:
-			got <- ""
-		}
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := ask(t, "/recorded?id="+id)
 	var rec struct{ Code int }
-	select {
-	case s := <-got:
-		if err := json.Unmarshal([]byte(s), &rec); err != nil {
-			t.Fatalf("/recorded?id=%s: %q: %v", id, s, err)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatalf("/recorded?id=%s: no answer", id)
+	if err := json.Unmarshal([]byte(s), &rec); err != nil {
+		t.Fatalf("/recorded?id=%s: %q: %v", id, s, err)
 	}
 	return rec.Code
 }

@@ -831,8 +831,15 @@ func TestSinkKeepsTheGrammar(t *testing.T) {
 // address) and returns its one message.
 func control(t *testing.T, query string) string {
 	t.Helper()
+	return ask(t, "/phoenix?"+query)
+}
+
+// ask connects to path on the shared test server through the Go API and
+// returns the one message it sends ("" if none).
+func ask(t *testing.T, path string) string {
+	t.Helper()
 	got := make(chan string, 2)
-	_, err := websocket.Connect(wsURL("/phoenix?"+query), nil, func(c *websocket.Connection, d *websocket.Data) {
+	_, err := websocket.Connect(wsURL(path), nil, func(c *websocket.Connection, d *websocket.Data) {
 		switch d.Event {
 		case websocket.EventMessage:
 			got <- string(d.Message)
@@ -847,7 +854,7 @@ func control(t *testing.T, query string) string {
 	case s := <-got:
 		return s
 	case <-time.After(20 * time.Second):
-		t.Fatalf("/phoenix?%s: no answer", query)
+		t.Fatalf("%s: no answer", path)
 		return ""
 	}
 }
