@@ -115,6 +115,8 @@ func TestStats(t *testing.T) {
 		{u8(9, 8).Get("buffer"), nil, 2},
 		{"", text, 0},
 		{strings.Repeat("x", 70<<10), nil, 70 << 10},
+		{"x" + strings.Repeat("😀", 20000), text, 80001}, // counted in parts of 64 KiB: none may split a pair
+		{strings.Repeat("é", 40000), text, 80000},
 	}
 	total := 0
 	for _, m := range sends {
