@@ -4,8 +4,10 @@
 // headless Chromium with chromedp, the way a person uses it: it builds
 // websocket.wasm and the dev server (./web), serves the page on a free
 // loopback port, connects to the dev server's /echo, sends text and
-// binary, reads the echoes in the event log, disconnects and sees close
-// code 1000. It leaves a screenshot in .cache/screenshots/ at the repo root.
+// binary, reads the echoes in the event log and the counts on the stats
+// line, tries a close code the browser forbids and sees the RangeError,
+// disconnects with 4001 and sees it come back. It leaves a screenshot in
+// .cache/screenshots/ at the repo root.
 //
 // It is its own module so that chromedp v0.23.0 reaches neither the
 // library's users nor wasmbrowsertest (which pins chromedp v0.10.0).
@@ -272,16 +274,29 @@ func TestDemoPage(t *testing.T) {
 	if n := strings.Count(logText(), "SENT"); n != 2 {
 		t.Errorf("%d SENT entries, want 2", n)
 	}
+	// 15 bytes of text and 7 of binary, each way.
+	pg.waitStats("state open", "connects 1", "in 2 msg, 22 B", "out 2 msg, 22 B", "queued 0 B", "rtt n/a in a browser")
 
-	step("disconnecting", chromedp.Click(chromedp.CSS("#disconnect")))
+	// A code the browser forbids: disconnect throws, the page logs it, and
+	// the connection stays open.
+	step("disconnecting with 1001", chromedp.SetValue(chromedp.CSS("#close-code"), "1001"), chromedp.Click(chromedp.CSS("#disconnect")))
+	waitEntries("THREW", 1)
+	if e := entry("THREW", 0); !strings.Contains(e, "RangeError: websocket.disconnect: code must be 1000 or an integer from 3000 to 4999, got the number 1001") {
+		t.Errorf("THREW entry %q", e)
+	}
+	pg.waitStats("state open")
+
+	step("disconnecting with 4001", chromedp.SetValue(chromedp.CSS("#close-code"), "4001"), chromedp.SetValue(chromedp.CSS("#close-reason"), "bye ✓"),
+		chromedp.Click(chromedp.CSS("#disconnect")))
 	waitEntries("DISCONNECTED", 1)
-	if e := entry("DISCONNECTED", 0); !strings.Contains(e, "code=1000") {
+	if e := entry("DISCONNECTED", 0); !strings.Contains(e, "code=4001") || !strings.Contains(e, `reason="bye ✓"`) {
 		t.Errorf("DISCONNECTED entry %q", e)
 	}
+	pg.waitStats("state closed", "connects 1", "in 2 msg, 22 B", "out 2 msg, 22 B", "queued 0 B")
 	elapsed := time.Since(start)
 
 	shot := saveScreenshot(t, ctx, root, "demo.png")
-	t.Logf("browser start to close code 1000: %v; screenshot %s", elapsed.Round(time.Millisecond), shot)
+	t.Logf("browser start to close code 4001: %v; screenshot %s", elapsed.Round(time.Millisecond), shot)
 	t.Logf("log:\n%s", logText())
 }
 
@@ -356,6 +371,21 @@ func (p *demoPage) waitEntries(kind string, n int) {
 		`document.querySelectorAll('#log .entry[data-event=%q]').length >= %d`, kind, n),
 		chromedp.WithPollingTimeout(30*time.Second))); err != nil {
 		p.t.Fatalf("waiting for %d %s: %v\nlog:\n%s\nconsole: %q", n, kind, err, p.logText(), p.console())
+	}
+}
+
+// waitStats waits until the stats line shows every one of want.
+func (p *demoPage) waitStats(want ...string) {
+	p.t.Helper()
+	js := `(() => { const s = document.getElementById("stats").innerText.replace(/\s+/g, " "); return ` +
+		strings.Repeat("s.includes(%q) && ", len(want)) + `true; })()`
+	args := make([]any, len(want))
+	for i, w := range want {
+		args[i] = w
+	}
+	if _, err := chromedp.Run(p.ctx, chromedp.Poll[bool](fmt.Sprintf(js, args...), chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		s, _ := chromedp.Run(p.ctx, chromedp.Evaluate[string](`document.getElementById("stats").innerText`))
+		p.t.Fatalf("the stats line %q does not show %q: %v", s, want, err)
 	}
 }
 

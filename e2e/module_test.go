@@ -64,7 +64,8 @@ func copyInto(t *testing.T, dir string, from string, names ...string) {
 // wantEcho checks the events of hybridwsTest.echo.
 func wantEcho(t *testing.T, events []string) {
 	t.Helper()
-	want := []string{"CONNECTED 101 chat", "MESSAGE text héllo ✓", "MESSAGE binary 1,2,0,255", "DISCONNECTED 1000"}
+	want := []string{"CONNECTED 101 chat", "MESSAGE text héllo ✓", "MESSAGE binary 1,2,0,255",
+		"STATS open connects=1 in=2/14 out=2/14", "DISCONNECTED 4001 bye ✓", "STATS closed connects=1 in=2/14 out=2/14 queued=0 rtt=0"}
 	if !slices.Equal(events, want) {
 		t.Errorf("echo events:\n  got  %q\n  want %q", events, want)
 	}
@@ -135,7 +136,7 @@ func TestModuleUnderStrictCSP(t *testing.T) {
 		t.Errorf("hello.wasm's output is not in the console %q", c)
 	}
 
-	// The API works: text and binary echo, disconnect.
+	// The API works: text and binary echo, stats, disconnect with a code.
 	host := strings.TrimPrefix(base, "http://")
 	wantEcho(t, eval(`hybridwsTest.echo("ws://`+host+`/echo")`))
 

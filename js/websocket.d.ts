@@ -125,12 +125,43 @@ export interface DisconnectedData extends DataBase {
 	event: EventDisconnected;
 	message: "";
 	type: 0;
-	/** The close code: the server's, 1005 (none sent), 1006 (no close frame), 1000 after disconnect. */
+	/** The close code: the server's, 1005 (none sent), 1006 (no close frame), or after disconnect the code it sent (1000 by default). */
 	code: number;
 	/** The close reason. */
 	reason: string;
 	handshake_response: null;
 	retry_in: 0;
+}
+
+/** Where a connection stands: State.String() of the Go API. */
+export type State = "connecting" | "open" | "reconnecting" | "closing" | "closed";
+
+/**
+ * What stats returns: a snapshot of one connection, a new object on each
+ * call. The counts add up across the reconnects of one connection.
+ */
+export interface Stats {
+	/**
+	 * "connecting" (dialling, the first time or a retry), "open" (CONNECTED
+	 * delivered or about to be), "reconnecting" (lost, waiting retry_in
+	 * before the next attempt), "closing" (disconnect called or the close
+	 * handshake under way), "closed" (DISCONNECTED delivered or about to be).
+	 */
+	state: State;
+	/** Times it opened: CONNECTED events so far (> 1 after reconnects). */
+	connects: number;
+	/** Messages received. */
+	messages_in: number;
+	/** Their payload bytes (UTF-8 bytes for text). */
+	bytes_in: number;
+	/** Messages send accepted. */
+	messages_out: number;
+	/** Their payload bytes. */
+	bytes_out: number;
+	/** Payload bytes send accepted that the network has not taken yet (the socket's bufferedAmount). */
+	send_queued: number;
+	/** Milliseconds; always 0 in a browser, which never shows a page the pings: time an echo of your own instead. */
+	rtt: number;
 }
 
 /** The callback's data: narrow it on event (and on type for a message). */
@@ -163,8 +194,22 @@ export interface WebSocketAPI {
 	 */
 	send(connection: Connection, message: string | Uint8Array | ArrayBuffer, options?: SendOptions | null): void;
 
-	/** Closes with 1000; safe to call again. DISCONNECTED follows. */
-	disconnect(connection: Connection): void;
+	/**
+	 * Closes with code (1000 if left out or null; else 3000-4999, 4000-4999
+	 * being the application's own) and reason (at most 123 bytes of UTF-8;
+	 * "" if left out or null), and returns at once; DISCONNECTED follows and
+	 * reports them. Safe to call again: later calls send nothing. A code or
+	 * reason of the wrong type throws a TypeError, one out of range a
+	 * RangeError, and nothing is sent.
+	 */
+	disconnect(connection: Connection, code?: number | null, reason?: string | null): void;
+
+	/**
+	 * The connection's state and counts: one cheap call, fine every
+	 * animation frame. After DISCONNECTED the handle still answers, with
+	 * state "closed" and the final counts.
+	 */
+	stats(connection: Connection): Stats;
 
 	/** A promise already resolved with this object. */
 	readonly ready: Promise<WebSocketAPI>;

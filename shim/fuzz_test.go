@@ -8,9 +8,9 @@ package main
 // odd numbers and strings, symbols, bigints, arrays, objects with random
 // fields, proxies, revoked proxies, functions, typed arrays and buffers
 // of every sort, typed arrays of another realm, real handles in every
-// state and look-alikes) for every argument of websocket.connect, send
-// and disconnect, makes the calls, and checks each against the rules of
-// DESIGN.md. testdata/fuzz_seeds.txt, the seed corpus, runs first.
+// state and look-alikes) for every argument of websocket.connect, send,
+// disconnect and stats, makes the calls, and checks each against the rules
+// of DESIGN.md. testdata/fuzz_seeds.txt, the seed corpus, runs first.
 //
 //	HYBRIDWS_FUZZ_SEED=n       another seed (default 1); "random" picks one and prints it
 //	HYBRIDWS_FUZZ_N=n          calls per function (default 2000)
@@ -54,12 +54,13 @@ func fuzzEnv(t *testing.T, name string, def uint64) (uint64, bool) {
 	return n, false
 }
 
-// TestFuzzArguments: every call returns or throws a TypeError naming the
-// argument at fault or a plain Error with the Go error text, never
-// anything else and never a crash of the program; no event runs inside a
-// call; every connection a call opened ends in exactly one DISCONNECTED
-// after a legal sequence of events; nothing leaks; and the API still works
-// afterwards.
+// TestFuzzArguments: every call returns or throws a TypeError (or for a
+// close code or reason out of range, a RangeError) naming the argument at
+// fault, or a plain Error with the Go error text, never anything else and
+// never a crash of the program; no event runs inside a call; stats answers
+// every handle with counts that agree with the calls and events; every
+// connection a call opened ends in exactly one DISCONNECTED after a legal
+// sequence of events; nothing leaks; and the API still works afterwards.
 func TestFuzzArguments(t *testing.T) {
 	seed, random := fuzzEnv(t, "HYBRIDWS_FUZZ_SEED", 1)
 	n, _ := fuzzEnv(t, "HYBRIDWS_FUZZ_N", 2000)
@@ -119,6 +120,7 @@ func TestFuzzArguments(t *testing.T) {
 		return d.Call("pending").Length() == 0 && glue.Call("live").Int() == 0
 	})
 	time.Sleep(100 * time.Millisecond) // any event after DISCONNECTED shows up now
+	d.Call("finalStats")
 	v := d.Call("verify")
 	for i := 0; i < v.Length(); i++ {
 		t.Errorf("seed %d: %s", seed, v.Index(i).String())

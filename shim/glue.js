@@ -8,15 +8,19 @@
 // call, so that a slow or throwing callback never touches the Go side.
 //
 // bridge: {connect(id, url, timeoutMs, protocol, headers, minDelayMs,
-// maxDelayMs, maxAttempts), send(id, message,
-// isText, length, asIs), disconnect(id), consts}. Each returns null on success or
-// [errorClass, text]. The value returned is {api, deliver, sink, live}: api
-// is globalThis.websocket; Go calls deliver(id, event, message, type, code,
-// reason, handshake_response, closedText, retry_in) from the connection's goroutine
-// for every event but messages; sink(id) makes the socket's onmessage
-// handler of connection id, which queues its messages without a call into
-// Go; live() counts the connections whose DISCONNECTED the page has not
-// seen yet (for the tests).
+// maxDelayMs, maxAttempts, statsBytes), send(id, message, isText, length,
+// asIs), disconnect(id, code, reason), stats(id), states, consts}. connect,
+// send and disconnect return null on success or [errorClass, text];
+// stats(id) writes connection id's Stats into the statsBytes it was
+// connected with (see readStats); states holds State.String() of each
+// State. The value returned is {api, deliver, sink, live}: api is
+// globalThis.websocket; Go calls deliver(id, event, message, type, code,
+// reason, handshake_response, closedText, retry_in) from the connection's
+// goroutine for every event but messages, and writes the connection's
+// last Stats just before its DISCONNECTED; sink(id) makes the socket's
+// onmessage handler of connection id, which queues its messages without a
+// call into Go; live() counts the connections whose DISCONNECTED the page
+// has not seen yet (for the tests).
 (bridge) => {
 	"use strict";
 	const c = bridge.consts;
@@ -46,7 +50,7 @@
 	const fail = (result) => {
 		if (result === undefined || result === null) return; // a Go function returning nil gives null
 		const [cls, text] = result;
-		throw cls === "TypeError" ? new TypeError(text) : new Error(text);
+		throw cls === "TypeError" ? new TypeError(text) : cls === "RangeError" ? new RangeError(text) : new Error(text);
 	};
 
 	// A connection handle: a frozen object that only the shim makes.
@@ -59,10 +63,12 @@
 		get [Symbol.toStringTag]() { return "WebSocketConnection"; }
 	}
 	// records maps each handle to its record {id, handle, callback, closed,
-	// open, early}; closed is the Go error text a send gets once
-	// DISCONNECTED happened; open tells that Go reported CONNECTED; early
-	// holds messages the socket delivered before that (in case Go reports
-	// it later than the socket's open event).
+	// open, early, messagesIn, bytesIn, statsView}; closed is the Go error
+	// text a send gets once DISCONNECTED happened; open tells that Go
+	// reported CONNECTED; early holds messages the socket delivered before
+	// that (in case Go reports it later than the socket's open event);
+	// messagesIn and bytesIn count what sink received, which Go never sees;
+	// statsView is where Go writes the connection's Stats.
 	const records = new WeakMap();
 	const live = new Map(); // id -> record, until DISCONNECTED
 	let nextID = 1;
@@ -134,22 +140,21 @@
 
 	const encoder = new TextEncoder();
 	// utf8Length is the length of s in UTF-8, as the socket will send it (a
-	// lone surrogate becomes U+FFFD, 3 bytes).
+	// lone surrogate becomes U+FFFD, 3 bytes): the encoder's own count, many
+	// times faster than a loop over the string for all but short ones. It
+	// encodes into a scratch buffer a part at a time; encodeInto never
+	// splits a character, and read says where the next part starts.
+	const encodeInto = TextEncoder.prototype.encodeInto;
+	const substring = String.prototype.substring;
+	const scratch = new Uint8Array(1 << 16);
 	const utf8Length = (s) => {
-		let n = s.length;
-		for (let i = 0; i < s.length; i++) {
-			const u = s.charCodeAt(i);
-			if (u < 0x80) continue;
-			if (u < 0x800) {
-				n += 1;
-			} else if (u >= 0xd800 && u <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-				n += 2; // a pair: 2 units, 4 bytes
-				i++;
-			} else {
-				n += 2;
-			}
+		let n = 0;
+		for (;;) {
+			const { read, written } = encodeInto.call(encoder, s, scratch);
+			n += written;
+			if (read === s.length) return n;
+			s = substring.call(s, read);
 		}
-		return n;
 	};
 
 	function connect(url, params, callback) {
@@ -198,11 +203,17 @@
 		}
 		const id = nextID++;
 		const handle = new WebSocketConnection(id, url);
-		const r = { id, handle, callback, closed: undefined, open: false, early: [] };
+		// Each connection's Stats cross in a buffer of its own: Go's
+		// goroutines run during bridge.stats, and one may meanwhile write
+		// another connection's (before its DISCONNECTED, or through a
+		// nested call into the API).
+		const statsBytes = new Uint8Array(64);
+		const r = { id, handle, callback, closed: undefined, open: false, early: [],
+			messagesIn: 0, bytesIn: 0, statsView: new DataView(statsBytes.buffer) };
 		records.set(handle, r);
 		live.set(id, r); // before Go starts: Go may report events before connect returns
 		try {
-			fail(bridge.connect(id, url, timeout, protocol, headers, minDelay, maxDelay, maxAttempts));
+			fail(bridge.connect(id, url, timeout, protocol, headers, minDelay, maxDelay, maxAttempts, statsBytes));
 		} catch (e) {
 			live.delete(id);
 			records.delete(handle);
@@ -242,10 +253,59 @@
 		}
 	}
 
-	function disconnect(connection) {
+	// disconnect checks the types of every argument before their values, as
+	// a browser's own WebSocket.close does (WebIDL converts the arguments
+	// first). A code or reason that is not allowed is a RangeError: the
+	// right type, a value out of range (Go's DisconnectWith rules, which
+	// are the browser's).
+	function disconnect(connection, code, reason) {
 		const r = record("disconnect", connection);
+		code ??= 1000;
+		reason ??= "";
+		if (typeof code !== "number") {
+			throw new TypeError(`websocket.disconnect: code must be a number (1000 or 3000-4999), got ${got(code)}`);
+		}
+		if (typeof reason !== "string") {
+			throw new TypeError(`websocket.disconnect: reason must be a string, got ${got(reason)}`);
+		}
+		if (code !== 1000 && !(Number.isInteger(code) && code >= 3000 && code <= 4999)) {
+			throw new RangeError(`websocket.disconnect: code must be 1000 or an integer from 3000 to 4999, got ${got(code)}`);
+		}
+		const n = utf8Length(reason);
+		if (n > 123) {
+			throw new RangeError(`websocket.disconnect: reason must be at most 123 bytes of UTF-8, got ${n}`);
+		}
 		if (r.closed !== undefined) return; // a second disconnect is fine
-		fail(bridge.disconnect(r.id));
+		fail(bridge.disconnect(r.id, code, reason));
+	}
+
+	// Go writes a connection's Stats as eight little-endian float64s (every
+	// count is far below 2^53), in this order; the state as its index in
+	// bridge.states, rtt in milliseconds.
+	const states = Array.from(bridge.states);
+	const readStats = (r) => {
+		const v = r.statsView;
+		return {
+			state: states[v.getFloat64(0, true)],
+			connects: v.getFloat64(8, true),
+			messages_in: v.getFloat64(16, true) + r.messagesIn,
+			bytes_in: v.getFloat64(24, true) + r.bytesIn,
+			messages_out: v.getFloat64(32, true),
+			bytes_out: v.getFloat64(40, true),
+			send_queued: v.getFloat64(48, true),
+			rtt: v.getFloat64(56, true),
+		};
+	};
+
+	// stats returns a new object each call, the page's to keep. After
+	// DISCONNECTED, Go no longer holds the connection, and the handle
+	// answers without asking it: with the stats Go wrote just before that
+	// DISCONNECTED (state "closed", the final counts), which nothing
+	// changes any more.
+	function stats(connection) {
+		const r = record("stats", connection);
+		if (r.closed === undefined) bridge.stats(r.id);
+		return readStats(r);
 	}
 
 	// Events wait here for a microtask, so none runs inside connect, send
@@ -307,6 +367,8 @@
 		const r = live.get(id);
 		if (r === undefined) return; // after DISCONNECTED: nothing more
 		const d = ev.data;
+		r.messagesIn++;
+		r.bytesIn += typeof d === "string" ? utf8Length(d) : d.byteLength;
 		const data = typeof d === "string"
 			? { event: c.EVENT_MESSAGE, message: d, type: c.DATA_TYPE_TEXT, code: 0, reason: "", handshake_response: null, retry_in: 0 }
 			: { event: c.EVENT_MESSAGE, message: new Uint8Array(d), type: c.DATA_TYPE_BINARY, code: 0, reason: "", handshake_response: null, retry_in: 0 };
@@ -314,7 +376,7 @@
 		else r.early.push(data);
 	};
 
-	const api = { connect, send, disconnect };
+	const api = { connect, send, disconnect, stats };
 	for (const k of Object.keys(c)) api[k] = c[k];
 	api.ready = Promise.resolve(api);
 	Object.freeze(api);

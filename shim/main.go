@@ -2,8 +2,9 @@
 
 // Command shim is the wasm program that gives web pages the hybridws API:
 // it installs globalThis.websocket with the names of the seed API
-// (connect, send, disconnect and the EVENT_* and DATA_TYPE_* constants)
-// and drives the Go package github.com/hybridws/websocket underneath.
+// (connect, send, disconnect and the EVENT_* and DATA_TYPE_* constants),
+// and stats, and drives the Go package github.com/hybridws/websocket
+// underneath.
 //
 // Build it with
 //

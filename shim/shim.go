@@ -33,15 +33,22 @@ var (
 	object     = js.Global().Get("Object")
 	emptyText  = js.ValueOf("") // made once: every js.ValueOf of a string is a call into JavaScript
 
-	// conns maps a connection's id to the Go connection, from connect until
-	// its DISCONNECTED. It is never held across a JavaScript call, so a
-	// function called by the page never waits for it.
+	// conns maps a connection's id to what the shim holds of it, from
+	// connect until its DISCONNECTED. It is never held across a JavaScript
+	// call, so a function called by the page never waits for it.
 	mu    sync.Mutex
-	conns = map[int]*websocket.Connection{}
+	conns = map[int]entry{}
 )
 
+// entry is a connection as the shim holds it: the Go connection, and the
+// Uint8Array of glue.js that its Stats cross in (putStats).
+type entry struct {
+	conn  *websocket.Connection
+	stats js.Value
+}
+
 // install puts the API on globalThis.websocket and dispatches the event
-// "websocket-ready" on globalThis. The three bridge functions live as long
+// "websocket-ready" on globalThis. The four bridge functions live as long
 // as the program; a connection owns no js.Func of its own.
 func install() {
 	installOnce.Do(func() {
@@ -49,6 +56,12 @@ func install() {
 		bridge.Set("connect", js.FuncOf(bridgeConnect))
 		bridge.Set("send", js.FuncOf(bridgeSend))
 		bridge.Set("disconnect", js.FuncOf(bridgeDisconnect))
+		bridge.Set("stats", js.FuncOf(bridgeStats))
+		var states []any
+		for s := websocket.StateConnecting; s <= websocket.StateClosed; s++ {
+			states = append(states, s.String())
+		}
+		bridge.Set("states", states)
 		consts := object.New()
 		consts.Set("EVENT_CONNECTED", int(websocket.EventConnected))
 		consts.Set("EVENT_DISCONNECTED", int(websocket.EventDisconnected))
@@ -87,8 +100,8 @@ func glueFactory() js.Value {
 }
 
 // bridgeConnect(id, url, timeoutMs, protocol, headers, minDelayMs,
-// maxDelayMs, maxAttempts): glue.js has checked the types already; a
-// negative minDelayMs means no reconnect.
+// maxDelayMs, maxAttempts, statsBytes): glue.js has checked the types
+// already; a negative minDelayMs means no reconnect.
 func bridgeConnect(_ js.Value, a []js.Value) any {
 	id := a[0].Int()
 	p := &websocket.Params{
@@ -121,7 +134,7 @@ func bridgeConnect(_ js.Value, a []js.Value) any {
 	// (wasm has one thread and nothing here waits), so this map entry is
 	// there before its DISCONNECTED removes it.
 	mu.Lock()
-	conns[id] = conn
+	conns[id] = entry{conn, a[8]}
 	mu.Unlock()
 	return nil
 }
@@ -147,7 +160,7 @@ func millis(ms float64) time.Duration {
 	}
 }
 
-func lookup(id int) *websocket.Connection {
+func lookup(id int) entry {
 	mu.Lock()
 	defer mu.Unlock()
 	return conns[id]
@@ -164,7 +177,7 @@ const maxStaged = 4 << 20
 // neither copied into Go nor back out. Without asIs (a Uint8Array sent as
 // text) Go copies the bytes, to check that they are UTF-8.
 func bridgeSend(_ js.Value, a []js.Value) any {
-	conn := lookup(a[0].Int())
+	conn := lookup(a[0].Int()).conn
 	if conn == nil { // cannot happen: glue.js knows of DISCONNECTED as soon as Go does
 		return []any{"Error", "websocket: send: the connection is closed"}
 	}
@@ -187,13 +200,41 @@ func bridgeSend(_ js.Value, a []js.Value) any {
 	return result("send", websocket.Send(conn, p, opts))
 }
 
-// bridgeDisconnect(id).
+// bridgeDisconnect(id, code, reason): glue.js has checked code and reason
+// already.
 func bridgeDisconnect(_ js.Value, a []js.Value) any {
-	conn := lookup(a[0].Int())
+	conn := lookup(a[0].Int()).conn
 	if conn == nil {
 		return nil
 	}
-	return result("disconnect", websocket.Disconnect(conn))
+	return result("disconnect", websocket.DisconnectWith(conn, a[1].Int(), a[2].String()))
+}
+
+// bridgeStats(id) writes connection id's Stats for glue.js to read. A
+// connection that has had its DISCONNECTED is not asked: glue.js reads
+// what emit wrote just before it.
+func bridgeStats(_ js.Value, a []js.Value) any {
+	if e := lookup(a[0].Int()); e.conn != nil {
+		putStats(e.stats, e.conn.Stats())
+	}
+	return nil
+}
+
+// putStats copies s into dst, a Uint8Array of glue.js, in one call: eight
+// little-endian float64s in the order of glue.js's readStats.
+func putStats(dst js.Value, s websocket.Stats) {
+	var b [64]byte
+	for i, v := range [8]float64{
+		float64(s.State), float64(s.Connects), float64(s.MessagesIn), float64(s.BytesIn),
+		float64(s.MessagesOut), float64(s.BytesOut), float64(s.SendQueued),
+		float64(s.RTT) / float64(time.Millisecond),
+	} {
+		u := math.Float64bits(v)
+		for j := range 8 {
+			b[8*i+j] = byte(u >> (8 * j))
+		}
+	}
+	js.CopyBytesToJS(dst, b[:])
 }
 
 // result turns an error of the Go API into what glue.js throws: a
@@ -205,6 +246,10 @@ func result(fn string, err error) any {
 	}
 	if !errors.Is(err, websocket.ErrInvalidArgument) {
 		return []any{"Error", err.Error()}
+	}
+	if fn == "disconnect" && errors.Is(err, websocket.ErrInvalidOptions) {
+		// glue.js refuses a bad code or reason itself, with the same rules.
+		return []any{"RangeError", "websocket.disconnect: code or reason is not allowed: " + err.Error()}
 	}
 	arg := "an argument"
 	switch {
@@ -263,6 +308,7 @@ func emit(id int, c *websocket.Connection, d *websocket.Data) {
 			reason = js.ValueOf(d.Reason)
 		}
 		mu.Lock()
+		e := conns[id]
 		delete(conns, id)
 		mu.Unlock()
 		// What a later send on this handle throws: the Go API's own text.
@@ -271,6 +317,9 @@ func emit(id int, c *websocket.Connection, d *websocket.Data) {
 			text = err.Error()
 		}
 		closed = js.ValueOf(text)
+		// The handle's last stats: glue.js answers with them from now on,
+		// without asking Go.
+		putStats(e.stats, c.Stats())
 	}
 	// One call: glue.js builds the data object (a Set per field would be
 	// a call into JavaScript each).

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"syscall/js"
@@ -86,7 +87,7 @@ func (e event) String() string {
 
 // recorder is a JavaScript callback that records every event.
 type recorder struct {
-	t         *testing.T
+	t         testing.TB
 	fn        js.Func
 	mu        sync.Mutex
 	handle    js.Value
@@ -96,7 +97,7 @@ type recorder struct {
 	onEvent   func(c js.Value, e event) // runs inside the callback, if set
 }
 
-func newRecorder(t *testing.T) *recorder {
+func newRecorder(t testing.TB) *recorder {
 	r := &recorder{t: t, poke: make(chan struct{}, 1)}
 	r.fn = js.FuncOf(func(_ js.Value, a []js.Value) any {
 		e := readEvent(a[1])
@@ -292,7 +293,7 @@ func TestConstantsAndShape(t *testing.T) {
 			t.Errorf("websocket.%s = %v, want %d", k, got, v)
 		}
 	}
-	for _, f := range []string{"connect", "send", "disconnect"} {
+	for _, f := range []string{"connect", "send", "disconnect", "stats"} {
 		if ws.Get(f).Type() != js.TypeFunction {
 			t.Errorf("websocket.%s is %v", f, ws.Get(f).Type())
 		}
@@ -830,8 +831,15 @@ func TestSinkKeepsTheGrammar(t *testing.T) {
 // address) and returns its one message.
 func control(t *testing.T, query string) string {
 	t.Helper()
+	return ask(t, "/phoenix?"+query)
+}
+
+// ask connects to path on the shared test server through the Go API and
+// returns the one message it sends ("" if none).
+func ask(t *testing.T, path string) string {
+	t.Helper()
 	got := make(chan string, 2)
-	_, err := websocket.Connect(wsURL("/phoenix?"+query), nil, func(c *websocket.Connection, d *websocket.Data) {
+	_, err := websocket.Connect(wsURL(path), nil, func(c *websocket.Connection, d *websocket.Data) {
 		switch d.Event {
 		case websocket.EventMessage:
 			got <- string(d.Message)
@@ -846,7 +854,7 @@ func control(t *testing.T, query string) string {
 	case s := <-got:
 		return s
 	case <-time.After(20 * time.Second):
-		t.Fatalf("/phoenix?%s: no answer", query)
+		t.Fatalf("%s: no answer", path)
 		return ""
 	}
 }
@@ -854,15 +862,21 @@ func control(t *testing.T, query string) string {
 // params.reconnect: the server restarts under the page; the page gets
 // ERROR with retry_in > 0 (and 0 in every other event), then CONNECTED
 // again on the same handle, and messages flow again (through the message
-// handler the shim leaves for each dial); nothing is left behind.
+// handler the shim leaves for each dial); nothing is left behind. stats
+// says "reconnecting" in each ERROR, and its counts add up across the
+// reconnect.
 func TestReconnect(t *testing.T) {
 	addr := control(t, "op=addr")
 	r := newRecorder(t)
 	n := 0
+	var inError []string
 	r.onEvent = func(c js.Value, e event) {
-		if e.event == evConnected {
+		switch e.event {
+		case evConnected:
 			n++
 			api().Call("send", c, fmt.Sprintf("hello %d", n), map[string]any{"type": typeText})
+		case evError:
+			inError = append(inError, api().Call("stats", c).Get("state").String())
 		}
 	}
 	h := r.connect("ws://"+addr+"/echo", map[string]any{"reconnect": map[string]any{"min_delay": 50, "max_delay": 200}})
@@ -899,6 +913,13 @@ func TestReconnect(t *testing.T) {
 	}
 	if d := evs[len(evs)-1]; d.code != 1000 {
 		t.Errorf("DISCONNECTED %v", d)
+	}
+	if len(inError) != count(evs, evError) || slices.ContainsFunc(inError, func(s string) bool { return s != "reconnecting" }) {
+		t.Errorf("stats().state in the ERROR callbacks: %q, want reconnecting in each", inError)
+	}
+	s := readStats(t, h)
+	if s.Connects != n || s.MessagesIn != ms || s.MessagesOut != n || s.State != "closed" {
+		t.Errorf("stats after %d CONNECTED and %d echoes: %+v", n, ms, s)
 	}
 	if n := jspayload.Sinks(); n != 0 {
 		t.Errorf("%d message handlers left after DISCONNECTED", n)

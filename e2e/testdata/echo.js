@@ -13,8 +13,16 @@ export function install(load) {
 		(e) => `rejected: ${e?.name}: ${e?.message}`,
 	);
 
+	// statsLine describes websocket.stats(c) for the test.
+	const statsLine = (ws, c) => {
+		const s = ws.stats(c);
+		return `STATS ${s.state} connects=${s.connects} in=${s.messages_in}/${s.bytes_in} out=${s.messages_out}/${s.bytes_out}` +
+			(s.state === "closed" ? ` queued=${s.send_queued} rtt=${s.rtt}` : "");
+	};
+
 	// echo connects to url, sends a text and a binary message, disconnects
-	// after both echoes, and resolves to the events it saw, one line each.
+	// with code 4001 after both echoes, and resolves to the events it saw
+	// and the stats at both ends, one line each.
 	const echo = async (url) => {
 		const ws = await load();
 		return new Promise((resolve) => {
@@ -33,13 +41,16 @@ export function install(load) {
 					events.push(typeof d.message === "string"
 						? `MESSAGE text ${d.message}`
 						: `MESSAGE binary ${Array.from(d.message).join(",")}`);
-					if (++echoes === 2) ws.disconnect(c);
+					if (++echoes === 2) {
+						events.push(statsLine(ws, c));
+						ws.disconnect(c, 4001, "bye ✓");
+					}
 					break;
 				case ws.EVENT_ERROR:
 					events.push(`ERROR ${d.message}`);
 					break;
 				case ws.EVENT_DISCONNECTED:
-					events.push(`DISCONNECTED ${d.code}`);
+					events.push(`DISCONNECTED ${d.code} ${d.reason}`, statsLine(ws, c));
 					clearTimeout(timer);
 					resolve(events);
 					break;

@@ -1,7 +1,7 @@
 // Type-checked by TestTypes (tsc --noEmit --strict) against js/websocket.d.ts.
 // Every line under a @ts-expect-error must fail to type-check: tsc reports
 // a directive that has no error to excuse, so each one is a test too.
-import { load, type Connection, type Data, type WebSocketAPI } from "./websocket.js";
+import { load, type Connection, type Data, type State, type Stats, type WebSocketAPI } from "./websocket.js";
 
 async function main(): Promise<void> {
 	const ws: WebSocketAPI = await load();
@@ -75,7 +75,16 @@ async function main(): Promise<void> {
 	ws.send(conn, "text as binary");
 	ws.send(conn, new Uint8Array([1, 2, 3]), { type: ws.DATA_TYPE_BINARY });
 	ws.send(conn, new ArrayBuffer(8), null);
+	const s: Stats = ws.stats(conn);
+	const state: State = s.state;
+	const hud = `${state} in ${s.messages_in} (${s.bytes_in} B) out ${s.messages_out} (${s.bytes_out} B) queued ${s.send_queued} B, ${s.connects} connects, rtt ${s.rtt} ms`;
+	console.log(hud);
+	if (s.state === "reconnecting") console.log("back soon");
 	ws.disconnect(conn);
+	ws.disconnect(conn, 4000);
+	ws.disconnect(conn, 4001, "kicked");
+	ws.disconnect(conn, null, null);
+	ws.disconnect(conn, undefined, "bye");
 	const again: WebSocketAPI = await ws.ready;
 	console.log(again === globalThis.websocket);
 
@@ -103,6 +112,19 @@ async function main(): Promise<void> {
 	ws.send(conn, "x", { type: 3 });
 	// @ts-expect-error: disconnect takes a connection
 	ws.disconnect("conn");
+	// @ts-expect-error: the close code is a number
+	ws.disconnect(conn, "4000");
+	// @ts-expect-error: the close reason is a string
+	ws.disconnect(conn, 4000, { text: "bye" });
+	// @ts-expect-error: stats takes a connection
+	ws.stats({ id: 1, url: "ws://127.0.0.1/" });
+	// @ts-expect-error: "opened" is not a state
+	if (s.state === "opened") console.log("never");
+	// @ts-expect-error: state may be any of five
+	const two: "open" | "closed" = s.state;
+	// @ts-expect-error: the counts are numbers
+	const text: string = s.bytes_in;
+	console.log(two, text);
 	// @ts-expect-error: connection handles are read-only
 	conn.id = 2;
 }

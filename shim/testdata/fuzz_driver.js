@@ -1,6 +1,7 @@
 // The page half of TestFuzzArguments (fuzz_test.go): a seeded generator of
-// JavaScript values of every kind, the calls of websocket.connect, send and
-// disconnect made with them, and the checks on what each call does.
+// JavaScript values of every kind, the calls of websocket.connect, send,
+// disconnect and stats made with them, and the checks on what each call
+// does.
 // fuzz_test.go evaluates this file as one expression and calls it with env:
 // {ws, host, seed, verbose, live}. It returns the driver object below.
 (env) => {
@@ -9,7 +10,7 @@
 	const HOST = env.host;
 	const ECHO = "ws://" + HOST + "/echo";
 	const violations = [];
-	const stats = { echoes: 0, calls: 0, returned: 0, typeErrors: 0, errors: 0, connects: 0, events: 0, callbackThrows: 0 };
+	const stats = { echoes: 0, calls: 0, returned: 0, typeErrors: 0, rangeErrors: 0, errors: 0, connects: 0, events: 0, callbackThrows: 0 };
 	const violation = (s) => { if (violations.length < 200) violations.push(s); };
 
 	// xorshift32 (Marsaglia), seeded from env.seed: deterministic for a seed.
@@ -93,7 +94,8 @@
 			if (variant === "throwString") { stats.callbackThrows++; throw "fuzz: a thrown string"; }
 			if (variant === "reenter") {
 				// Calls from inside a callback keep the same rules.
-				const [fn, args, desc] = chance(0.5) ? ["send", [c, genMessage()[0], genOptions()[0]], "send from a callback"] : ["disconnect", [c], "disconnect from a callback"];
+				const [fn, args, desc] = chance(0.4) ? ["send", [c, genMessage()[0], genOptions()[0]], "send from a callback"]
+					: chance(0.5) ? ["stats", [c], "stats from a callback"] : ["disconnect", [c, genCode()[0], genReason()[0]], "disconnect from a callback"];
 				call(fn, args, desc);
 			}
 		};
@@ -323,6 +325,19 @@
 		if (chance(0.3)) return gen();
 		return chance(0.5) ? genString() : genTyped();
 	};
+	// Close codes and reasons: mostly allowed ones, then the edges, then anything.
+	const genCode = () => {
+		if (chance(0.2)) return gen();
+		if (chance(0.3)) return V(pick([undefined, null, 1000]));
+		if (chance(0.5)) return V(3000 + rnd(2000));
+		return V(pick([0, -0, 999, 1001, 1005, 1006, 1015, 2999, 5000, 65535, 4000.5, NaN, Infinity, -4000, 2 ** 32 + 4000, "4000", 4000n, new Number(4000)]));
+	};
+	const genReason = () => {
+		if (chance(0.2)) return gen();
+		if (chance(0.3)) return V(pick([undefined, null, ""]));
+		const unit = pick(["x", "é", "✓", "😀", "\uD800"]);
+		return V(unit.repeat(1 + rnd(Math.floor(130 / unit.length))), `${JSON.stringify(unit)} repeated`);
+	};
 	const genOptions = () => {
 		if (chance(0.3)) return gen();
 		if (chance(0.2)) return V(pick([undefined, null, {}]));
@@ -334,7 +349,7 @@
 	const pool = [];
 	const addHandle = (h, what, recorder) => {
 		known.add(h);
-		const o = { h, what, rec: recorder, events: [], echo: recorder !== null && (h.url === ECHO || h.url === ECHO + "?x=1"), sent: [], got: 0 };
+		const o = { h, what, rec: recorder, events: [], echo: recorder !== null && (h.url === ECHO || h.url === ECHO + "?x=1"), sent: [], got: 0, accepted: 0, sending: 0, lastStats: undefined };
 		opened.push(o);
 		byHandle.set(h, o);
 		pool.push(o);
@@ -363,7 +378,8 @@
 	};
 
 	// ---- the model: what each call may do, from the documented rules ----
-	// It answers {arg} when the call must throw a TypeError naming arg, or
+	// It answers {arg} when the call must throw a TypeError naming arg,
+	// {arg, range: true} when it must throw a RangeError naming arg, or
 	// {ok: [...]} when it may return, throw a plain Error, or throw a
 	// TypeError naming one of the listed arguments (a check on contents the
 	// Go side makes).
@@ -396,7 +412,16 @@
 		}
 		const [connection, message, options] = args;
 		if (!(typeof connection === "object" && connection !== null && known.has(connection))) return { arg: "connection" };
-		if (fn === "disconnect") return { ok: [] };
+		if (fn === "stats") return { ok: [] };
+		if (fn === "disconnect") {
+			// Types first, then values, as the browser's WebSocket.close.
+			const code = args[1] ?? 1000, reason = args[2] ?? "";
+			if (typeof code !== "number") return { arg: "code" };
+			if (typeof reason !== "string") return { arg: "reason" };
+			if (code !== 1000 && !(Number.isInteger(code) && code >= 3000 && code <= 4999)) return { arg: "code", range: true };
+			if (new TextEncoder().encode(reason).length > 123) return { arg: "reason", range: true };
+			return { ok: [] };
+		}
 		if (typeof message !== "string" && !isU8(message) && !isAB(message)) return { arg: "message" };
 		if (!isParams(options)) return { arg: "options" };
 		const type = options?.type ?? 2;
@@ -410,6 +435,14 @@
 		const exp = expect(fn, args);
 		let ret, thrown, threw = false;
 		if (env.verbose) console.log("fuzz:", desc);
+		// A call may run nested inside another one: Go's goroutines run
+		// while JavaScript calls into Go, and the test's goroutine calls
+		// this driver (a page's code never runs there). So a send is counted
+		// while it runs (sending), and stats is checked against what was
+		// accepted when it started and may be by the time it returns.
+		const target = exp.arg === undefined && (fn === "send" || fn === "stats") ? byHandle.get(args[0]) : undefined;
+		const acceptedBefore = target?.accepted;
+		if (fn === "send" && target) target.sending++;
 		const wasInCall = inCall;
 		inCall = true; // also for a call made from inside a callback
 		try {
@@ -419,19 +452,25 @@
 			thrown = e;
 		} finally {
 			inCall = wasInCall;
+			if (fn === "send" && target) target.sending--;
 		}
 		const where = `${desc}`;
 		if (threw) {
 			const proto = (typeof thrown === "object" && thrown !== null) ? Object.getPrototypeOf(thrown) : null;
-			if (proto !== TypeError.prototype && proto !== Error.prototype) {
-				violation(`${where}: threw ${show(thrown)} (${proto?.constructor?.name ?? typeof thrown}), not a TypeError or Error: ${String(thrown?.message ?? thrown)}`);
+			if (proto !== TypeError.prototype && proto !== RangeError.prototype && proto !== Error.prototype) {
+				violation(`${where}: threw ${show(thrown)} (${proto?.constructor?.name ?? typeof thrown}), not a TypeError, RangeError or Error: ${String(thrown?.message ?? thrown)}`);
 				return;
 			}
 			const msg = String(thrown.message);
-			if (proto === TypeError.prototype) {
+			if (proto === RangeError.prototype) {
+				stats.rangeErrors++;
+				if (!exp.range) violation(`${where}: RangeError ${JSON.stringify(msg.slice(0, 200))}, want ${exp.arg !== undefined ? "a TypeError naming " + exp.arg : "no RangeError"}`);
+				else if (!msg.startsWith(`websocket.${fn}: ${exp.arg} `)) violation(`${where}: RangeError ${JSON.stringify(msg.slice(0, 200))} does not name ${exp.arg}`);
+			} else if (proto === TypeError.prototype) {
 				stats.typeErrors++;
 				const names = exp.arg !== undefined ? [exp.arg] : exp.ok;
-				if (!names.some((a) => msg.startsWith(`websocket.${fn}: ${a} `))) {
+				if (exp.range) violation(`${where}: TypeError ${JSON.stringify(msg.slice(0, 200))}, want a RangeError naming ${exp.arg}`);
+				else if (!names.some((a) => msg.startsWith(`websocket.${fn}: ${a} `))) {
 					violation(`${where}: TypeError ${JSON.stringify(msg.slice(0, 200))} does not name ${names.join(" or ")}`);
 				}
 			} else {
@@ -443,12 +482,20 @@
 		}
 		stats.returned++;
 		if (exp.arg !== undefined) {
-			violation(`${where}: returned ${show(ret)}, want a TypeError naming ${exp.arg}`);
+			violation(`${where}: returned ${show(ret)}, want a ${exp.range ? "RangeError" : "TypeError"} naming ${exp.arg}`);
 			if (fn !== "connect" || typeof ret !== "object" || ret === null) return;
+		}
+		if (fn === "stats") {
+			checkStats(where, target, ret, acceptedBefore, !wasInCall);
+			return;
 		}
 		if (fn !== "connect") {
 			if (ret !== undefined) violation(`${where}: returned ${show(ret)}`);
-			if (fn === "send" && exp.type !== undefined) sent(byHandle.get(args[0]), args[1], exp.type);
+			if (fn === "send" && exp.type !== undefined) {
+				const o = byHandle.get(args[0]);
+				o.accepted++;
+				sent(o, args[1], exp.type);
+			}
 			return;
 		}
 		if (typeof ret !== "object" || ret === null || Object.prototype.toString.call(ret) !== "[object WebSocketConnection]" || !Object.isFrozen(ret)) {
@@ -465,9 +512,44 @@
 		return ret;
 	};
 
+	// checkStats checks what stats returned for handle o: the documented
+	// fields in order, counts that never go down from one call made at the
+	// top to the next, messages_out the sends that returned (from
+	// acceptedBefore, those accepted when stats was called, up to those
+	// accepted or still running when it returned), and once the callback
+	// saw DISCONNECTED, state "closed" and as many connects as it saw
+	// CONNECTED.
+	const statsKeys = "state,connects,messages_in,bytes_in,messages_out,bytes_out,send_queued,rtt";
+	const checkStats = (where, o, s, acceptedBefore, top) => {
+		const bad = (what) => violation(`${where}: ${what}: ${show(s)}`);
+		if (typeof s !== "object" || s === null || Object.getPrototypeOf(s) !== Object.prototype) return bad("not a plain object");
+		if (Object.keys(s).join(",") !== statsKeys) return bad("keys " + Object.keys(s).join(","));
+		if (!["connecting", "open", "reconnecting", "closing", "closed"].includes(s.state)) return bad("state");
+		const counts = ["connects", "messages_in", "bytes_in", "messages_out", "bytes_out", "send_queued"];
+		if (!counts.every((k) => Number.isSafeInteger(s[k]) && s[k] >= 0) || s.rtt !== 0) return bad("a count that is not a whole number >= 0, or rtt not 0");
+		if (top && o.lastStats !== undefined) {
+			for (const k of ["connects", "messages_in", "bytes_in", "messages_out", "bytes_out"]) {
+				if (s[k] < o.lastStats[k]) return bad(`${k} went down from ${o.lastStats[k]}`);
+			}
+			if (o.lastStats.state === "closed" && s.state !== "closed") return bad("state after closed");
+		}
+		if (top) o.lastStats = s;
+		if (s.messages_out < acceptedBefore || s.messages_out > o.accepted + o.sending) {
+			return bad(`messages_out, want ${acceptedBefore}..${o.accepted + o.sending} (sends that returned, or still run)`);
+		}
+		if (o.rec === null) return;
+		const seen = (e) => o.events.filter((x) => x === e).length;
+		if (s.messages_in < seen(2)) return bad(`messages_in below the ${seen(2)} MESSAGE events seen`);
+		if (o.events.includes(1) && (s.state !== "closed" || s.connects !== seen(0) || s.send_queued !== 0)) {
+			return bad(`after DISCONNECTED (${seen(0)} CONNECTED seen)`);
+		}
+		if (s.connects < seen(0)) return bad(`connects below the ${seen(0)} CONNECTED events seen`);
+	};
+
 	const genCall = (fn) => {
 		const gens = fn === "connect" ? [() => genURL(false), genParams, genCallback]
-			: fn === "send" ? [() => genHandle(true), genMessage, genOptions] : [genHandle];
+			: fn === "send" ? [() => genHandle(true), genMessage, genOptions]
+			: fn === "disconnect" ? [genHandle, genCode, genReason] : [() => genHandle(true)];
 		let argc = gens.length;
 		if (chance(0.15)) argc = rnd(gens.length + 2);
 		const args = [], descs = [];
@@ -479,7 +561,7 @@
 		return [args, `${fn}(${descs.join(", ")})`];
 	};
 
-	const fns = ["connect", "send", "disconnect"];
+	const fns = ["connect", "send", "disconnect", "stats"];
 	let step = 0;
 	// guard keeps the driver's own failures out of Go (a JavaScript
 	// exception there is a Go panic): they become violations.
@@ -529,7 +611,7 @@
 		// run makes n random calls, the three functions in turn.
 		run(n) {
 			for (let i = 0; i < n; i++, step++) {
-				const fn = fns[step % 3];
+				const fn = fns[step % fns.length];
 				const [args, desc] = genCall(fn);
 				call(fn, args, `#${step} ${desc}`);
 			}
@@ -546,6 +628,10 @@
 		// finish disconnects every handle ever opened; disconnect must not throw.
 		finish() {
 			for (const o of opened) call("disconnect", [o.h], `final disconnect of ${o.what}`);
+		},
+		// finalStats checks every handle's stats once all have ended.
+		finalStats() {
+			for (const o of opened) call("stats", [o.h], `final stats of ${o.what}`);
 		},
 		// pending: handles with a recorder and no DISCONNECTED yet.
 		pending() {
@@ -564,6 +650,6 @@
 		},
 		stats() { return JSON.stringify(Object.assign({ handles: opened.length }, stats)); },
 	};
-	for (const k of ["prepare", "corpus", "run", "finish"]) driver[k] = guard(k, driver[k]);
+	for (const k of ["prepare", "corpus", "run", "finish", "finalStats"]) driver[k] = guard(k, driver[k]);
 	return driver;
 }
