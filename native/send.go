@@ -80,7 +80,7 @@ func (c *Conn) Write(typ int, p []byte) error {
 	s := &c.send
 	s.mu.Lock()
 	m := outMsg{typ, p}
-	if err := s.refuse(m.cost()); err != nil {
+	if err := c.refuse(m.cost()); err != nil {
 		s.mu.Unlock()
 		return err
 	}
@@ -102,8 +102,10 @@ func (c *Conn) Write(typ int, p []byte) error {
 }
 
 // refuse returns why a message that costs cost cannot be queued, nil if it
-// can. s.mu is held.
-func (s *sendQueue) refuse(cost int64) error {
+// can. What waits in the spill (nbwrite.go) counts against the limit too:
+// it is as much not sent as what waits in the queue. c.send.mu is held.
+func (c *Conn) refuse(cost int64) error {
+	s := &c.send
 	switch {
 	case s.ended && s.err != nil:
 		return s.err
@@ -111,10 +113,20 @@ func (s *sendQueue) refuse(cost int64) error {
 		return errEnded
 	case s.closing:
 		return errClosing
-	case s.limit > 0 && s.queued+cost > s.limit:
-		return &wire.QueueFullError{Queued: s.queued, Limit: s.limit}
+	case s.limit > 0:
+		if held := s.queued + c.spilled(); held+cost > s.limit {
+			return &wire.QueueFullError{Queued: held, Limit: s.limit}
+		}
 	}
 	return nil
+}
+
+// spilled returns what waits in the spill, 0 where there is none.
+func (c *Conn) spilled() int64 {
+	if !c.nonBlocking() {
+		return 0
+	}
+	return int64(c.body.nb.spilled())
 }
 
 // writeInline writes m on this goroutine, which has set s.writing; the
@@ -141,10 +153,7 @@ func (c *Conn) Queued() int64 {
 	c.send.mu.Lock()
 	n := c.send.payload
 	c.send.mu.Unlock()
-	if c.nonBlocking() {
-		n += int64(c.body.nb.spilled())
-	}
-	return n
+	return n + c.spilled()
 }
 
 // unsent returns the payload bytes that Write accepted and that will
