@@ -20,8 +20,14 @@ type Conn struct {
 	ws   *websocket.Conn
 	body *checkedConn // the upgraded connection under ws, nil if unknown
 	ka   *keepAlive   // nil when keepalive is off
+	// deflate compresses our messages, nil unless permessage-deflate was
+	// negotiated (extension.go).
+	deflate *deflater
 
 	send sendQueue // Write's queue and writer (send.go)
+	// readLimit: the most bytes coder/websocket's Reader yields for a
+	// message (MaxMessageSize plus the one it reads past it), -1 for none.
+	readLimit int64
 
 	mu       sync.Mutex
 	sentCode int // the close code we sent, 0 if none
@@ -60,7 +66,7 @@ func (c *Conn) read() (websocket.MessageType, []byte, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	p, err := readMessage(r)
+	p, err := readMessage(r, c.readLimit)
 	return typ, p, err
 }
 
@@ -84,6 +90,9 @@ func (c *Conn) writeWait(typ int, p []byte) error {
 // so that the 4 KiB pieces coder/websocket flushes it in go out as a few
 // large writes.
 func (c *Conn) writeNow(typ int, p []byte) error {
+	if c.deflate != nil && len(p) >= c.deflate.threshold() {
+		return c.writeDeflated(typ, p)
+	}
 	big := len(p) > corkBig
 	if big {
 		c.cork()

@@ -29,18 +29,12 @@ type Options struct {
 	// connection is reading kills the connection, and Read returns why.
 	KeepAlive   time.Duration
 	PongTimeout time.Duration
-	// Compression offers permessage-deflate (RFC 7692): the server's
-	// messages with context takeover, ours without (see deflateOffer).
+	// Compression offers permessage-deflate (RFC 7692, extension.go).
 	Compression bool
 	// SendLimit bounds what waits to be written: payload bytes plus
 	// wire.MsgOverhead per message. 0: no bound.
 	SendLimit int64
 }
-
-// compressMin: our messages shorter than this are sent uncompressed.
-// Compressed on their own (no context kept), smaller ones hardly shrink
-// and still cost a compressor each.
-const compressMin = 512
 
 // refusedBodyMax: how much of a refused upgrade's body Handshake keeps,
 // enough for a server's error message.
@@ -64,9 +58,7 @@ func Dial(ctx context.Context, o Options) (*Conn, Handshake, error) {
 		Subprotocols: o.Subprotocols,
 	}
 	if o.Compression {
-		// The offer itself is deflateOffer (check.go).
-		opts.CompressionMode = websocket.CompressionContextTakeover
-		opts.CompressionThreshold = compressMin
+		offerDeflate(opts)
 	}
 	// A transport of our own, whose idle connections we close: with the
 	// shared http.DefaultTransport, the connection of a refused upgrade
@@ -121,6 +113,7 @@ func Dial(ctx context.Context, o Options) (*Conn, Handshake, error) {
 	ws, resp, err := websocket.Dial(ctx, o.URL, opts)
 	var hs Handshake
 	if resp != nil {
+		err = ut.restoreAnswer(resp.Header, err)
 		hs.Status = resp.StatusCode
 		hs.Header = resp.Header
 		hs.Protocol = resp.Header.Get("Sec-WebSocket-Protocol")
@@ -147,7 +140,10 @@ func Dial(ctx context.Context, o Options) (*Conn, Handshake, error) {
 		ut.body.arm()
 	}
 	ws.SetReadLimit(o.MaxMessageSize)
-	c := &Conn{ws: ws, body: ut.body}
+	c := &Conn{ws: ws, body: ut.body, deflate: ut.deflater(), readLimit: -1}
+	if o.MaxMessageSize >= 0 {
+		c.readLimit = o.MaxMessageSize + 1
+	}
 	c.send.limit = o.SendLimit
 	if o.KeepAlive > 0 {
 		c.startKeepAlive(o.KeepAlive, o.PongTimeout)

@@ -3,6 +3,7 @@
 package native
 
 import (
+	"errors"
 	"io"
 	"sync"
 )
@@ -11,51 +12,54 @@ import (
 // into.
 const scratchSize = 32 << 10
 
+// pieceMax bounds the pieces a big message is read into.
+const pieceMax = 4 << 20
+
 var scratchPool = sync.Pool{New: func() any { b := make([]byte, scratchSize); return &b }}
 
-// readMessage reads the rest of one message from r, which ends with io.EOF.
-// coder/websocket's Read uses io.ReadAll, which allocates 512 bytes for a
-// message of any size and several growing chunks plus a final copy for a
-// bigger one. Here a message of up to 32 KiB is read into a pooled scratch
-// buffer and costs one allocation of exactly its size; a bigger one moves
-// into a buffer that doubles and is read into directly (large reads, no
-// final copy).
-func readMessage(r io.Reader) ([]byte, error) {
+// errOverLimit: the reader gave more than readMessage's limit. It does not
+// happen with coder/websocket's reader, which fails the read itself (and
+// sends 1009).
+var errOverLimit = errors.New("native: the message is longer than the read limit")
+
+// readMessage reads the rest of one message from r, which ends with
+// io.EOF and yields at most limit bytes (coder/websocket's read limit, past
+// which its Read fails; negative: no limit). coder/websocket's Read uses
+// io.ReadAll, which allocates 512 bytes for a message of any size and
+// grows several buffers per message. Here a message of up to 32 KiB is
+// read into a pooled scratch buffer and costs one allocation of exactly
+// its size. A bigger one is read into pieces that double up to 4 MiB,
+// none past the limit, then copied into a buffer of exactly its size: a
+// message that inflates past the limit (a compression bomb) has at most
+// limit bytes inflated and held when its read fails, not a doubled buffer.
+func readMessage(r io.Reader, limit int64) ([]byte, error) {
 	sp := scratchPool.Get().(*[]byte)
+	defer scratchPool.Put(sp)
 	s := *sp
-	n := 0
-	for n < len(s) {
-		m, err := r.Read(s[n:])
-		n += m
-		if err != nil {
-			var p []byte
-			if err == io.EOF {
-				p, err = make([]byte, n), nil
-				copy(p, s[:n])
-			}
-			scratchPool.Put(sp)
-			return p, err
-		}
+	n, err := readFull(r, s)
+	if err == io.EOF {
+		p := make([]byte, n)
+		copy(p, s[:n])
+		return p, nil
 	}
-	// The scratch is full: a message of exactly its size still gets a
-	// buffer of exactly its size.
-	b, m, eof, err := probe(r)
 	if err != nil {
-		scratchPool.Put(sp)
 		return nil, err
 	}
-	p := grow(s, b, m, eof)
-	scratchPool.Put(sp)
-	for !eof {
-		if len(p) == cap(p) {
-			if b, m, eof, err = probe(r); err != nil {
-				return nil, err
+	pieces := [][]byte{s}
+	total := int64(len(s))
+	for size := len(s); ; {
+		size = min(2*size, pieceMax)
+		if limit >= 0 {
+			if total > limit {
+				return nil, errOverLimit
 			}
-			p = grow(p, b, m, eof)
-			continue
+			// At the limit, a byte more: the read fails past it.
+			size = int(min(int64(size), max(1, limit-total)))
 		}
-		m, err := r.Read(p[len(p):cap(p)])
-		p = p[:len(p)+m]
+		c := make([]byte, size)
+		n, err := readFull(r, c)
+		pieces = append(pieces, c[:n])
+		total += int64(n)
 		if err == io.EOF {
 			break
 		}
@@ -63,39 +67,23 @@ func readMessage(r io.Reader) ([]byte, error) {
 			return nil, err
 		}
 	}
+	p := make([]byte, 0, total)
+	for _, c := range pieces {
+		p = append(p, c...)
+	}
 	return p, nil
 }
 
-// probe reads one byte past a full buffer, so that a message that fits
-// the buffer exactly does not make it grow for nothing: m (0 or 1) bytes
-// read into b, and whether the message ended.
-func probe(r io.Reader) (b byte, m int, eof bool, err error) {
-	var one [1]byte
-	for {
-		m, err := r.Read(one[:])
-		if err == io.EOF {
-			return one[0], m, true, nil
-		}
-		if err != nil || m == 1 {
-			return one[0], m, false, err
+// readFull reads into b until it is full (nil error), the message ends
+// (io.EOF, with the bytes before it) or the read fails.
+func readFull(r io.Reader, b []byte) (int, error) {
+	n := 0
+	for n < len(b) {
+		m, err := r.Read(b[n:])
+		n += m
+		if err != nil {
+			return n, err
 		}
 	}
-}
-
-// grow returns a fresh buffer holding full, then the m probed bytes b:
-// exactly that long when the message has ended, else with room to double.
-func grow(full []byte, b byte, m int, eof bool) []byte {
-	c := 2 * len(full)
-	if eof {
-		c = len(full) + m
-	}
-	if m == 0 && eof && cap(full) == len(full) && len(full) > scratchSize {
-		return full // already ours and exact
-	}
-	p := make([]byte, len(full)+m, c)
-	copy(p, full)
-	if m == 1 {
-		p[len(full)] = b
-	}
-	return p
+	return n, nil
 }
