@@ -24,10 +24,8 @@ type Conn struct {
 	// negotiated (extension.go).
 	deflate *deflater
 
-	send sendQueue // Write's queue and writer (send.go)
-	// readLimit: the most bytes coder/websocket's Reader yields for a
-	// message (MaxMessageSize plus the one it reads past it), -1 for none.
-	readLimit int64
+	send      sendQueue // Write's queue and writer (send.go)
+	readLimit int64     // MaxMessageSize, negative for none
 
 	mu       sync.Mutex
 	sentCode int // the close code we sent, 0 if none
@@ -54,6 +52,8 @@ func (c *Conn) Read() (int, []byte, error) {
 			c.Fail(wire.CloseInvalidFramePayloadData, "invalid UTF-8 in close reason")
 		case isCorruptDeflate(err):
 			c.Fail(wire.CloseProtocolError, "corrupt compressed data")
+		case errors.Is(err, errTooBig):
+			c.Fail(wire.CloseMessageTooBig, "message too big")
 		}
 		return 0, nil, err
 	}

@@ -140,10 +140,7 @@ func Dial(ctx context.Context, o Options) (*Conn, Handshake, error) {
 		ut.body.arm()
 	}
 	ws.SetReadLimit(o.MaxMessageSize)
-	c := &Conn{ws: ws, body: ut.body, deflate: ut.deflater(), readLimit: -1}
-	if o.MaxMessageSize >= 0 {
-		c.readLimit = o.MaxMessageSize + 1
-	}
+	c := &Conn{ws: ws, body: ut.body, deflate: ut.deflater(), readLimit: o.MaxMessageSize}
 	c.send.limit = o.SendLimit
 	if o.KeepAlive > 0 {
 		c.startKeepAlive(o.KeepAlive, o.PongTimeout)

@@ -3,9 +3,11 @@
 package native
 
 import (
-	"errors"
+	"fmt"
 	"io"
 	"sync"
+
+	"github.com/coder/websocket"
 )
 
 // scratchSize is the size of the pooled buffers messages are first read
@@ -17,14 +19,16 @@ const pieceMax = 4 << 20
 
 var scratchPool = sync.Pool{New: func() any { b := make([]byte, scratchSize); return &b }}
 
-// errOverLimit: the reader gave more than readMessage's limit. It does not
-// happen with coder/websocket's reader, which fails the read itself (and
-// sends 1009).
-var errOverLimit = errors.New("native: the message is longer than the read limit")
+// errTooBig: a message longer than MaxMessageSize that coder/websocket let
+// through. Its read limit lets one byte more through, for a compressed
+// message when that byte comes with the message's end: Read then fails the
+// connection with 1009 itself.
+var errTooBig = fmt.Errorf("native: %w: the message is longer than MaxMessageSize", websocket.ErrMessageTooBig)
 
 // readMessage reads the rest of one message from r, which ends with
-// io.EOF and yields at most limit bytes (coder/websocket's read limit, past
-// which its Read fails; negative: no limit). coder/websocket's Read uses
+// io.EOF, and fails it with errTooBig past limit bytes (negative: no
+// limit); coder/websocket's Read, which fails a read past the limit
+// itself, is given the chance to. coder/websocket's Read uses
 // io.ReadAll, which allocates 512 bytes for a message of any size and
 // grows several buffers per message. Here a message of up to 32 KiB is
 // read into a pooled scratch buffer and costs one allocation of exactly
@@ -37,6 +41,9 @@ func readMessage(r io.Reader, limit int64) ([]byte, error) {
 	defer scratchPool.Put(sp)
 	s := *sp
 	n, err := readFull(r, s)
+	if limit >= 0 && int64(n) > limit {
+		return nil, tooBig(r, err)
+	}
 	if err == io.EOF {
 		p := make([]byte, n)
 		copy(p, s[:n])
@@ -50,16 +57,16 @@ func readMessage(r io.Reader, limit int64) ([]byte, error) {
 	for size := len(s); ; {
 		size = min(2*size, pieceMax)
 		if limit >= 0 {
-			if total > limit {
-				return nil, errOverLimit
-			}
-			// At the limit, a byte more: the read fails past it.
-			size = int(min(int64(size), max(1, limit-total)))
+			// Up to a byte past the limit, so that r's own check fails.
+			size = int(min(int64(size), limit+1-total))
 		}
 		c := make([]byte, size)
 		n, err := readFull(r, c)
 		pieces = append(pieces, c[:n])
 		total += int64(n)
+		if limit >= 0 && total > limit {
+			return nil, tooBig(r, err)
+		}
 		if err == io.EOF {
 			break
 		}
@@ -72,6 +79,20 @@ func readMessage(r io.Reader, limit int64) ([]byte, error) {
 		p = append(p, c...)
 	}
 	return p, nil
+}
+
+// tooBig returns why a message past the limit failed: r's own error if it
+// fails the read past it (coder/websocket does, and sends 1009), else
+// errTooBig. err is the error of the read that passed the limit.
+func tooBig(r io.Reader, err error) error {
+	if err == nil {
+		var one [1]byte
+		_, err = r.Read(one[:])
+	}
+	if err != nil && err != io.EOF {
+		return err
+	}
+	return errTooBig
 }
 
 // readFull reads into b until it is full (nil error), the message ends

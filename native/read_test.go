@@ -127,11 +127,10 @@ func (e *endless) Read(p []byte) (int, error) {
 }
 
 // limited is coder/websocket's reader with a read limit: a read past
-// limit bytes fails.
+// left bytes fails.
 type limited struct {
-	r     io.Reader
-	left  int64
-	limit int64
+	r    io.Reader
+	left int64
 }
 
 var errLimit = errors.New("read limited")
@@ -146,24 +145,35 @@ func (l *limited) Read(p []byte) (int, error) {
 }
 
 // TestReadMessageLimit: a message without end (a compression bomb) fails
-// at the limit, having allocated about the limit, not a buffer doubled
-// past it; a reader that does not stop at the limit is stopped there.
+// past the limit, having allocated about the limit, not a buffer doubled
+// past it: by the reader's own check (coder/websocket's, a byte past the
+// limit) or, when the reader lets more through, by readMessage's. A
+// message of exactly the limit is fine, one a byte longer is not.
 func TestReadMessageLimit(t *testing.T) {
-	for _, limit := range []int64{scratchSize - 1, scratchSize, scratchSize + 1, 100000, 8 << 20} {
+	for _, limit := range []int64{0, 10, scratchSize - 1, scratchSize, scratchSize + 1, 100000, 8 << 20} {
 		src := &endless{}
 		allocs := allocated(func() {
-			if p, err := readMessage(&limited{r: src, left: limit, limit: limit}, limit); err != errLimit || p != nil {
+			if p, err := readMessage(&limited{r: src, left: limit + 1}, limit); err != errLimit || p != nil {
 				t.Errorf("limit %d: %d bytes, %v; want %v", limit, len(p), err, errLimit)
 			}
 		})
-		if src.n != limit {
+		if src.n != limit+1 {
 			t.Errorf("limit %d: read %d bytes", limit, src.n)
 		}
-		if allocs > limit+limit/8+4096 {
+		if allocs > limit+limit/8+scratchSize+4096 { // the scratch buffer, if the pool had none
 			t.Errorf("limit %d: allocated %d bytes", limit, allocs)
 		}
-		if _, err := readMessage(&endless{}, limit); err != errOverLimit {
+		if _, err := readMessage(&endless{}, limit); err != errTooBig {
 			t.Errorf("limit %d, a reader that goes on: %v", limit, err)
+		}
+		msg := pattern(int(limit) + 1)
+		for _, eofLast := range []bool{false, true} {
+			if p, err := readMessage(&pieceReader{msg: msg[:limit], eofLast: eofLast}, limit); err != nil || !bytes.Equal(p, msg[:limit]) {
+				t.Errorf("limit %d, a message of the limit (io.EOF with it %v): %d bytes, %v", limit, eofLast, len(p), err)
+			}
+			if _, err := readMessage(&pieceReader{msg: msg, eofLast: eofLast}, limit); err != errTooBig {
+				t.Errorf("limit %d, a message a byte longer (io.EOF with it %v): %v", limit, eofLast, err)
+			}
 		}
 	}
 }

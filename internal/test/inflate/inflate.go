@@ -28,6 +28,11 @@ func New(bits int, takeover bool) *Stream {
 // ErrTooBig: the message inflates past the limit given to Message.
 var ErrTooBig = errors.New("inflate: the message inflates past the limit")
 
+// ErrTruncated: the message ends inside a DEFLATE block. zlib, which
+// inflates a stream as it comes, would hand over what came before and
+// wait for more; Message returns that with the error.
+var ErrTruncated = errors.New("inflate: the message ends inside a block")
+
 // Message inflates one message's payload (RSV1 set, without the final
 // 00 00 ff ff that RFC 7692 section 7.2.2 has the receiver add back).
 // limit bounds the inflated size.
@@ -37,7 +42,9 @@ func (s *Stream) Message(payload []byte, limit int) ([]byte, error) {
 		d.out = append(d.out, s.hist...)
 	}
 	d.start = len(d.out)
-	if err := d.run(); err != nil {
+	if err := d.run(); err == ErrTruncated {
+		return d.out[d.start:], err
+	} else if err != nil {
 		return nil, err
 	}
 	msg := d.out[d.start:]
@@ -59,12 +66,10 @@ type decoder struct {
 	limit  int
 }
 
-var errEOF = errors.New("inflate: the stream ends inside a block")
-
 func (d *decoder) need(n uint) error {
 	for d.nbits < n {
 		if d.pos == len(d.in) {
-			return errEOF
+			return ErrTruncated
 		}
 		d.bits |= uint64(d.in[d.pos]) << d.nbits
 		d.pos++
@@ -141,14 +146,15 @@ func (d *decoder) stored() error {
 			return err
 		}
 	}
-	if d.pos+n > len(d.in) {
-		return errEOF
-	}
-	if len(d.out)-d.start+n > d.limit {
+	k := min(n, len(d.in)-d.pos) // what there is of it
+	if len(d.out)-d.start+k > d.limit {
 		return ErrTooBig
 	}
-	d.out = append(d.out, d.in[d.pos:d.pos+n]...)
-	d.pos += n
+	d.out = append(d.out, d.in[d.pos:d.pos+k]...)
+	d.pos += k
+	if k < n {
+		return ErrTruncated
+	}
 	return nil
 }
 
