@@ -139,3 +139,23 @@ func TestCodeLengths(t *testing.T) {
 		}
 	}
 }
+
+// FuzzDeflate: whatever the messages, window and context takeover, what
+// the deflater writes inflates to them through a decoder that refuses a
+// match past the window.
+func FuzzDeflate(f *testing.F) {
+	f.Add([]byte("hello, hello, hello"), []byte("hello again"), uint8(15), true)
+	f.Add(bytes.Repeat([]byte{0}, 70000), []byte{}, uint8(8), false)
+	f.Add([]byte{}, bytes.Repeat([]byte("ab"), 300), uint8(9), true)
+	f.Fuzz(func(t *testing.T, a, b []byte, bits uint8, takeover bool) {
+		bits = 8 + bits%8
+		d := newDeflater(int(bits), takeover)
+		strict := inflate.New(int(bits), takeover)
+		for i, p := range [][]byte{a, b, a, append(b, a...)} {
+			got, err := strict.Message(d.compress(nil, p), 1<<24)
+			if err != nil || !bytes.Equal(got, p) {
+				t.Fatalf("window bits %d, takeover %v, message %d (%d bytes): %v, %d bytes", bits, takeover, i, len(p), err, len(got))
+			}
+		}
+	})
+}

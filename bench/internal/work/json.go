@@ -24,7 +24,8 @@ import (
 //	           the run also reports the bytes on the wire per message
 //	           each way (the rows wire-up and wire-down)
 //	idle-json  memory per idle connection after one game-state round trip
-//	           (so any compression state exists), at Conns/4 connections
+//	           (so any compression state exists), at Conns/2 connections
+//	idle-json1 the same with one connection
 
 // JSONStates is how many distinct game states the workloads cycle through.
 const JSONStates = 600
@@ -125,9 +126,17 @@ func JSON(dial Dial, cfg Config) (int64, time.Duration, Wire, error) {
 	return seq, el, w, err
 }
 
-// IdleJSON runs the idle-json workload on a blocking peer library.
-func IdleJSON(dial Dial, cfg Config) (float64, error) {
-	cfg.Conns = max(1, cfg.Conns/4)
+// jsonConns is how many connections idle-json and idle-json1 open.
+func jsonConns(work string, cfg Config) int {
+	if work == "idle-json1" {
+		return 1
+	}
+	return max(1, cfg.Conns/2)
+}
+
+// IdleJSON runs the idle-json workloads on a blocking peer library.
+func IdleJSON(dial Dial, cfg Config, n int) (float64, error) {
+	cfg.Conns = n
 	before := memNow()
 	conns, err := dialAll(dial, cfg)
 	if err != nil {
@@ -194,9 +203,9 @@ func (h *Hyb) JSON() (int64, time.Duration, Wire, error) {
 	return n, el, w, nil
 }
 
-// IdleJSON runs the idle-json workload on this library.
-func (h *Hyb) IdleJSON() (float64, error) {
-	h.cfg.Conns = max(1, h.cfg.Conns/4)
+// IdleJSON runs the idle-json workloads on this library.
+func (h *Hyb) IdleJSON(n int) (float64, error) {
+	h.cfg.Conns = n
 	before := memNow()
 	var echoed atomic.Int64
 	all := make(chan struct{})
