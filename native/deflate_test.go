@@ -7,7 +7,10 @@ import (
 	"compress/flate"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/hybridws/websocket/internal/test/inflate"
@@ -158,4 +161,98 @@ func FuzzDeflate(f *testing.F) {
 			}
 		}
 	})
+}
+
+// benchState is a JSON game state of about 1 KiB, each tick much like the
+// one before (bench/internal/work's).
+func benchState(t int) []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, `{"type":"state","tick":%d,"players":[`, t)
+	for i := range 10 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		f := float64(t)/30 + float64(i)
+		fmt.Fprintf(&b, `{"id":%d,"name":"player%d","x":%.1f,"y":%.1f,"vx":%.2f,"vy":%.2f,"hp":%d,"score":%d,"state":"%s"}`,
+			i+1, i+1, 400+300*math.Sin(f), 300+200*math.Cos(f), 3*math.Cos(f), -2*math.Sin(f),
+			100-(t/7+i*3)%100, t/5+i*17, []string{"run", "idle", "jump", "shoot"}[(t/20+i)%4])
+	}
+	b.WriteString(`]}`)
+	return b.Bytes()
+}
+
+// BenchmarkDeflate compares our deflater with compress/flate at BestSpeed
+// (what coder/websocket compresses with), with context takeover and
+// without, on game states and on 16 KiB pieces of Autobahn's test files;
+// ratio is the bytes out per byte in.
+//
+//	go test -run '^$' -bench Deflate ./native
+func BenchmarkDeflate(b *testing.B) {
+	sets := []struct {
+		name string
+		msgs [][]byte
+	}{{name: "gamestate"}}
+	for i := range 600 {
+		sets[0].msgs = append(sets[0].msgs, benchState(i))
+	}
+	for _, f := range []string{"data1.json", "pg2229.txt", "lena512.bmp", "10.1.1.105.5439.pdf"} {
+		data, err := os.ReadFile(filepath.Join("..", "internal", "test", "autobahn", "testdata", f))
+		if err != nil {
+			b.Fatal(err)
+		}
+		set := struct {
+			name string
+			msgs [][]byte
+		}{name: f + "-16K"}
+		for i := 0; i+16<<10 <= len(data); i += 16 << 10 {
+			set.msgs = append(set.msgs, data[i:i+16<<10])
+		}
+		sets = append(sets, set)
+	}
+	type compressor func(dst, p []byte) []byte
+	ours := func(bits int, takeover bool) func() compressor {
+		return func() compressor { return newDeflater(bits, takeover).compress }
+	}
+	flateSpeed := func(takeover bool) func() compressor {
+		return func() compressor {
+			var out bytes.Buffer
+			w, _ := flate.NewWriter(&out, flate.BestSpeed)
+			return func(dst, p []byte) []byte {
+				out.Reset()
+				if !takeover {
+					w.Reset(&out)
+				}
+				w.Write(p)
+				w.Flush()
+				return append(dst, bytes.TrimSuffix(out.Bytes(), []byte{0, 0, 0xff, 0xff})...)
+			}
+		}
+	}
+	for _, set := range sets {
+		for _, c := range []struct {
+			name string
+			make func() compressor
+		}{
+			{"ours-takeover", ours(15, true)},
+			{"ours", ours(15, false)},
+			{"ours-takeover-window12", ours(12, true)},
+			{"ours-takeover-window9", ours(9, true)},
+			{"flate-takeover", flateSpeed(true)},
+			{"flate", flateSpeed(false)},
+		} {
+			b.Run(set.name+"/"+c.name, func(b *testing.B) {
+				compress := c.make()
+				var in, out int
+				var z []byte
+				b.ResetTimer()
+				for i := 0; b.Loop(); i++ {
+					p := set.msgs[i%len(set.msgs)]
+					z = compress(z[:0], p)
+					in, out = in+len(p), out+len(z)
+				}
+				b.SetBytes(int64(in / b.N))
+				b.ReportMetric(float64(out)/float64(in), "ratio")
+			})
+		}
+	}
 }

@@ -20,8 +20,17 @@
 //   - keepalive (keepalive.go): pings at Options.KeepAlive and fails the
 //     connection when nothing at all moves for PongTimeout while it reads:
 //     the only way to notice a peer that vanished without closing TCP.
+//   - permessage-deflate (extension.go, deflate.go, huffman.go): the offer
+//     and the server's answer are ours (coder/websocket offers no
+//     client_max_window_bits and takes no answer that bounds our window);
+//     our messages are compressed by our own deflater, which keeps a
+//     window's history per connection for context takeover and honours
+//     the window the server allows; the frame that carries one gets RSV1
+//     in the cork buffer (sentFrames). coder/websocket inflates the
+//     server's messages, and readMessage reads them in pieces that never
+//     pass MaxMessageSize.
 //   - coder/websocket: framing, masking, control frames, the closing
-//     handshake, permessage-deflate.
+//     handshake, inflating.
 //   - checkedConn (check.go, utf8.go): the upgraded connection as
 //     coder/websocket sees it. It follows the frame headers going by and
 //     fails what coder/websocket lets through (or fails without a close
@@ -41,10 +50,11 @@
 //     block in the writer goroutine.
 //   - sentFrames (sent.go): follows the frames written, for the code of the
 //     close frame that went out, coder/websocket's own included (it reports
-//     a protocol violation it closed with 1002 only as error text).
+//     a protocol violation it closed with 1002 only as error text), and sets
+//     RSV1 on a compressed message's frame.
 //
 // Dial (dial.go) builds the stack: its own http.Transport per dial (so no
 // idle connection outlives a refused upgrade), the permessage-deflate
-// offer, and the marks that classify a failure as TLS by where it
-// happened rather than by its text.
+// offer and answer (extension.go), and the marks that classify a failure
+// as TLS by where it happened rather than by its text.
 package native
