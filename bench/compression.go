@@ -33,7 +33,7 @@ const compressionNote = "Why our messages are compressed with context takeover. 
 	"so a game state that repeats most of the last one shrinks further: compare `hybrid-deflate` with `hybrid-deflate-nct` in wire-up (and `coder-deflate` with `coder-deflate-nct`). " +
 	"What it costs is memory per connection. compress/flate keeps a whole `flate.Writer` (about 1.2 MiB) for as long as the connection lives, idle or not (`coder-deflate` in idle-json); " +
 	"our deflater keeps only the last window of what the connection sent (32 KiB at most, less when the server answers a smaller `client_max_window_bits`), " +
-	"and its working memory (the hash table, about 200 KiB) is shared by all connections: an idle connection costs the history, whether there is one connection or a thousand (idle-json1, idle-json). " +
+	"and its working memory (the hash table and buffers, a few hundred KiB) is pooled, one per message being compressed at the moment, shared by all connections: an idle connection costs the history, whether there is one connection or a thousand (idle-json1, idle-json). " +
 	"The side that inflates with context takeover keeps coder/websocket's 32 KiB window as well. " +
 	"A server that answers `client_no_context_takeover` gets each message compressed on its own, and no history is kept. " +
 	"Compression costs CPU at both ends for every message (json and files, against the uncompressed clients): it stays off by default; " +
