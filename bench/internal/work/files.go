@@ -1,13 +1,10 @@
 package work
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
 	"time"
-
-	websocket "github.com/hybridws/websocket"
 )
 
 // The files workload: sequential round trips of binary messages of
@@ -51,36 +48,7 @@ func Files(dial Dial, cfg Config) (int64, time.Duration, Wire, error) {
 	if err != nil {
 		return 0, 0, Wire{}, err
 	}
-	c, err := dial(cfg.URL)
-	if err != nil {
-		return 0, 0, Wire{}, err
-	}
-	defer c.Close()
-	start := time.Now()
-	var n int64
-	for ; n%8 != 0 || time.Since(start) < cfg.Dur; n++ {
-		m := msgs[n%int64(len(msgs))]
-		if err := c.Write(2, m); err != nil {
-			return 0, 0, Wire{}, err
-		}
-		typ, e, err := c.Read()
-		if err != nil {
-			return 0, 0, Wire{}, err
-		}
-		if typ != 2 || !bytes.Equal(e, m) {
-			return 0, 0, Wire{}, fmt.Errorf("echo of message %d differs", n)
-		}
-	}
-	el := time.Since(start)
-	if err := c.Write(1, []byte(WireQuery)); err != nil {
-		return 0, 0, Wire{}, err
-	}
-	_, p, err := c.Read()
-	if err != nil {
-		return 0, 0, Wire{}, err
-	}
-	w, err := parseWire(p)
-	return n, el, w, err
+	return wireTrips(dial, cfg, func(seq int64) (int, []byte) { return 2, msgs[seq%int64(len(msgs))] }, 8)
 }
 
 // Files runs the files workload on this library: everything in the
@@ -90,46 +58,5 @@ func (h *Hyb) Files() (int64, time.Duration, Wire, error) {
 	if err != nil {
 		return 0, 0, Wire{}, err
 	}
-	c, setHandler, err := h.open1()
-	if err != nil {
-		return 0, 0, Wire{}, err
-	}
-	defer websocket.Disconnect(c)
-	done := make(chan struct{})
-	var seq, n int64
-	var start time.Time
-	var el time.Duration
-	var w Wire
-	setHandler(func(c *websocket.Connection, d *websocket.Data) {
-		if n > 0 { // the answer to WireQuery
-			var err error
-			if w, err = parseWire(d.Message); err != nil {
-				h.fe.set(err)
-				return
-			}
-			close(done)
-			return
-		}
-		if d.Type != websocket.DataTypeBinary || !bytes.Equal(d.Message, msgs[seq%int64(len(msgs))]) {
-			h.fe.set(fmt.Errorf("echo of message %d differs", seq))
-			return
-		}
-		seq++
-		next, opts := msgs[seq%int64(len(msgs))], (*websocket.SendOptions)(nil)
-		if seq%8 == 0 && time.Since(start) >= h.cfg.Dur {
-			el, n = time.Since(start), seq
-			next, opts = []byte(WireQuery), text
-		}
-		if err := websocket.Send(c, next, opts); err != nil {
-			h.fe.set(err)
-		}
-	})
-	start = time.Now()
-	if err := websocket.Send(c, msgs[0], nil); err != nil {
-		return 0, 0, Wire{}, err
-	}
-	if err := h.wait(done); err != nil {
-		return 0, 0, Wire{}, err
-	}
-	return n, el, w, nil
+	return h.wireTrips(func(seq int64) (int, []byte) { return 2, msgs[seq%int64(len(msgs))] }, 8)
 }

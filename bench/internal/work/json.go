@@ -95,6 +95,13 @@ func parseWire(p []byte) (Wire, error) {
 
 // JSON runs the json workload on a blocking peer library.
 func JSON(dial Dial, cfg Config) (int64, time.Duration, Wire, error) {
+	return wireTrips(dial, cfg, func(seq int64) (int, []byte) { return 1, jsonState(seq) }, 16)
+}
+
+// wireTrips runs sequential round trips of the messages msg returns, each
+// echo checked, for cfg.Dur (the clock read every `every` echoes), then
+// asks /deflate for the bytes that crossed its socket.
+func wireTrips(dial Dial, cfg Config, msg func(seq int64) (int, []byte), every int64) (int64, time.Duration, Wire, error) {
 	c, err := dial(cfg.URL)
 	if err != nil {
 		return 0, 0, Wire{}, err
@@ -102,15 +109,16 @@ func JSON(dial Dial, cfg Config) (int64, time.Duration, Wire, error) {
 	defer c.Close()
 	start := time.Now()
 	var seq int64
-	for ; seq%16 != 0 || time.Since(start) < cfg.Dur; seq++ {
-		if err := c.Write(1, jsonState(seq)); err != nil {
+	for ; seq%every != 0 || time.Since(start) < cfg.Dur; seq++ {
+		typ, p := msg(seq)
+		if err := c.Write(typ, p); err != nil {
 			return 0, 0, Wire{}, err
 		}
-		typ, e, err := c.Read()
+		etyp, e, err := c.Read()
 		if err != nil {
 			return 0, 0, Wire{}, err
 		}
-		if err := checkState(typ, e, seq); err != nil {
+		if err := checkEcho(typ, p, etyp, e, seq); err != nil {
 			return 0, 0, Wire{}, err
 		}
 	}
@@ -124,6 +132,13 @@ func JSON(dial Dial, cfg Config) (int64, time.Duration, Wire, error) {
 	}
 	w, err := parseWire(p)
 	return seq, el, w, err
+}
+
+func checkEcho(typ int, p []byte, etyp int, e []byte, seq int64) error {
+	if etyp != typ || !bytes.Equal(e, p) {
+		return fmt.Errorf("echo of message %d differs (type %d, %d bytes; want type %d, %d bytes)", seq, etyp, len(e), typ, len(p))
+	}
+	return nil
 }
 
 // jsonConns is how many connections idle-json and idle-json1 open.
@@ -159,6 +174,12 @@ func IdleJSON(dial Dial, cfg Config, n int) (float64, error) {
 
 // JSON runs the json workload on this library: everything in the callback.
 func (h *Hyb) JSON() (int64, time.Duration, Wire, error) {
+	return h.wireTrips(func(seq int64) (int, []byte) { return 1, jsonState(seq) }, 16)
+}
+
+// wireTrips is the blocking peers' wireTrips on this library: everything
+// in the callback.
+func (h *Hyb) wireTrips(msg func(seq int64) (int, []byte), every int64) (int64, time.Duration, Wire, error) {
 	c, setHandler, err := h.open1()
 	if err != nil {
 		return 0, 0, Wire{}, err
@@ -169,6 +190,11 @@ func (h *Hyb) JSON() (int64, time.Duration, Wire, error) {
 	var start time.Time
 	var el time.Duration
 	var w Wire
+	send := func(typ int, p []byte) {
+		if err := websocket.Send(c, p, &websocket.SendOptions{Type: websocket.DataType(typ)}); err != nil {
+			h.fe.set(err)
+		}
+	}
 	setHandler(func(c *websocket.Connection, d *websocket.Data) {
 		if n > 0 { // the answer to WireQuery
 			var err error
@@ -179,24 +205,21 @@ func (h *Hyb) JSON() (int64, time.Duration, Wire, error) {
 			close(done)
 			return
 		}
-		if err := checkState(int(d.Type), d.Message, seq); err != nil {
+		typ, p := msg(seq)
+		if err := checkEcho(typ, p, int(d.Type), d.Message, seq); err != nil {
 			h.fe.set(err)
 			return
 		}
 		seq++
-		next := jsonState(seq)
-		if seq%16 == 0 && time.Since(start) >= h.cfg.Dur {
+		if seq%every == 0 && time.Since(start) >= h.cfg.Dur {
 			el, n = time.Since(start), seq
-			next = []byte(WireQuery)
+			send(1, []byte(WireQuery))
+			return
 		}
-		if err := websocket.Send(c, next, text); err != nil {
-			h.fe.set(err)
-		}
+		send(msg(seq))
 	})
 	start = time.Now()
-	if err := websocket.Send(c, jsonState(0), text); err != nil {
-		return 0, 0, Wire{}, err
-	}
+	send(msg(0))
 	if err := h.wait(done); err != nil {
 		return 0, 0, Wire{}, err
 	}
