@@ -15,7 +15,7 @@ import (
 const scratchSize = 32 << 10
 
 // pieceMax bounds the pieces a big message is read into.
-const pieceMax = 4 << 20
+const pieceMax = 1 << 20
 
 var scratchPool = sync.Pool{New: func() any { b := make([]byte, scratchSize); return &b }}
 
@@ -32,7 +32,7 @@ var errTooBig = fmt.Errorf("native: %w: the message is longer than MaxMessageSiz
 // io.ReadAll, which allocates 512 bytes for a message of any size and
 // grows several buffers per message. Here a message of up to 32 KiB is
 // read into a pooled scratch buffer and costs one allocation of exactly
-// its size. A bigger one is read into pieces that double up to 4 MiB,
+// its size. A bigger one is read into pieces that double up to 1 MiB,
 // none past the limit, then copied into a buffer of exactly its size: a
 // message that inflates past the limit (a compression bomb) has at most
 // limit bytes inflated and held when its read fails, not a doubled buffer.
