@@ -43,18 +43,18 @@ const (
 type deflateParams struct {
 	serverNoTakeover bool // the server compresses each message on its own
 	clientNoTakeover bool // so must we
-	serverBits       int  // the server's window, 8 to 15 bits
-	clientBits       int  // ours
+	serverBits       int  // the server's window, 8 to 15 bits (any inflates with coder/websocket's 32 KiB)
+	clientBits       int  // ours: how far back our matches may reach
 }
 
-// ExtensionError is a server's Sec-WebSocket-Extensions answer that the
+// extensionError: a server's Sec-WebSocket-Extensions answer that the
 // client must refuse (RFC 6455 section 4.1, RFC 7692 section 5): an
 // extension that was not offered, or a permessage-deflate parameter that is
 // unknown, repeated or invalid. The handshake fails: the TCP connection is
 // closed without a close frame (the WebSocket connection never opened).
-type ExtensionError struct{ Answer, Problem string }
+type extensionError struct{ Answer, Problem string }
 
-func (e *ExtensionError) Error() string {
+func (e *extensionError) Error() string {
 	return fmt.Sprintf("Sec-WebSocket-Extensions %q: %s", e.Answer, e.Problem)
 }
 
@@ -64,7 +64,7 @@ func (e *ExtensionError) Error() string {
 func parseDeflateAnswer(values []string, offered bool) (*deflateParams, error) {
 	answer := strings.Join(values, ", ")
 	fail := func(format string, args ...any) (*deflateParams, error) {
-		return nil, &ExtensionError{Answer: answer, Problem: fmt.Sprintf(format, args...)}
+		return nil, &extensionError{Answer: answer, Problem: fmt.Sprintf(format, args...)}
 	}
 	var p *deflateParams
 	for _, ext := range splitQuoted(answer, ',') {
