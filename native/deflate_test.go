@@ -13,7 +13,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/hybridws/websocket/internal/test/inflate"
+	strictflate "github.com/hybridws/websocket/internal/test/inflate"
 )
 
 // corpus returns messages that compress well, badly and not at all: JSON
@@ -61,7 +61,7 @@ func TestDeflateRoundTrip(t *testing.T) {
 	for bits := 8; bits <= 15; bits++ {
 		for _, takeover := range []bool{false, true} {
 			d := newDeflater(bits, takeover)
-			strict := inflate.New(bits, takeover)
+			strict := strictflate.New(bits, takeover)
 			var hist []byte
 			var in, out int
 			for i, p := range msgs {
@@ -96,9 +96,9 @@ func TestDeflateInterleaved(t *testing.T) {
 	msgs := corpus(2, 90)
 	type conn struct {
 		d      *deflater
-		strict *inflate.Stream
+		strict *strictflate.Stream
 	}
-	conns := []conn{{newDeflater(15, true), inflate.New(15, true)}, {newDeflater(9, true), inflate.New(9, true)}, {newDeflater(12, false), inflate.New(12, false)}}
+	conns := []conn{{newDeflater(15, true), strictflate.New(15, true)}, {newDeflater(9, true), strictflate.New(9, true)}, {newDeflater(12, false), strictflate.New(12, false)}}
 	for i, p := range msgs {
 		c := conns[(i*7/3)%len(conns)]
 		got, err := c.strict.Message(c.d.compress(nil, p), 1<<30)
@@ -153,7 +153,7 @@ func FuzzDeflate(f *testing.F) {
 	f.Fuzz(func(t *testing.T, a, b []byte, bits uint8, takeover bool) {
 		bits = 8 + bits%8
 		d := newDeflater(int(bits), takeover)
-		strict := inflate.New(int(bits), takeover)
+		strict := strictflate.New(int(bits), takeover)
 		for i, p := range [][]byte{a, b, a, append(b, a...)} {
 			got, err := strict.Message(d.compress(nil, p), 1<<24)
 			if err != nil || !bytes.Equal(got, p) {
