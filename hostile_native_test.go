@@ -46,6 +46,8 @@ type hostileCase struct {
 	msgs   []string          // messages delivered before the failure
 	kind   error             // Data.Err on ERROR matches it
 	code   int               // the code on DISCONNECTED, and the one we send the server
+	// problem, when set, is in the ERROR's text.
+	problem string
 }
 
 func hostileCases() []hostileCase {
@@ -163,6 +165,9 @@ func TestHostileServer(t *testing.T) {
 			}
 			if string(e.Message) != e.Err.Error() {
 				t.Errorf("Message %q != Err.Error() %q", e.Message, e.Err.Error())
+			}
+			if !strings.Contains(string(e.Message), tc.problem) {
+				t.Errorf("ERROR %q does not say %q", e.Message, tc.problem)
 			}
 			d := find(evs, websocket.EventDisconnected)
 			if d.Code != tc.code {

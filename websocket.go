@@ -116,19 +116,26 @@ type Params struct {
 	PongTimeout time.Duration
 
 	// Compression, natively, offers the permessage-deflate extension
-	// (RFC 7692) in the handshake. When the server accepts it, each side
-	// compresses the messages it sends (ours of 512 bytes or more) and
-	// the other inflates them; a server that does not accept it gets
-	// uncompressed messages, as with Compression off. The server may
-	// compress with context takeover (each message against the ones before
-	// it: much smaller repetitive messages, for a 32 KiB window kept per
-	// connection); we compress each of our messages on its own, so an idle
-	// connection holds no compressor. It costs CPU per message: turn it on
-	// for a server that requires it or for a slow link. MaxMessageSize
-	// bounds the inflated size, and a message that would inflate past it
-	// fails the connection with 1009 before it is inflated whole.
-	// Validated and ignored in browsers, which always offer the extension
-	// themselves.
+	// (RFC 7692) in the handshake, and takes whatever the server answers:
+	// context takeover or not either way, any window from 8 to 15 bits (an
+	// answer it must refuse, an extension not offered or a parameter
+	// unknown, repeated or invalid, fails the connection: ErrProtocol,
+	// 1006). When the server accepts it, each side compresses the
+	// messages it sends (ours of 128 bytes and more) and the other
+	// inflates them; a server that does not accept it gets uncompressed
+	// messages, as with Compression off. Both sides may compress with
+	// context takeover (each message against the ones before it: much
+	// smaller repetitive messages): to inflate the server's, a connection
+	// keeps a 32 KiB window; to compress ours, the last window of what it
+	// sent (32 KiB unless the server asks for less), while the compressor
+	// itself is shared by all connections. A server that answers
+	// client_no_context_takeover gets each of our messages compressed on
+	// its own (those of 512 bytes and more), and no history is kept. It
+	// costs CPU per message: turn it on for a server that requires it or
+	// for a slow link. MaxMessageSize bounds the inflated size: a message
+	// that would inflate past it fails the connection with 1009, with at
+	// most MaxMessageSize inflated. Validated and ignored in browsers,
+	// which always offer the extension themselves.
 	Compression bool
 
 	// Proxy, natively: "" uses the environment as net/http reads it

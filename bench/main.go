@@ -23,14 +23,15 @@ import (
 	"github.com/hybridws/websocket/bench/internal/work"
 )
 
-var nativeLibs = []string{"hybrid", "hybrid-queue", "coder", "gorilla", "gobwas", "hybrid-deflate", "coder-deflate", "coder-deflate-nct"}
-var nativeWorks = []string{"rtt", "pipe", "big", "idle", "many", "json", "idle-json"}
+var nativeLibs = []string{"hybrid", "hybrid-queue", "coder", "gorilla", "gobwas", "hybrid-deflate", "hybrid-deflate-nct", "coder-deflate", "coder-deflate-nct"}
+var nativeWorks = []string{"rtt", "pipe", "big", "idle", "many", "json", "idle-json1", "idle-json", "files"}
 
-// The compression workloads (work/json.go) run on these clients only, and
-// the clients that offer compression run only those.
+// The compression workloads (work/json.go, work/files.go) run on these
+// clients only, and the clients that offer compression run only those.
 var (
-	compressionWorks = []string{"json", "wire-up", "wire-down", "idle-json"} // wire-*: figures of json runs
-	compressionLibs  = []string{"hybrid", "hybrid-deflate", "coder", "coder-deflate", "coder-deflate-nct"}
+	// wire-*: figures of json runs; files-*: of files runs
+	compressionWorks = []string{"json", "wire-up", "wire-down", "idle-json1", "idle-json", "files", "files-up", "files-down"}
+	compressionLibs  = []string{"hybrid", "hybrid-deflate", "hybrid-deflate-nct", "coder", "coder-deflate", "coder-deflate-nct"}
 )
 
 // runs says whether the run command measures workload w with client lib.
@@ -80,8 +81,9 @@ func clientMain(args []string) error {
 	trips := fs.Int("trips", 100, "many: round trips per connection")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile here")
 	memprofile := fs.String("memprofile", "", "write a heap profile here at the end (idle: while the connections are open)")
+	testdata := fs.String("testdata", defaultTestData, "files: the directory of Autobahn's test files")
 	fs.Parse(args)
-	cfg := work.Config{URL: *url, Dur: *dur, Conns: *conns, Trips: *trips, MemProfile: *memprofile}
+	cfg := work.Config{URL: *url, Dur: *dur, Conns: *conns, Trips: *trips, MemProfile: *memprofile, TestData: *testdata}
 	if *memprofile != "" {
 		runtime.MemProfileRate = 1
 	}
@@ -96,6 +98,10 @@ func clientMain(args []string) error {
 	r := runClient(*lib, *wk, cfg)
 	return json.NewEncoder(os.Stdout).Encode(r)
 }
+
+// defaultTestData is where the files workload finds Autobahn's test files
+// when the command runs in bench/ (make bench).
+const defaultTestData = "../internal/test/autobahn/testdata"
 
 func runClient(lib, w string, cfg work.Config) work.Result {
 	return work.Run(lib, w, rawLibs[lib], cfg)

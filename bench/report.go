@@ -95,9 +95,14 @@ type savedRun struct {
 	Native   []work.Result
 	Browser  []work.Result
 	Sizes    *sizeRun // nil when not measured: the report keeps the section it had
+	// CompressionOnly: a run of -compression, for the Compression section.
+	CompressionOnly bool `json:",omitempty"`
 }
 
 func writeReport(o runOpts, sr savedRun) error {
+	if sr.CompressionOnly {
+		return writeCompressionOnly(o, sr)
+	}
 	var b strings.Builder
 	nat, br := sr.Native, sr.Browser
 	o.runs, o.dur, o.conns, o.trips = sr.Runs, sr.Dur, sr.Conns, sr.Trips
@@ -125,7 +130,7 @@ func writeReport(o runOpts, sr savedRun) error {
 	fmt.Fprintf(&b, "- rtt: sequential round trips of a 32-byte text message\n- pipe: 1 KiB binary messages, a sender and a receiver running at once (figure: MiB/s one way)\n- big: sequential round trips of a 1 MiB binary message (MiB/s of echoes)\n- idle: Go heap plus stacks per open idle connection, after GC, at %d connections (lower is better; each peer has one goroutine blocked in a read per connection)\n- many: %d connections, each doing %d sequential round trips of 32 bytes, all at once\n\n", o.conns, o.conns, o.trips)
 	mainWorks, mainLibs := withoutCompression(o.works, o.libs)
 	table(&b, nst, mainWorks, mainLibs, "coder", "× coder")
-	writeCompression(&b, nst, o)
+	writeCompression(&b, nst, o, sr)
 
 	if len(br) > 0 {
 		fmt.Fprintf(&b, "## Browser\n\n")

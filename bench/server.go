@@ -27,7 +27,8 @@ func serve(addr, dir string) error {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/echo", echo)
-	mux.HandleFunc("/deflate", deflateEcho)
+	mux.HandleFunc("/deflate", deflateEcho(coder.CompressionContextTakeover))
+	mux.HandleFunc("/deflate-nct", deflateEcho(coder.CompressionNoContextTakeover))
 	if dir != "" {
 		mux.Handle("/page/", http.StripPrefix("/page/", http.FileServer(http.Dir(dir))))
 	}
@@ -69,14 +70,20 @@ func (l countingListener) Accept() (net.Conn, error) {
 
 type countingKey struct{}
 
-// deflateEcho (/deflate) is the server of the compression workloads:
-// coder/websocket, accepting permessage-deflate when offered (context
-// takeover unless the client asks otherwise, coder/websocket's default
-// thresholds), echoing every message. The text message work.WireQuery is
-// answered with the bytes its socket read and wrote since the upgrade.
-func deflateEcho(w http.ResponseWriter, r *http.Request) {
+// deflateEcho is the server of the compression workloads: coder/websocket,
+// accepting permessage-deflate when offered, echoing every message. On
+// /deflate it keeps context both ways unless the client asks otherwise; on
+// /deflate-nct it answers client_no_context_takeover and
+// server_no_context_takeover (coder/websocket's default thresholds). The
+// text message work.WireQuery is answered with the bytes its socket read
+// and wrote since the upgrade.
+func deflateEcho(mode coder.CompressionMode) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) { deflateServe(w, r, mode) }
+}
+
+func deflateServe(w http.ResponseWriter, r *http.Request, mode coder.CompressionMode) {
 	cc, _ := r.Context().Value(countingKey{}).(countingConn)
-	c, err := coder.Accept(w, r, &coder.AcceptOptions{CompressionMode: coder.CompressionContextTakeover})
+	c, err := coder.Accept(w, r, &coder.AcceptOptions{CompressionMode: mode})
 	if err != nil {
 		return
 	}

@@ -31,31 +31,28 @@ var errFrameLength = errors.New("received a frame length with its most significa
 // held back from it instead and the connection is failed with 1007.
 var errCloseReason = errors.New("received a close frame whose reason is not valid UTF-8")
 
-// deflateOffer is the permessage-deflate offer sent instead of
-// coder/websocket's: the server may keep its compression context between
-// messages (we keep a 32 KiB window to inflate them), while we compress
-// each of our messages on its own, so that no idle connection holds a
-// compressor (over 1 MiB each). BENCHMARKS.md has the measurements behind
-// the choice.
-const deflateOffer = "permessage-deflate; client_no_context_takeover"
-
 // upgradeTransport wraps the body of a 101 response, which is the raw
-// connection, in a checkedConn. One is made per Dial.
+// connection, in a checkedConn, and settles the permessage-deflate answer
+// (extension.go). One is made per Dial.
 type upgradeTransport struct {
 	base    http.RoundTripper
 	deflate bool         // offer deflateOffer
 	body    *checkedConn // the 101 response's body, once there is one
+
+	answer    []string       // the server's Sec-WebSocket-Extensions
+	params    *deflateParams // what it settled, nil for no compression
+	answerErr error          // why we refuse it
 }
 
 func (t *upgradeTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if t.deflate {
-		// coder/websocket offers context takeover both ways or neither.
 		req.Header.Set("Sec-WebSocket-Extensions", deflateOffer)
 	}
 	resp, err := t.base.RoundTrip(req)
 	if err != nil || resp.StatusCode != http.StatusSwitchingProtocols {
 		return resp, err
 	}
+	t.settleAnswer(resp.Header)
 	if rwc, ok := resp.Body.(io.ReadWriteCloser); ok {
 		t.body = &checkedConn{rwc: rwc}
 		resp.Body = t.body

@@ -804,59 +804,6 @@ func TestCoderDeflateOfferIsOneHeader(t *testing.T) {
 	}
 }
 
-func TestCoderHonoursClientNoContextTakeover(t *testing.T) {
-	p := pin{t, "check.go (deflateOffer)",
-		"we offer client_no_context_takeover so that each of our messages is compressed on its own and an idle connection holds no compressor (BENCHMARKS.md); coder/websocket must accept the answer and compress that way"}
-	ws, pc := openPin(p, deflateAnswer, deflateOptions())
-	msg := bytes.Repeat([]byte("the same words again and again; "), 64)
-	for range 2 {
-		if err := ws.Write(context.Background(), websocket.MessageBinary, msg); err != nil {
-			p.fatalf("write: %v", err)
-		}
-	}
-	fs := pc.frames()
-	if len(fs) != 2 {
-		p.fatalf("2 messages went out as %d frames", len(fs))
-	}
-	for i, f := range fs {
-		got, err := inflate(f.payload)
-		if !f.rsv1 || err != nil || !bytes.Equal(got, msg) {
-			p.fatalf("message %d: compressed %v; inflated on its own to %d bytes (%v), want all %d: each message compressed without the context of the one before", i, f.rsv1, len(got), err, len(msg))
-		}
-	}
-}
-
-func TestCoderCompressesFromThreshold(t *testing.T) {
-	p := pin{t, "dial.go (compressMin)", "CompressionThreshold: our messages shorter than compressMin go out uncompressed, the others compressed"}
-	ws, pc := openPin(p, deflateAnswer, deflateOptions())
-	for _, n := range []int{compressMin - 1, compressMin} {
-		ws.Write(context.Background(), websocket.MessageBinary, make([]byte, n))
-	}
-	fs := pc.frames()
-	if len(fs) != 2 || fs[0].rsv1 || !fs[1].rsv1 {
-		var rsv1 []bool
-		for _, f := range fs {
-			rsv1 = append(rsv1, f.rsv1)
-		}
-		p.fatalf("messages of %d and %d bytes went out compressed (RSV1): %v; want the first uncompressed, the second compressed", compressMin-1, compressMin, rsv1)
-	}
-}
-
-func TestCoderInflatesWithServerContext(t *testing.T) {
-	p := pin{t, "check.go (deflateOffer)",
-		"our offer lets the server keep its compression context between messages (we keep a 32 KiB window to inflate them)"}
-	ws, pc := openPin(p, deflateAnswer, deflateOptions())
-	msg := bytes.Repeat([]byte("context kept between messages; "), 40)
-	for _, c := range deflated(t, msg, msg) {
-		pc.serve(wireFrame{fin: true, rsv1: true, op: 0x2, payload: c})
-	}
-	for i := range 2 {
-		if _, got, err := ws.Read(context.Background()); err != nil || !bytes.Equal(got, msg) {
-			p.fatalf("message %d, compressed with the server's context kept, read as %d bytes (%v), want %d", i, len(got), err, len(msg))
-		}
-	}
-}
-
 func TestCoderCorruptDeflateSendsNoCloseFrame(t *testing.T) {
 	p := pin{t, "conn.go (isCorruptDeflate)",
 		"a compressed message that does not inflate is failed by us with 1002, because coder/websocket returns the inflater's error and sends no close frame"}

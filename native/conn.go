@@ -20,8 +20,12 @@ type Conn struct {
 	ws   *websocket.Conn
 	body *checkedConn // the upgraded connection under ws, nil if unknown
 	ka   *keepAlive   // nil when keepalive is off
+	// deflate compresses our messages, nil unless permessage-deflate was
+	// negotiated (extension.go).
+	deflate *deflater
 
-	send sendQueue // Write's queue and writer (send.go)
+	send      sendQueue // Write's queue and writer (send.go)
+	readLimit int64     // MaxMessageSize, negative for none
 
 	mu       sync.Mutex
 	sentCode int // the close code we sent, 0 if none
@@ -63,6 +67,7 @@ var failures = [...]failure{
 	{isErr(errInvalidUTF8), wire.CloseInvalidFramePayloadData, "invalid UTF-8 in text message", true},
 	{isErr(errCloseReason), wire.CloseInvalidFramePayloadData, "invalid UTF-8 in close reason", true},
 	{isCorruptDeflate, wire.CloseProtocolError, "corrupt compressed data", true},
+	{isErr(errTooBig), wire.CloseMessageTooBig, "message too big", true}, // before the next: it wraps ErrMessageTooBig
 	{isErr(websocket.ErrMessageTooBig), wire.CloseMessageTooBig, "", false},
 }
 
@@ -86,7 +91,7 @@ func (c *Conn) read() (websocket.MessageType, []byte, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	p, err := readMessage(r)
+	p, err := readMessage(r, c.readLimit)
 	return typ, p, err
 }
 
@@ -110,6 +115,9 @@ func (c *Conn) writeWait(typ int, p []byte) error {
 // so that the 4 KiB pieces coder/websocket flushes it in go out as a few
 // large writes.
 func (c *Conn) writeNow(typ int, p []byte) error {
+	if c.deflate != nil && len(p) >= c.deflate.threshold() {
+		return c.writeDeflated(typ, p)
+	}
 	big := len(p) > corkBig
 	if big {
 		c.cork()

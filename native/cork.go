@@ -32,31 +32,59 @@ func (c *checkedConn) Write(p []byte) (int, error) {
 	k := &c.cork
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	f := c.sent.Load()
-	if f == nil {
-		f = new(sentFrames)
-		c.sent.Store(f) // writes are serialized by k.mu
-	}
-	f.scan(p)
-	if k.depth == 0 {
+	f := c.sentFrames()
+	if k.depth == 0 || k.err != nil {
+		f.scan(p, false)
+		if k.err != nil {
+			return 0, k.err
+		}
 		return c.writeRaw(p)
-	}
-	if k.err != nil {
-		return 0, k.err
 	}
 	if k.buf == nil {
 		k.buf = corkPool.Get().(*[]byte)
 	}
 	if len(*k.buf)+len(p) > corkMax {
 		if err := c.flushLocked(); err != nil {
+			f.scan(p, false)
 			return 0, err
 		}
 		if len(p) >= corkMax/2 {
+			f.scan(p, false)
 			return c.writeRaw(p)
 		}
 	}
+	// What is held back is our copy: the scan may set RSV1 in it.
 	*k.buf = append(*k.buf, p...)
+	f.scan((*k.buf)[len(*k.buf)-len(p):], true)
 	return len(p), nil
+}
+
+// sentFrames returns the follower of the frames written, made at the first
+// write. c.cork.mu is held.
+func (c *checkedConn) sentFrames() *sentFrames {
+	f := c.sent.Load()
+	if f == nil {
+		f = new(sentFrames)
+		c.sent.Store(f) // writes are serialized by cork.mu
+	}
+	return f
+}
+
+// markCompressed has the next data frame written go out with RSV1 (a
+// compressed message, extension.go); unmarkCompressed takes the mark back
+// if that frame never went out. The connection must be corked in between,
+// so that the frame's header reaches the cork buffer, which is ours to
+// change.
+func (c *checkedConn) markCompressed() {
+	c.cork.mu.Lock()
+	c.sentFrames().rsv1 = true
+	c.cork.mu.Unlock()
+}
+
+func (c *checkedConn) unmarkCompressed() {
+	c.cork.mu.Lock()
+	c.sentFrames().rsv1 = false
+	c.cork.mu.Unlock()
 }
 
 func (c *checkedConn) writeRaw(p []byte) (int, error) {

@@ -29,8 +29,7 @@ type Options struct {
 	// connection is reading kills the connection, and Read returns why.
 	KeepAlive   time.Duration
 	PongTimeout time.Duration
-	// Compression offers permessage-deflate (RFC 7692): the server's
-	// messages with context takeover, ours without (see deflateOffer).
+	// Compression offers permessage-deflate (RFC 7692, extension.go).
 	Compression bool
 	// Proxy is what to dial through (proxy.go): "" the environment's proxy
 	// as net/http reads it, "direct" none, or an http://, https://,
@@ -41,11 +40,6 @@ type Options struct {
 	// wire.MsgOverhead per message. 0: no bound.
 	SendLimit int64
 }
-
-// compressMin: our messages shorter than this are sent uncompressed.
-// Compressed on their own (no context kept), smaller ones hardly shrink
-// and still cost a compressor each.
-const compressMin = 512
 
 // refusedBodyMax: how much of a refused upgrade's body Handshake keeps,
 // enough for a server's error message.
@@ -69,9 +63,7 @@ func Dial(ctx context.Context, o Options) (*Conn, Handshake, error) {
 		Subprotocols: o.Subprotocols,
 	}
 	if o.Compression {
-		// The offer itself is deflateOffer (check.go).
-		opts.CompressionMode = websocket.CompressionContextTakeover
-		opts.CompressionThreshold = compressMin
+		offerDeflate(opts)
 	}
 	// A transport of our own, whose idle connections we close: with the
 	// shared http.DefaultTransport, the connection of a refused upgrade
@@ -135,6 +127,7 @@ func Dial(ctx context.Context, o Options) (*Conn, Handshake, error) {
 	ws, resp, err := websocket.Dial(ctx, o.URL, opts)
 	var hs Handshake
 	if resp != nil {
+		err = ut.restoreAnswer(resp.Header, err)
 		hs.Status = resp.StatusCode
 		hs.Header = resp.Header
 		hs.Protocol = resp.Header.Get("Sec-WebSocket-Protocol")
@@ -161,7 +154,7 @@ func Dial(ctx context.Context, o Options) (*Conn, Handshake, error) {
 		ut.body.arm()
 	}
 	ws.SetReadLimit(o.MaxMessageSize)
-	c := &Conn{ws: ws, body: ut.body}
+	c := &Conn{ws: ws, body: ut.body, deflate: ut.deflater(), readLimit: o.MaxMessageSize}
 	c.send.limit = o.SendLimit
 	if o.KeepAlive > 0 {
 		c.startKeepAlive(o.KeepAlive, o.PongTimeout)

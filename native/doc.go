@@ -28,8 +28,17 @@
 //     the only way to notice a peer that vanished without closing TCP.
 //     Pings (the optional pinger interface) reports the last round trip and
 //     how many pings were answered.
+//   - permessage-deflate (extension.go, deflate.go, huffman.go): the offer
+//     and the server's answer are ours (coder/websocket offers no
+//     client_max_window_bits and takes no answer that bounds our window);
+//     our messages are compressed by our own deflater, which keeps a
+//     window's history per connection for context takeover and honours
+//     the window the server allows; the frame that carries one gets RSV1
+//     in the cork buffer (sentFrames). coder/websocket inflates the
+//     server's messages, and readMessage reads them in pieces that never
+//     pass MaxMessageSize.
 //   - coder/websocket: framing, masking, control frames, the closing
-//     handshake, permessage-deflate.
+//     handshake, inflating.
 //   - checkedConn (check.go, utf8.go): the upgraded connection as
 //     coder/websocket sees it. It follows the frame headers going by and
 //     fails what coder/websocket lets through (or fails without a close
@@ -51,12 +60,13 @@
 //     hybridws_portable tag) writes block in the writer goroutine.
 //   - sentFrames (sent.go): follows the frames written, for the code of the
 //     close frame that went out, coder/websocket's own included (it reports
-//     a protocol violation it closed with 1002 only as error text).
+//     a protocol violation it closed with 1002 only as error text), and sets
+//     RSV1 on a compressed message's frame.
 //
 // Dial (dial.go) builds the stack: its own http.Transport per dial (so no
 // idle connection outlives a refused upgrade), the proxy's tunnel, opened
 // before the transport runs (proxy.go, socks.go), the permessage-deflate
-// offer, and the marks that classify a failure as TLS by where it
+// offer and answer (extension.go), and the marks that classify a failure as TLS by where it
 // happened rather than by its text.
 //
 // # What it relies on in coder/websocket
@@ -150,13 +160,13 @@
 //   - Its offer is one Sec-WebSocket-Extensions value, which
 //     upgradeTransport replaces with deflateOffer:
 //     TestCoderDeflateOfferIsOneHeader; check.go.
-//   - It compresses each message on its own when the server answers
-//     client_no_context_takeover: TestCoderHonoursClientNoContextTakeover;
-//     check.go.
-//   - It inflates the server's messages with the context kept between them:
-//     TestCoderInflatesWithServerContext; check.go.
-//   - It compresses no message shorter than CompressionThreshold:
-//     TestCoderCompressesFromThreshold; compressMin in dial.go.
+//   - It never compresses our messages itself (its threshold is set past
+//     any message; our deflater does): TestCoderNeverCompressesItself;
+//     extension.go, deflate.go.
+//   - It inflates the server's messages as the answer it was shown says
+//     (context kept or not): TestCoderInflatesAsTold; extension.go.
+//   - Its read limit lets at most one byte more through before it fails:
+//     TestCoderReadLimitYieldsAtMostOneMore; read.go.
 //   - Corrupt compressed data fails the read without a close frame:
 //     TestCoderCorruptDeflateSendsNoCloseFrame; conn.go.
 //   - The read limit counts inflated bytes:

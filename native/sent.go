@@ -21,11 +21,16 @@ type sentFrames struct {
 	pos     int // payload bytes of the close frame seen
 	code    int
 	first   atomic.Int32 // the first close code sent, 0 if none yet
+	// rsv1: set RSV1 in the next data frame that starts (a compressed
+	// message's, extension.go). scan then changes the bytes it follows,
+	// which must be our own copy (the cork buffer).
+	rsv1 bool
 }
 
-// scan follows p, the next bytes written. Writes are serialized by the
+// scan follows p, the next bytes written; own says p is a copy of ours,
+// in which a data frame's RSV1 may be set. Writes are serialized by the
 // caller (checkedConn's cork.mu).
-func (f *sentFrames) scan(p []byte) {
+func (f *sentFrames) scan(p []byte, own bool) {
 	for i := 0; i < len(p); {
 		if f.skip > 0 {
 			k := uint64(len(p) - i)
@@ -42,6 +47,10 @@ func (f *sentFrames) scan(p []byte) {
 				f.frameEnd()
 			}
 			continue
+		}
+		if f.n == 0 && f.rsv1 && own && (p[i]&0x0f == 0x1 || p[i]&0x0f == 0x2) {
+			p[i] |= 0x40
+			f.rsv1 = false
 		}
 		f.hdr[f.n] = p[i]
 		f.n++

@@ -43,28 +43,28 @@ func TestSentFramesCloseCode(t *testing.T) {
 	} {
 		s := stream(tc.payload)
 		var whole sentFrames
-		whole.scan(s)
+		whole.scan(s, false)
 		if got := whole.sentCloseCode(); got != tc.want {
 			t.Errorf("%s, one write: %d, want %d", tc.name, got, tc.want)
 		}
 		var bytewise sentFrames
 		for i := range s {
-			bytewise.scan(s[i : i+1])
+			bytewise.scan(s[i:i+1], false)
 		}
 		if got := bytewise.sentCloseCode(); got != tc.want {
 			t.Errorf("%s, byte by byte: %d, want %d", tc.name, got, tc.want)
 		}
 		for cut := len(s) - 30; cut < len(s); cut++ {
 			var split sentFrames
-			split.scan(s[:cut])
-			split.scan(s[cut:])
+			split.scan(s[:cut], false)
+			split.scan(s[cut:], false)
 			if got := split.sentCloseCode(); got != tc.want {
 				t.Errorf("%s, split at %d of %d: %d, want %d", tc.name, cut, len(s), got, tc.want)
 			}
 		}
 	}
 	var none sentFrames
-	none.scan(stream(nil)[:70000])
+	none.scan(stream(nil)[:70000], false)
 	if got := none.sentCloseCode(); got != 0 {
 		t.Errorf("data frames only: %d, want 0", got)
 	}
@@ -91,9 +91,9 @@ func FuzzSentFrames(f *testing.F) {
 			i, j = j, i
 		}
 		var f sentFrames
-		f.scan(s[:i])
-		f.scan(s[i:j])
-		f.scan(s[j:])
+		f.scan(s[:i], false)
+		f.scan(s[i:j], false)
+		f.scan(s[j:], false)
 		if got := f.sentCloseCode(); got != want {
 			t.Fatalf("writes split at %d and %d: close code %d, want %d", i, j, got, want)
 		}

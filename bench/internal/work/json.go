@@ -24,7 +24,8 @@ import (
 //	           the run also reports the bytes on the wire per message
 //	           each way (the rows wire-up and wire-down)
 //	idle-json  memory per idle connection after one game-state round trip
-//	           (so any compression state exists), at Conns/4 connections
+//	           (so any compression state exists), at Conns/2 connections
+//	idle-json1 the same with one connection
 
 // JSONStates is how many distinct game states the workloads cycle through.
 const JSONStates = 600
@@ -94,6 +95,13 @@ func parseWire(p []byte) (Wire, error) {
 
 // JSON runs the json workload on a blocking peer library.
 func JSON(dial Dial, cfg Config) (int64, time.Duration, Wire, error) {
+	return wireTrips(dial, cfg, func(seq int64) (int, []byte) { return 1, jsonState(seq) }, 16)
+}
+
+// wireTrips runs sequential round trips of the messages msg returns, each
+// echo checked, for cfg.Dur (the clock read every `every` echoes), then
+// asks /deflate for the bytes that crossed its socket.
+func wireTrips(dial Dial, cfg Config, msg func(seq int64) (int, []byte), every int64) (int64, time.Duration, Wire, error) {
 	c, err := dial(cfg.URL)
 	if err != nil {
 		return 0, 0, Wire{}, err
@@ -101,15 +109,16 @@ func JSON(dial Dial, cfg Config) (int64, time.Duration, Wire, error) {
 	defer c.Close()
 	start := time.Now()
 	var seq int64
-	for ; seq%16 != 0 || time.Since(start) < cfg.Dur; seq++ {
-		if err := c.Write(1, jsonState(seq)); err != nil {
+	for ; seq%every != 0 || time.Since(start) < cfg.Dur; seq++ {
+		typ, p := msg(seq)
+		if err := c.Write(typ, p); err != nil {
 			return 0, 0, Wire{}, err
 		}
-		typ, e, err := c.Read()
+		etyp, e, err := c.Read()
 		if err != nil {
 			return 0, 0, Wire{}, err
 		}
-		if err := checkState(typ, e, seq); err != nil {
+		if err := checkEcho(typ, p, etyp, e, seq); err != nil {
 			return 0, 0, Wire{}, err
 		}
 	}
@@ -125,9 +134,24 @@ func JSON(dial Dial, cfg Config) (int64, time.Duration, Wire, error) {
 	return seq, el, w, err
 }
 
-// IdleJSON runs the idle-json workload on a blocking peer library.
-func IdleJSON(dial Dial, cfg Config) (float64, error) {
-	cfg.Conns = max(1, cfg.Conns/4)
+func checkEcho(typ int, p []byte, etyp int, e []byte, seq int64) error {
+	if etyp != typ || !bytes.Equal(e, p) {
+		return fmt.Errorf("echo of message %d differs (type %d, %d bytes; want type %d, %d bytes)", seq, etyp, len(e), typ, len(p))
+	}
+	return nil
+}
+
+// jsonConns is how many connections idle-json and idle-json1 open.
+func jsonConns(work string, cfg Config) int {
+	if work == "idle-json1" {
+		return 1
+	}
+	return max(1, cfg.Conns/2)
+}
+
+// IdleJSON runs the idle-json workloads on a blocking peer library.
+func IdleJSON(dial Dial, cfg Config, n int) (float64, error) {
+	cfg.Conns = n
 	before := memNow()
 	conns, err := dialAll(dial, cfg)
 	if err != nil {
@@ -150,6 +174,12 @@ func IdleJSON(dial Dial, cfg Config) (float64, error) {
 
 // JSON runs the json workload on this library: everything in the callback.
 func (h *Hyb) JSON() (int64, time.Duration, Wire, error) {
+	return h.wireTrips(func(seq int64) (int, []byte) { return 1, jsonState(seq) }, 16)
+}
+
+// wireTrips is the blocking peers' wireTrips on this library: everything
+// in the callback.
+func (h *Hyb) wireTrips(msg func(seq int64) (int, []byte), every int64) (int64, time.Duration, Wire, error) {
 	c, setHandler, err := h.open1()
 	if err != nil {
 		return 0, 0, Wire{}, err
@@ -160,6 +190,11 @@ func (h *Hyb) JSON() (int64, time.Duration, Wire, error) {
 	var start time.Time
 	var el time.Duration
 	var w Wire
+	send := func(typ int, p []byte) {
+		if err := websocket.Send(c, p, &websocket.SendOptions{Type: websocket.DataType(typ)}); err != nil {
+			h.fe.set(err)
+		}
+	}
 	setHandler(func(c *websocket.Connection, d *websocket.Data) {
 		if n > 0 { // the answer to WireQuery
 			var err error
@@ -170,33 +205,30 @@ func (h *Hyb) JSON() (int64, time.Duration, Wire, error) {
 			close(done)
 			return
 		}
-		if err := checkState(int(d.Type), d.Message, seq); err != nil {
+		typ, p := msg(seq)
+		if err := checkEcho(typ, p, int(d.Type), d.Message, seq); err != nil {
 			h.fe.set(err)
 			return
 		}
 		seq++
-		next := jsonState(seq)
-		if seq%16 == 0 && time.Since(start) >= h.cfg.Dur {
+		if seq%every == 0 && time.Since(start) >= h.cfg.Dur {
 			el, n = time.Since(start), seq
-			next = []byte(WireQuery)
+			send(1, []byte(WireQuery))
+			return
 		}
-		if err := websocket.Send(c, next, text); err != nil {
-			h.fe.set(err)
-		}
+		send(msg(seq))
 	})
 	start = time.Now()
-	if err := websocket.Send(c, jsonState(0), text); err != nil {
-		return 0, 0, Wire{}, err
-	}
+	send(msg(0))
 	if err := h.wait(done); err != nil {
 		return 0, 0, Wire{}, err
 	}
 	return n, el, w, nil
 }
 
-// IdleJSON runs the idle-json workload on this library.
-func (h *Hyb) IdleJSON() (float64, error) {
-	h.cfg.Conns = max(1, h.cfg.Conns/4)
+// IdleJSON runs the idle-json workloads on this library.
+func (h *Hyb) IdleJSON(n int) (float64, error) {
+	h.cfg.Conns = n
 	before := memNow()
 	var echoed atomic.Int64
 	all := make(chan struct{})

@@ -28,7 +28,8 @@ type Config struct {
 
 	MemProfile string // idle: heap profile while the connections are open
 
-	Compression bool // hybrid: Params.Compression (the client "hybrid-deflate")
+	Compression bool   // hybrid: Params.Compression (the clients "hybrid-deflate", "hybrid-deflate-nct")
+	TestData    string // files: the directory of Autobahn's test files
 }
 
 // result is what one client process prints, as one JSON line.
@@ -51,16 +52,20 @@ var Units = map[string]string{
 	"idle": "KiB/conn",
 	"many": "round trips/s",
 
-	"json":      "round trips/s",
-	"wire-up":   "bytes/msg",
-	"wire-down": "bytes/msg",
-	"idle-json": "KiB/conn",
+	"json":       "round trips/s",
+	"wire-up":    "bytes/msg",
+	"wire-down":  "bytes/msg",
+	"idle-json":  "KiB/conn",
+	"idle-json1": "KiB/conn",
+	"files":      "MiB/s",
+	"files-up":   "wire/payload",
+	"files-down": "wire/payload",
 }
 
 // HigherIsBetter is false for memory and bytes on the wire.
 func HigherIsBetter(work string) bool {
 	switch work {
-	case "idle", "idle-json", "wire-up", "wire-down":
+	case "idle", "idle-json", "idle-json1", "wire-up", "wire-down", "files-up", "files-down":
 		return false
 	}
 	return true
@@ -363,13 +368,17 @@ func Run(lib, work string, dial Dial, cfg Config) Result {
 			var w Wire
 			n, el, w, err = JSON(dial, cfg)
 			r.Up, r.Down = perMessage(w, n)
-		case "idle-json":
-			kib, err = IdleJSON(dial, cfg)
+		case "idle-json", "idle-json1":
+			kib, err = IdleJSON(dial, cfg, jsonConns(work, cfg))
+		case "files":
+			var w Wire
+			n, el, w, err = Files(dial, cfg)
+			r.Up, r.Down = wireRatio(w, n*FileMsgSize)
 		default:
 			err = fmt.Errorf("unknown workload %q", work)
 		}
-	} else if lib == "hybrid" || lib == "hybrid-queue" || lib == "hybrid-wasm" || lib == "hybrid-deflate" {
-		cfg.Compression = lib == "hybrid-deflate"
+	} else if lib == "hybrid" || lib == "hybrid-queue" || lib == "hybrid-wasm" || lib == "hybrid-deflate" || lib == "hybrid-deflate-nct" {
+		cfg.Compression = lib == "hybrid-deflate" || lib == "hybrid-deflate-nct"
 		h := NewHyb(lib == "hybrid-queue", cfg)
 		switch work {
 		case "rtt":
@@ -386,8 +395,12 @@ func Run(lib, work string, dial Dial, cfg Config) Result {
 			var w Wire
 			n, el, w, err = h.JSON()
 			r.Up, r.Down = perMessage(w, n)
-		case "idle-json":
-			kib, err = h.IdleJSON()
+		case "idle-json", "idle-json1":
+			kib, err = h.IdleJSON(jsonConns(work, h.cfg))
+		case "files":
+			var w Wire
+			n, el, w, err = h.Files()
+			r.Up, r.Down = wireRatio(w, n*FileMsgSize)
 		default:
 			err = fmt.Errorf("unknown workload %q", work)
 		}
@@ -413,8 +426,10 @@ func Value(work string, n int64, secs, kib float64) float64 {
 		return float64(n) * PipeSize / (1 << 20) / secs
 	case "big":
 		return float64(n) * BigSize / (1 << 20) / secs
-	case "idle", "idle-json":
+	case "idle", "idle-json", "idle-json1":
 		return kib
+	case "files":
+		return float64(n) * FileMsgSize / (1 << 20) / secs
 	}
 	return 0
 }

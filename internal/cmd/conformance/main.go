@@ -7,6 +7,10 @@
 //
 //	go run ./internal/cmd/conformance [-cases 1,5,9.1] [-markdown]
 //
+// With -expect FILE the verdicts must also be exactly those the file
+// lists (one line per case: id, behavior, close behavior); -update rewrites
+// the file's lines for the cases run instead.
+//
 // With -serve it only runs the fuzzing server, runs a command with
 // HYBRIDWS_AUTOBAHN set to the server's host:port and
 // HYBRIDWS_AUTOBAHN_CASES to the number of cases, and judges what that
@@ -39,6 +43,8 @@ func main() {
 	verbose := flag.Bool("v", false, "print each case's verdict as it comes")
 	patience := flag.Float64("patience", 1, "multiply every wait of the cases (1: Autobahn's)")
 	timeout := flag.Duration("timeout", 5*time.Minute, "give up after this long, with the verdicts so far (a broken client makes every case wait its full time)")
+	expect := flag.String("expect", "", "a file of expected verdicts: any other verdict fails the run")
+	update := flag.Bool("update", false, "with -expect: write this run's verdicts into the file instead of checking them")
 	flag.Parse()
 
 	var patterns []string
@@ -102,8 +108,38 @@ func main() {
 			fmt.Println("  " + l)
 		}
 	}
+	if lines := autobahn.CompressionRatios(results); len(lines) > 0 {
+		fmt.Println("\nthe client's messages on the wire / inflated, by subcategory:")
+		for _, l := range lines {
+			fmt.Println("  " + l)
+		}
+	}
+	failed := false
 	if bad := failures(results, *serve, *require); len(bad) > 0 {
 		fmt.Printf("\n%d case(s) failed: %s\n", len(bad), strings.Join(bad, " "))
+		failed = true
+	}
+	if *expect != "" {
+		if *update {
+			if err := autobahn.WriteExpected(*expect, results); err != nil {
+				fmt.Fprintln(os.Stderr, "conformance:", err)
+				os.Exit(1)
+			}
+			fmt.Printf("\nwrote the verdicts of %d cases into %s\n", len(results), *expect)
+		} else if diff, err := autobahn.CheckExpected(*expect, results); err != nil {
+			fmt.Fprintln(os.Stderr, "conformance:", err)
+			os.Exit(1)
+		} else if len(diff) > 0 {
+			fmt.Printf("\n%d verdict(s) differ from %s (expected, got):\n", len(diff), *expect)
+			for _, l := range diff {
+				fmt.Println("  " + l)
+			}
+			failed = true
+		} else {
+			fmt.Printf("\nall %d verdicts as %s expects\n", len(results), *expect)
+		}
+	}
+	if failed {
 		os.Exit(1)
 	}
 }

@@ -93,9 +93,9 @@ type Case struct {
 	// Judge, when set, runs after the default verdict rules and may
 	// change the result.
 	Judge func(f *Fuzz, r *Result)
-	// Extensions, when set, is the Sec-WebSocket-Extensions answer of the
-	// upgrade (for the compression categories, once they are ported).
-	Extensions func(offer string) string
+	// Accept, when set, answers the client's permessage-deflate offers
+	// (the compression categories, deflate.go).
+	Accept acceptFunc
 }
 
 // Category returns the case's first number, "1" for "1.1.1".
@@ -122,6 +122,9 @@ type Result struct {
 	Clean       bool   // the closing handshake completed
 	DroppedByMe bool   // the fuzzer dropped the TCP connection
 	Violation   string // the client broke the protocol on the wire
+	// The client's messages with permessage-deflate: their bytes, and
+	// their payload bytes on the wire (compressed or not).
+	AppIn, WireIn int64
 }
 
 // Passed reports whether both verdicts are OK or INFORMATIONAL.

@@ -44,6 +44,7 @@ func Cases() []*Case {
 	cs = append(cs, closing()...)
 	cs = append(cs, limits()...)
 	cs = append(cs, misc()...)
+	cs = append(cs, compression()...)
 	return cs
 }
 

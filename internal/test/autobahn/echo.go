@@ -29,7 +29,7 @@ const (
 func Echo(url string, mistake Mistake, limit time.Duration) string {
 	done := make(chan string, 1)
 	var lastErr string
-	conn, err := websocket.Connect(url, &websocket.Params{MaxMessageSize: 32 << 20},
+	conn, err := websocket.Connect(url, &websocket.Params{MaxMessageSize: 32 << 20, Compression: true},
 		func(c *websocket.Connection, d *websocket.Data) {
 			switch d.Event {
 			case websocket.EventMessage:

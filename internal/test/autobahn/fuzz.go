@@ -38,9 +38,12 @@ type Fuzz struct {
 	dropped     bool
 	eof         bool
 	violation   string
-	behavior    string // set by OnMessage handlers (category 9), "" otherwise
+	behavior    string // set by OnMessage handlers (categories 9, 12, 13), "" otherwise
 	detail      string
 	txFrames    map[byte]int // frames sent, by opcode
+
+	z     *pmd // permessage-deflate, when the case's Accept took the offer
+	state any  // what the case keeps between OnMessage calls
 
 	changed chan struct{} // a token after every change of the above
 	done    chan struct{} // closed when the reader ends: the connection is over
@@ -48,6 +51,7 @@ type Fuzz struct {
 	// the message being reassembled
 	inMsg  bool
 	msgBin bool
+	msgZ   bool // compressed (RSV1)
 	msgBuf []byte
 }
 
@@ -342,13 +346,28 @@ func (f *Fuzz) readLoop() {
 		switch fr.op {
 		case opText, opBinary, opCont:
 			if fr.op != opCont {
-				f.inMsg, f.msgBin, f.msgBuf = true, fr.op == opBinary, nil
+				f.inMsg, f.msgBin, f.msgZ, f.msgBuf = true, fr.op == opBinary, fr.rsv == 4, nil
 			}
 			f.msgBuf = append(f.msgBuf, fr.payload...)
 			if !fr.fin {
 				continue
 			}
 			f.inMsg = false
+			if f.z != nil {
+				wire := len(f.msgBuf)
+				if f.msgZ {
+					p, err := f.z.in.Message(f.msgBuf, maxClientFrame)
+					if err != nil {
+						f.violate("a compressed message that does not inflate: " + err.Error())
+						continue
+					}
+					f.msgBuf = p
+				}
+				f.mu.Lock()
+				f.z.appIn += int64(len(f.msgBuf))
+				f.z.wireIn += int64(wire)
+				f.mu.Unlock()
+			}
 			if !f.msgBin && !utf8.Valid(f.msgBuf) {
 				f.violate("text message that is not valid UTF-8")
 				continue
@@ -405,10 +424,15 @@ func (f *Fuzz) violate(v string) {
 
 // check returns how fr breaks the protocol, "" if it does not.
 func (f *Fuzz) check(fr clientFrame) string {
+	// With permessage-deflate, RSV1 marks a compressed message, on its
+	// first frame only.
+	compressed := fr.rsv == 4 && f.z != nil && (fr.op == opText || fr.op == opBinary)
 	switch {
 	case !fr.masked:
 		return "unmasked frame"
-	case fr.rsv != 0:
+	case fr.rsv != 0 && !compressed && f.z != nil:
+		return fmt.Sprintf("RSV bits %d on a frame with opcode %d", fr.rsv, fr.op)
+	case fr.rsv != 0 && !compressed:
 		return fmt.Sprintf("RSV bits %d without an extension", fr.rsv)
 	case fr.op > opBinary && fr.op < opClose || fr.op > opPong:
 		return fmt.Sprintf("reserved opcode %d", fr.op)

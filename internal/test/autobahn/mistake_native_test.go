@@ -83,7 +83,7 @@ func TestPlantedMistakes(t *testing.T) {
 // TestCaseCounts checks that the port has Autobahn's cases, category by
 // category (6 counts every generated UTF-8 vector).
 func TestCaseCounts(t *testing.T) {
-	want := map[string]int{"1": 16, "2": 11, "3": 7, "4": 10, "5": 20, "6": 145, "7": 37, "9": 54, "10": 1}
+	want := map[string]int{"1": 16, "2": 11, "3": 7, "4": 10, "5": 20, "6": 145, "7": 37, "9": 54, "10": 1, "12": 90, "13": 126}
 	got := map[string]int{}
 	seen := map[string]bool{}
 	for _, c := range Cases() {
@@ -97,5 +97,8 @@ func TestCaseCounts(t *testing.T) {
 		if got[cat] != n {
 			t.Errorf("category %s: %d cases, want %d", cat, got[cat], n)
 		}
+	}
+	if n := len(Cases()); n != 517 {
+		t.Errorf("%d cases, want 517", n)
 	}
 }

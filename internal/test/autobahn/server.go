@@ -109,9 +109,18 @@ func (s *Server) handle(nc net.Conn) {
 	}
 	resp := "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
 		"Sec-WebSocket-Accept: " + rawserver.AcceptKey(key) + "\r\n"
-	if c.Extensions != nil {
-		if ext := c.Extensions(req.Header.Get("Sec-WebSocket-Extensions")); ext != "" {
-			resp += "Sec-WebSocket-Extensions: " + ext + "\r\n"
+	var z *pmd
+	if c.Accept != nil {
+		offers, err := parseOffers(strings.Join(req.Header.Values("Sec-WebSocket-Extensions"), ", "))
+		if err != nil {
+			// autobahn-python fails the handshake.
+			io.WriteString(nc, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+			s.finish(n, &Result{ID: c.ID, Behavior: Failed, BehaviorClose: Failed, Detail: "the permessage-deflate offer is invalid: " + err.Error()})
+			return
+		}
+		if a, ok := c.Accept(offers); ok {
+			z = newPMD(a)
+			resp += "Sec-WebSocket-Extensions: " + a.answer() + "\r\n"
 		}
 	}
 	if _, err := io.WriteString(nc, resp+"\r\n"); err != nil {
@@ -123,6 +132,7 @@ func (s *Server) handle(nc net.Conn) {
 	}
 	start := time.Now()
 	f := newFuzz(c, nc, br, s.patience)
+	f.z = z
 	go f.readLoop()
 	c.Run(f)
 	f.flush()

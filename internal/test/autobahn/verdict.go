@@ -28,6 +28,9 @@ func (f *Fuzz) judge(opened bool) *Result {
 			}
 		}
 	}
+	if f.z != nil {
+		r.AppIn, r.WireIn = f.z.appIn, f.z.wireIn
+	}
 	if !opened {
 		r.Behavior, r.BehaviorClose = Failed, Failed
 		r.DetailClose = "the opening handshake never completed"
