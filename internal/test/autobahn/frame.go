@@ -3,9 +3,9 @@
 package autobahn
 
 import (
-	"encoding/binary"
-	"fmt"
 	"io"
+
+	"github.com/hybridws/websocket/internal/test/rawserver"
 )
 
 // Opcodes.
@@ -29,20 +29,10 @@ type F struct {
 	Sync    bool   // write this frame on its own, not coalesced with others
 }
 
-// header encodes a frame header for a payload of n bytes (servers never mask).
+// header encodes a frame header for a payload of n bytes (servers never
+// mask); rsv numbers the bits as Autobahn does.
 func header(fin bool, rsv, op byte, n int) []byte {
-	b0 := op&0x0f | (rsv&7)<<4
-	if fin {
-		b0 |= 0x80
-	}
-	switch {
-	case n < 126:
-		return []byte{b0, byte(n)}
-	case n <= 0xffff:
-		return binary.BigEndian.AppendUint16([]byte{b0, 126}, uint16(n))
-	default:
-		return binary.BigEndian.AppendUint64([]byte{b0, 127}, uint64(n))
-	}
+	return rawserver.AppendHeader(nil, fin, (rsv&7)<<4, op, n, false)
 }
 
 // bytes encodes f.
@@ -77,41 +67,6 @@ const maxClientFrame = 32 << 20
 
 // readFrame reads one frame from r.
 func readFrame(r io.Reader) (clientFrame, error) {
-	var h [14]byte
-	if _, err := io.ReadFull(r, h[:2]); err != nil {
-		return clientFrame{}, err
-	}
-	f := clientFrame{fin: h[0]&0x80 != 0, rsv: h[0] >> 4 & 7, op: h[0] & 0x0f, masked: h[1]&0x80 != 0}
-	n := uint64(h[1] & 0x7f)
-	switch n {
-	case 126:
-		if _, err := io.ReadFull(r, h[2:4]); err != nil {
-			return clientFrame{}, err
-		}
-		n = uint64(binary.BigEndian.Uint16(h[2:4]))
-	case 127:
-		if _, err := io.ReadFull(r, h[2:10]); err != nil {
-			return clientFrame{}, err
-		}
-		n = binary.BigEndian.Uint64(h[2:10])
-	}
-	if n > maxClientFrame {
-		return clientFrame{}, fmt.Errorf("client frame of %d bytes", n)
-	}
-	var key [4]byte
-	if f.masked {
-		if _, err := io.ReadFull(r, key[:]); err != nil {
-			return clientFrame{}, err
-		}
-	}
-	f.payload = make([]byte, n)
-	if _, err := io.ReadFull(r, f.payload); err != nil {
-		return clientFrame{}, err
-	}
-	if f.masked {
-		for i := range f.payload {
-			f.payload[i] ^= key[i&3]
-		}
-	}
-	return f, nil
+	f, err := rawserver.ReadFrom(r, maxClientFrame)
+	return clientFrame{fin: f.Fin, rsv: f.RSV >> 4, op: f.Opcode, masked: f.Masked, payload: f.Payload}, err
 }

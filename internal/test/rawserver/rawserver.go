@@ -50,26 +50,7 @@ func (f Frame) Bytes() []byte {
 	if f.Raw != nil {
 		return f.Raw
 	}
-	b0 := f.Opcode&0x0f | f.RSV&0x70
-	if f.Fin {
-		b0 |= 0x80
-	}
-	out := []byte{b0}
-	var mbit byte
-	if f.Masked {
-		mbit = 0x80
-	}
-	n := len(f.Payload)
-	switch {
-	case n < 126:
-		out = append(out, mbit|byte(n))
-	case n <= 0xffff:
-		out = append(out, mbit|126)
-		out = binary.BigEndian.AppendUint16(out, uint16(n))
-	default:
-		out = append(out, mbit|127)
-		out = binary.BigEndian.AppendUint64(out, uint64(n))
-	}
+	out := AppendHeader(nil, f.Fin, f.RSV, f.Opcode, len(f.Payload), f.Masked)
 	p := append([]byte(nil), f.Payload...)
 	if f.Masked {
 		key := [4]byte{0x12, 0x34, 0x56, 0x78}
@@ -79,6 +60,29 @@ func (f Frame) Bytes() []byte {
 		}
 	}
 	return append(out, p...)
+}
+
+// AppendHeader appends to b the header of a frame with a payload of n
+// bytes, in the shortest length encoding; rsv holds the RSV bits as they
+// sit in the first byte (0x40, 0x20, 0x10). The masking key, if masked,
+// is the caller's to append.
+func AppendHeader(b []byte, fin bool, rsv, op byte, n int, masked bool) []byte {
+	b0 := op&0x0f | rsv&0x70
+	if fin {
+		b0 |= 0x80
+	}
+	var mbit byte
+	if masked {
+		mbit = 0x80
+	}
+	switch {
+	case n < 126:
+		return append(b, b0, mbit|byte(n))
+	case n <= 0xffff:
+		return binary.BigEndian.AppendUint16(append(b, b0, mbit|126), uint16(n))
+	default:
+		return binary.BigEndian.AppendUint64(append(b, b0, mbit|127), uint64(n))
+	}
 }
 
 // ClosePayload returns the payload of a close frame with code and reason.
@@ -118,38 +122,40 @@ func (c *Conn) WriteFrames(fs ...Frame) error {
 }
 
 // ReadFrame reads one frame from the client and unmasks it.
-func (c *Conn) ReadFrame() (Frame, error) {
-	var h [2]byte
-	if _, err := io.ReadFull(c.br, h[:]); err != nil {
+func (c *Conn) ReadFrame() (Frame, error) { return ReadFrom(c.br, 64<<20) }
+
+// ReadFrom reads one frame from r and unmasks it; a frame that declares
+// more than max bytes is an error.
+func ReadFrom(r io.Reader, max uint64) (Frame, error) {
+	var h [8]byte
+	if _, err := io.ReadFull(r, h[:2]); err != nil {
 		return Frame{}, err
 	}
 	f := Frame{Fin: h[0]&0x80 != 0, RSV: h[0] & 0x70, Opcode: h[0] & 0x0f, Masked: h[1]&0x80 != 0}
 	n := uint64(h[1] & 0x7f)
 	switch n {
 	case 126:
-		var b [2]byte
-		if _, err := io.ReadFull(c.br, b[:]); err != nil {
+		if _, err := io.ReadFull(r, h[:2]); err != nil {
 			return Frame{}, err
 		}
-		n = uint64(binary.BigEndian.Uint16(b[:]))
+		n = uint64(binary.BigEndian.Uint16(h[:2]))
 	case 127:
-		var b [8]byte
-		if _, err := io.ReadFull(c.br, b[:]); err != nil {
+		if _, err := io.ReadFull(r, h[:8]); err != nil {
 			return Frame{}, err
 		}
-		n = binary.BigEndian.Uint64(b[:])
+		n = binary.BigEndian.Uint64(h[:8])
 	}
-	if n > 64<<20 {
-		return Frame{}, errors.New("rawserver: client frame too large: " + strconv.FormatUint(n, 10))
+	if n > max {
+		return Frame{}, errors.New("rawserver: client frame too large: " + strconv.FormatUint(n, 10) + " bytes")
 	}
 	var key [4]byte
 	if f.Masked {
-		if _, err := io.ReadFull(c.br, key[:]); err != nil {
+		if _, err := io.ReadFull(r, key[:]); err != nil {
 			return Frame{}, err
 		}
 	}
 	f.Payload = make([]byte, n)
-	if _, err := io.ReadFull(c.br, f.Payload); err != nil {
+	if _, err := io.ReadFull(r, f.Payload); err != nil {
 		return Frame{}, err
 	}
 	if f.Masked {
