@@ -1,0 +1,219 @@
+// Package drive starts a browser other than Chromium and drives its one
+// page: Firefox over WebDriver BiDi (its built-in remote agent, no
+// geckodriver), WebKitGTK over WebDriver (WebKitWebDriver starting
+// MiniBrowser under a private Xvfb). Both stay on loopback.
+//
+// It is the part of wasmrun that the end-to-end tests (e2e/, examples/)
+// use too: navigate, evaluate, take a screenshot, read the console.
+package drive
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// Engines lists the engines Start knows, by the names it takes.
+var Engines = []string{"firefox", "webkit"}
+
+// Options says how to start a browser.
+type Options struct {
+	// Log receives the browser's own output (its stderr, the driver's
+	// log); nil discards it.
+	Log io.Writer
+	// Width and Height size the page's window; 0 means 1280x800.
+	Width, Height int
+}
+
+// Browser is one running browser with one page.
+type Browser struct {
+	engine string
+	s      session
+
+	mu      sync.Mutex
+	console []string
+}
+
+// session is what each engine's driver provides.
+type session interface {
+	navigate(ctx context.Context, url string) error
+	// evaluate runs a script whose value, once awaited, is JSON text.
+	evaluate(ctx context.Context, script string) (string, error)
+	screenshot(ctx context.Context) ([]byte, error)
+	close() error
+}
+
+// Start starts engine ("firefox" or "webkit") with a blank page. Close
+// ends it.
+func Start(ctx context.Context, engine string, o Options) (*Browser, error) {
+	if o.Log == nil {
+		o.Log = io.Discard
+	}
+	if o.Width == 0 || o.Height == 0 {
+		o.Width, o.Height = 1280, 800
+	}
+	b := &Browser{engine: engine}
+	var err error
+	switch engine {
+	case "firefox":
+		b.s, err = startFirefox(ctx, o, b.addConsole)
+	case "webkit":
+		b.s, err = startWebKit(ctx, o, b.addConsole)
+	default:
+		return nil, fmt.Errorf("drive: unknown engine %q: want one of %s", engine, strings.Join(Engines, ", "))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("drive: starting %s: %w", engine, err)
+	}
+	return b, nil
+}
+
+// Engine returns the engine's name, as given to Start.
+func (b *Browser) Engine() string { return b.engine }
+
+// Navigate loads url in the page and waits until it has loaded.
+func (b *Browser) Navigate(ctx context.Context, url string) error {
+	if err := b.s.navigate(ctx, url); err != nil {
+		return fmt.Errorf("drive: %s: navigating to %s: %w", b.engine, url, err)
+	}
+	return nil
+}
+
+// Eval evaluates the JavaScript expression expr in the page, awaits it if
+// it is a promise, and stores its value (which must survive
+// JSON.stringify) in out, unless out is nil. A thrown exception or a
+// rejected promise is the error.
+func (b *Browser) Eval(ctx context.Context, expr string, out any) error {
+	script := "(async () => { const v = await (" + expr + "\n); return v === undefined ? \"null\" : JSON.stringify(v); })()"
+	s, err := b.s.evaluate(ctx, script)
+	if err != nil {
+		return fmt.Errorf("drive: %s: %.80s: %w", b.engine, expr, err)
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal([]byte(s), out); err != nil {
+		return fmt.Errorf("drive: %s: %.80s gave %.200q: %w", b.engine, expr, s, err)
+	}
+	return nil
+}
+
+// Poll evaluates expr until it is true, or fails after timeout.
+func (b *Browser) Poll(ctx context.Context, expr string, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for {
+		var ok bool
+		err := b.Eval(ctx, "!!("+expr+")", &ok)
+		if err == nil && ok {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			if err == nil {
+				err = fmt.Errorf("drive: %s: %s is still false after %v", b.engine, expr, timeout)
+			}
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// Screenshot returns the page's viewport as a PNG.
+func (b *Browser) Screenshot(ctx context.Context) ([]byte, error) {
+	png, err := b.s.screenshot(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("drive: %s: screenshot: %w", b.engine, err)
+	}
+	return png, nil
+}
+
+// Console returns what the page wrote to its console so far, one entry
+// per message, each starting with its level ("error: ...").
+func (b *Browser) Console() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]string(nil), b.console...)
+}
+
+func (b *Browser) addConsole(level, text string) {
+	b.mu.Lock()
+	b.console = append(b.console, level+": "+text)
+	b.mu.Unlock()
+}
+
+// Close ends the browser and every process it started.
+func (b *Browser) Close() error { return b.s.close() }
+
+// process is a child process in a process group of its own, so that
+// stop ends the helpers it started too.
+type process struct {
+	cmd  *exec.Cmd
+	done chan struct{}
+	err  error
+}
+
+// startProcess starts cmd in a process group of its own.
+func startProcess(cmd *exec.Cmd) (*process, error) {
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	p := &process{cmd: cmd, done: make(chan struct{})}
+	go func() {
+		p.err = cmd.Wait()
+		close(p.done)
+	}()
+	return p, nil
+}
+
+// stop waits up to grace for the process to exit by itself, then kills
+// its process group and waits for it.
+func (p *process) stop(grace time.Duration) {
+	select {
+	case <-p.done:
+	case <-time.After(grace):
+	}
+	syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+	<-p.done
+}
+
+// exited returns an error once the process has exited, nil while it runs.
+func (p *process) exited() error {
+	select {
+	case <-p.done:
+		if p.err == nil {
+			return errors.New(p.cmd.Path + " exited")
+		}
+		return fmt.Errorf("%s exited: %w", p.cmd.Path, p.err)
+	default:
+		return nil
+	}
+}
+
+// lookPath returns the first of names found: an absolute path that exists,
+// or a name on PATH.
+func lookPath(what string, names ...string) (string, error) {
+	for _, n := range names {
+		if strings.HasPrefix(n, "/") {
+			if _, err := os.Stat(n); err == nil {
+				return n, nil
+			}
+			continue
+		}
+		if p, err := exec.LookPath(n); err == nil {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("%s not found (looked for %s)", what, strings.Join(names, ", "))
+}
