@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/hybridws/websocket/internal/jspayload"
 	"github.com/hybridws/websocket/wasm"
@@ -47,3 +48,10 @@ func isProtocolViolation(error) bool { return false }
 
 // isTLSFailure is false: a browser does not say why a dial failed.
 func isTLSFailure(error) bool { return false }
+
+// retryFloor returns how long the browser itself would hold an attempt to
+// url made now: Firefox delays one to a host and path whose last attempt
+// failed, holding up every other socket to that host meanwhile
+// (wasm.DialDelay). A retry waits at least that long, so that RetryIn is
+// when the attempt really starts.
+func retryFloor(url string) time.Duration { return wasm.DialDelay(url) }

@@ -8,6 +8,7 @@
 package drive
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -15,6 +16,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -31,6 +33,10 @@ type Options struct {
 	Log io.Writer
 	// Width and Height size the page's window; 0 means 1280x800.
 	Width, Height int
+	// Headed runs Firefox with a window on a private Xvfb display, as
+	// WebKit always runs, instead of headless: headless Firefox has no
+	// WebGL.
+	Headed bool
 }
 
 // Browser is one running browser with one page.
@@ -139,8 +145,15 @@ func (b *Browser) Screenshot(ctx context.Context) ([]byte, error) {
 }
 
 // Console returns what the page wrote to its console so far, one entry
-// per message, each starting with its level ("error: ...").
+// per message, each starting with its level ("error: ..."). Firefox gives
+// every message, the browser's own included; WebKit only the page's own
+// console calls and uncaught exceptions after it loaded.
 func (b *Browser) Console() []string {
+	if w, ok := b.s.(*webDriver); ok {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		w.drainConsole(ctx)
+		cancel()
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return append([]string(nil), b.console...)
@@ -216,4 +229,43 @@ func lookPath(what string, names ...string) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("%s not found (looked for %s)", what, strings.Join(names, ", "))
+}
+
+// startXvfb starts a private X display and returns its name (":N").
+func startXvfb(o Options) (*process, string, error) {
+	bin, err := lookPath("Xvfb (Debian: xvfb)", "Xvfb")
+	if err != nil {
+		return nil, "", err
+	}
+	r, wr, err := os.Pipe()
+	if err != nil {
+		return nil, "", err
+	}
+	defer r.Close()
+	cmd := exec.Command(bin, "-displayfd", "3", "-nolisten", "tcp",
+		"-screen", "0", fmt.Sprintf("%dx%dx24", o.Width+64, o.Height+128))
+	cmd.ExtraFiles = []*os.File{wr}
+	cmd.Stdout, cmd.Stderr = o.Log, o.Log
+	xvfb, err := startProcess(cmd)
+	wr.Close()
+	if err != nil {
+		return nil, "", err
+	}
+	// Xvfb writes the display number it chose to fd 3 once it is ready.
+	line := make(chan string, 1)
+	go func() {
+		s, _ := bufio.NewReader(r).ReadString('\n')
+		line <- strings.TrimSpace(s)
+	}()
+	select {
+	case n := <-line:
+		if _, err := strconv.Atoi(n); err != nil {
+			xvfb.stop(0)
+			return nil, "", fmt.Errorf("Xvfb did not start (it said %q)", n)
+		}
+		return xvfb, ":" + n, nil
+	case <-time.After(30 * time.Second):
+		xvfb.stop(0)
+		return nil, "", errors.New("Xvfb gave no display within 30s")
+	}
 }

@@ -44,6 +44,7 @@ user_pref("messaging-system.rsexperimentloader.enabled", false);
 // bidi is a Firefox driven over WebDriver BiDi.
 type bidi struct {
 	proc    *process
+	xvfb    *process // with Options.Headed
 	profile string
 	ws      *websocket.Conn
 	page    string // the browsing context of the one page
@@ -86,9 +87,21 @@ func startFirefox(ctx context.Context, o Options, console func(level, text strin
 	if err := os.WriteFile(filepath.Join(profile, "user.js"), []byte(firefoxPrefs), 0o644); err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(bin, "--headless", "--no-remote", "--new-instance", "--profile", profile,
-		"--remote-debugging-port=0", "--width", fmt.Sprint(o.Width), "--height", fmt.Sprint(o.Height), "about:blank")
-	cmd.Env = append(os.Environ(), "MOZ_HEADLESS=1", "MOZ_CRASHREPORTER_DISABLE=1")
+	args := []string{"--no-remote", "--new-instance", "--profile", profile, "--remote-debugging-port=0",
+		"--width", fmt.Sprint(o.Width), "--height", fmt.Sprint(o.Height)}
+	env := append(os.Environ(), "MOZ_CRASHREPORTER_DISABLE=1")
+	if o.Headed {
+		var display string
+		if f.xvfb, display, err = startXvfb(o); err != nil {
+			return nil, err
+		}
+		env = append(env, "DISPLAY="+display)
+	} else {
+		args = append(args, "--headless")
+		env = append(env, "MOZ_HEADLESS=1")
+	}
+	cmd := exec.Command(bin, append(args, "about:blank")...)
+	cmd.Env = env
 	cmd.Stdout = o.Log
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
@@ -290,6 +303,9 @@ func (f *bidi) close() error {
 	}
 	if f.proc != nil {
 		f.proc.stop(10 * time.Second)
+	}
+	if f.xvfb != nil {
+		f.xvfb.stop(0)
 	}
 	return os.RemoveAll(f.profile)
 }

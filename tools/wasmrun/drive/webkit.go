@@ -1,7 +1,6 @@
 package drive
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/base64"
@@ -14,9 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -27,11 +24,27 @@ type webDriver struct {
 	xvfb, driver *process
 	base         string // http://127.0.0.1:port/session/id
 	client       *http.Client
+	console      func(level, text string)
 }
 
-// webKitConsole matches what MiniBrowser prints for a console message with
-// --enable-write-console-messages-to-stdout: "CONSOLE JS ERROR text".
-var webKitConsole = regexp.MustCompile(`^CONSOLE (\S+) (\S+) (.*)$`)
+// consoleHook makes the page keep what it logs, for drainConsole: in
+// automation mode MiniBrowser writes no console messages anywhere, and
+// WebDriver has no way to read them. So only the page's own console calls
+// and uncaught exceptions after it loaded are seen, not the browser's own
+// messages (a refused WebSocket, a Content-Security-Policy violation).
+const consoleHook = `if (!window.__driveConsole) {
+	const log = window.__driveConsole = [];
+	for (const level of ["debug", "log", "info", "warn", "error"]) {
+		const orig = console[level].bind(console);
+		console[level] = (...a) => {
+			log.push([level, a.map(String).join(" ")]);
+			orig(...a);
+		};
+	}
+	addEventListener("error", (e) => log.push(["error", String(e.error ?? e.message)]));
+	addEventListener("unhandledrejection", (e) => log.push(["error", "unhandled rejection: " + e.reason]));
+}
+return null;`
 
 func startWebKit(ctx context.Context, o Options, console func(level, text string)) (_ session, err error) {
 	driverBin, err := lookPath("WebKitWebDriver (Debian: webkit2gtk-driver)", os.Getenv("WEBKIT_WEBDRIVER"), "WebKitWebDriver")
@@ -42,14 +55,14 @@ func startWebKit(ctx context.Context, o Options, console func(level, text string
 	if err != nil {
 		return nil, err
 	}
-	w := &webDriver{client: &http.Client{}}
+	w := &webDriver{client: &http.Client{}, console: console}
 	defer func() {
 		if err != nil {
 			w.close()
 		}
 	}()
-	display, err := w.startXvfb(o)
-	if err != nil {
+	var display string
+	if w.xvfb, display, err = startXvfb(o); err != nil {
 		return nil, err
 	}
 	port, err := freePort()
@@ -58,28 +71,10 @@ func startWebKit(ctx context.Context, o Options, console func(level, text string
 	}
 	cmd := exec.Command(driverBin, "--port="+strconv.Itoa(port), "--host=local")
 	cmd.Env = append(os.Environ(), "DISPLAY="+display)
-	// MiniBrowser, started by the driver, writes the page's console to
-	// this stdout.
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	cmd.Stderr = o.Log
+	cmd.Stdout, cmd.Stderr = o.Log, o.Log
 	if w.driver, err = startProcess(cmd); err != nil {
 		return nil, err
 	}
-	go func() {
-		sc := bufio.NewScanner(out)
-		sc.Buffer(nil, 1<<20)
-		for sc.Scan() {
-			if m := webKitConsole.FindStringSubmatch(sc.Text()); m != nil {
-				console(strings.ToLower(m[2]), m[3])
-				continue
-			}
-			fmt.Fprintln(o.Log, sc.Text())
-		}
-		io.Copy(io.Discard, out)
-	}()
 	root := "http://127.0.0.1:" + strconv.Itoa(port)
 	deadline := time.Now().Add(30 * time.Second)
 	for {
@@ -104,7 +99,7 @@ func startWebKit(ctx context.Context, o Options, console func(level, text string
 		"alwaysMatch": map[string]any{"webkitgtk:browserOptions": map[string]any{
 			"binary": mini,
 			// args replaces MiniBrowser's default: --automation stays.
-			"args": []string{"--automation", "--enable-write-console-messages-to-stdout=true"},
+			"args": []string{"--automation"},
 		}},
 	}}, &s); err != nil {
 		return nil, err
@@ -131,43 +126,6 @@ func miniBrowser() (string, error) {
 		}
 	}
 	return "", errors.New("WebKitGTK's MiniBrowser not found in /usr/lib/*/webkit2gtk-4.1 (Debian: webkit2gtk-driver)")
-}
-
-// startXvfb starts a private X display and returns its name (":N").
-func (w *webDriver) startXvfb(o Options) (string, error) {
-	bin, err := lookPath("Xvfb (Debian: xvfb)", "Xvfb")
-	if err != nil {
-		return "", err
-	}
-	r, wr, err := os.Pipe()
-	if err != nil {
-		return "", err
-	}
-	defer r.Close()
-	cmd := exec.Command(bin, "-displayfd", "3", "-nolisten", "tcp",
-		"-screen", "0", fmt.Sprintf("%dx%dx24", o.Width+64, o.Height+128))
-	cmd.ExtraFiles = []*os.File{wr}
-	cmd.Stdout, cmd.Stderr = o.Log, o.Log
-	w.xvfb, err = startProcess(cmd)
-	wr.Close()
-	if err != nil {
-		return "", err
-	}
-	// Xvfb writes the display number it chose to fd 3 once it is ready.
-	line := make(chan string, 1)
-	go func() {
-		s, _ := bufio.NewReader(r).ReadString('\n')
-		line <- strings.TrimSpace(s)
-	}()
-	select {
-	case n := <-line:
-		if _, err := strconv.Atoi(n); err != nil {
-			return "", fmt.Errorf("Xvfb did not start (it said %q); %v", n, w.xvfb.exited())
-		}
-		return ":" + n, nil
-	case <-time.After(30 * time.Second):
-		return "", errors.New("Xvfb gave no display within 30s")
-	}
 }
 
 // freePort returns a loopback port that nothing listened on a moment ago.
@@ -228,7 +186,23 @@ func (w *webDriver) do(ctx context.Context, method, url string, body, result any
 }
 
 func (w *webDriver) navigate(ctx context.Context, url string) error {
-	return w.do(ctx, "POST", w.base+"/url", map[string]string{"url": url}, nil)
+	w.drainConsole(ctx) // what the page before logged
+	if err := w.do(ctx, "POST", w.base+"/url", map[string]string{"url": url}, nil); err != nil {
+		return err
+	}
+	return w.do(ctx, "POST", w.base+"/execute/sync", map[string]any{"script": consoleHook, "args": []any{}}, nil)
+}
+
+// drainConsole moves what the page logged since the last call to
+// w.console.
+func (w *webDriver) drainConsole(ctx context.Context) {
+	var entries [][2]string
+	w.do(ctx, "POST", w.base+"/execute/sync", map[string]any{
+		"script": "return window.__driveConsole ? window.__driveConsole.splice(0) : []", "args": []any{},
+	}, &entries)
+	for _, e := range entries {
+		w.console(e[0], e[1])
+	}
 }
 
 func (w *webDriver) evaluate(ctx context.Context, script string) (string, error) {
