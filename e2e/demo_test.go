@@ -216,18 +216,7 @@ func browser(t *testing.T, expected ...string) (context.Context, func() []string
 	t.Cleanup(func() {
 		stopConsole()
 		<-consoleDone
-	next:
-		for _, c := range get() {
-			if !strings.HasPrefix(c, "error") && !strings.HasPrefix(c, "exception") {
-				continue
-			}
-			for _, e := range expected {
-				if strings.Contains(c, e) {
-					continue next
-				}
-			}
-			t.Errorf("console %s", c)
-		}
+		checkConsole(t, get(), expected)
 		cancelTimeout()
 		cancel()
 		cancelAlloc()

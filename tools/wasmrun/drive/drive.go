@@ -112,29 +112,6 @@ func (b *Browser) Eval(ctx context.Context, expr string, out any) error {
 	return nil
 }
 
-// Poll evaluates expr until it is true, or fails after timeout.
-func (b *Browser) Poll(ctx context.Context, expr string, timeout time.Duration) error {
-	deadline := time.Now().Add(timeout)
-	for {
-		var ok bool
-		err := b.Eval(ctx, "!!("+expr+")", &ok)
-		if err == nil && ok {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			if err == nil {
-				err = fmt.Errorf("drive: %s: %s is still false after %v", b.engine, expr, timeout)
-			}
-			return err
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
-}
-
 // Screenshot returns the page's viewport as a PNG.
 func (b *Browser) Screenshot(ctx context.Context) ([]byte, error) {
 	png, err := b.s.screenshot(ctx)
