@@ -235,7 +235,7 @@ func (c *Conn) release() {
 func (c *Conn) drop() {
 	func() {
 		defer catch(new(error))
-		if c.ws.Get("readyState").Int() != 3 {
+		if c.ws.Get("readyState").Int() != 3 { // CLOSED
 			c.ws.Call("close")
 		}
 	}()

@@ -13,8 +13,8 @@ import (
 // Firefox delays a WebSocket to a host, port and path whose last attempt
 // failed (RFC 6455 7.2.3; an attempt closed while connecting counts):
 // 200-400ms after the first failure, 1.5 times longer after each further
-// one, up to a minute; an open connection, or a minute without failures,
-// forgets them. While it waits, the socket holds Firefox's one handshake in
+// one, up to a minute; an open connection, or a minute past the delay
+// without another failure, forgets them. While it waits, the socket holds Firefox's one handshake in
 // progress per host address, so every other WebSocket to that host waits
 // as well. Dial waits out that delay itself before it creates the socket,
 // and DialDelay gives it to the reconnect backoff: Firefox then never has
@@ -81,12 +81,10 @@ func dialFailed(rawURL string) {
 			delete(failures.m, k)
 		}
 	}
-	f := failures.m[k]
-	switch {
-	case f == nil:
-		failures.m[k] = &failure{last: now, delay: failFirstDelay}
-	default:
+	if f := failures.m[k]; f != nil {
 		f.last, f.delay = now, min(f.delay*3/2, failMaxDelay)
+	} else {
+		failures.m[k] = &failure{last: now, delay: failFirstDelay}
 	}
 }
 

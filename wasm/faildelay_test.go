@@ -18,7 +18,7 @@ func TestDialDelayModel(t *testing.T) {
 	defer func(on bool) { delaysFailedDials = on }(delaysFailedDials)
 	delaysFailedDials = true
 	const u = "ws://example.test/model?a=1"
-	near := func(got, want time.Duration) bool { return got <= want && got > want-time.Second }
+	near := func(got, want time.Duration) bool { return got <= want && got > want-200*time.Millisecond }
 	for i, want := range []time.Duration{400, 600, 900, 1350} {
 		dialFailed(u + "&i=" + itoa(i))
 		if got := DialDelay(u); !near(got, want*time.Millisecond) {
