@@ -186,7 +186,7 @@ js-package: wasm
 TSC := $(CACHE)/node/node_modules/typescript/bin/tsc
 test-e2e: $(BROWSER_BIN)/headless_shell $(TSC) browser-firefox browser-webkit
 	cd e2e && $(GO) vet ./... && CHROMIUM="$$(command -v /usr/bin/chromium || command -v chromium)" TSC="$(TSC)" \
-		$(GO) test -count=1 -timeout 5m ./...
+		$(GO) test -count=1 -timeout 10m ./...
 
 $(TSC):
 	@command -v npm >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
