@@ -13,12 +13,15 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/hybridws/websocket/tools/wasmrun/drive"
@@ -56,18 +59,22 @@ func run(engine, program string, args []string, verbose bool) (int, error) {
 		return 1, err
 	}
 	// go test passes -test.timeout; the program then ends itself with a
-	// goroutine dump when it runs too long. This bound only catches a
-	// page that stopped answering altogether.
+	// goroutine dump when it runs too long. This bound only catches a page
+	// that stopped answering altogether, before the go command's own (a
+	// minute past the timeout), which would kill this process and leave
+	// the browser behind. A signal ends the run as well, browser included.
 	limit := 30 * time.Minute
 	for _, a := range args {
 		if v, ok := strings.CutPrefix(a, "-test.timeout="); ok {
 			if d, err := time.ParseDuration(v); err == nil && d > 0 {
-				limit = d + time.Minute
+				limit = d + 30*time.Second
 			}
 		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM, syscall.SIGQUIT)
+	defer stop()
 
 	srv, err := serve(&page{
 		wasm:     wasm,
@@ -101,6 +108,9 @@ func run(engine, program string, args []string, verbose bool) (int, error) {
 		return code, nil
 	case <-ctx.Done():
 		printConsole(b)
+		if errors.Is(ctx.Err(), context.Canceled) {
+			return 1, fmt.Errorf("%s: stopped by a signal", engine)
+		}
 		return 1, fmt.Errorf("%s: the program neither exited nor timed out by itself within %v", engine, limit)
 	}
 }
