@@ -38,8 +38,8 @@ func eachEngine(t *testing.T, test func(t *testing.T, engine string)) {
 type tab struct {
 	t       *testing.T
 	engine  string
-	ctx     context.Context // chromedp's, for Chromium
-	b       *drive.Browser  // for Firefox and WebKit
+	ctx     context.Context // chromedp's tab in Chromium, else the drive calls' context
+	b       *drive.Browser  // in Firefox and WebKit
 	console func() []string
 }
 
