@@ -65,11 +65,18 @@ test-toolchains:
 	done
 
 # The browser suite: the root package's tests (and every other js-capable
-# package) compiled for GOOS=js, run in headless Chromium by wasmbrowsertest
-# (pinned in go.mod), against the shared test server that withserver starts.
+# package) compiled for GOOS=js, run in every engine a player uses
+# (BROWSER_ENGINES), each against the shared test server that withserver
+# starts, with the time each took:
+#   chromium  headless Chromium, by wasmbrowsertest (pinned in tools/browser)
+#   firefox   Debian's firefox-esr, headless, over WebDriver BiDi
+#   webkit    WebKitGTK's MiniBrowser on a private Xvfb, over WebKitWebDriver
+# Firefox and WebKit run the same test binaries through tools/wasmrun, a
+# runner of our own. Each browser is installed from Debian when missing.
 # wasmbrowsertest finds the browser by name on PATH and takes no flags, so a
 # generated headless_shell wrapper, first on PATH, adds ours: every host name
 # but localhost fails to resolve, and nothing talks to the outside.
+BROWSER_ENGINES ?= chromium firefox webkit
 BROWSER_TIMEOUT ?= 3m
 BROWSER_TESTFLAGS ?=
 BROWSER_BIN     := $(CACHE)/bin
@@ -79,24 +86,64 @@ CHROMIUM_FLAGS  := --host-resolver-rules="MAP * ~NOTFOUND, EXCLUDE localhost, EX
 	--disable-domain-reliability --disable-quic --disable-gpu --no-first-run --no-pings \
 	--metrics-recording-only --mute-audio --disable-dev-shm-usage
 
+.PHONY: test-browser-chromium test-browser-firefox test-browser-webkit
+test-browser: $(addprefix test-browser-,$(BROWSER_ENGINES))
+
 # wasmbrowsertest is built natively (the version tools/browser's tool line
 # pins, a module of its own so that the library's go.mod names only what
 # the library imports): `go tool` under GOOS=js would build it for js/wasm.
 # Its log lines "unknown IPAddressSpace value: Loopback" (a newer Chromium
 # than its CDP bindings) are harmless and filtered out.
-# Then, with the tag hybridws_lean, the JavaScript API as it ships and the
-# lean types themselves (the rest is the same code as in the first run).
+# In Chromium the suite runs again with the tag hybridws_lean, the
+# JavaScript API as it ships and the lean types themselves (the rest is
+# the same code as in the first run).
 BROWSER_RUNS := ./... | -tags hybridws_lean ./shim | -tags hybridws_lean -run ^TestLean .
 
-test-browser: $(BROWSER_BIN)/headless_shell $(BROWSER_BIN)/wasmbrowsertest
-	@runs='$(BROWSER_RUNS)'; IFS='|'; for args in $$runs; do IFS=' '; \
+test-browser-chromium: $(BROWSER_BIN)/headless_shell $(BROWSER_BIN)/wasmbrowsertest
+	@start=$$(date +%s); runs='$(BROWSER_RUNS)'; IFS='|'; for args in $$runs; do IFS=' '; \
 		echo "GOOS=js GOARCH=wasm go test -exec wasmbrowsertest $$args  (headless Chromium, test server from withserver)"; \
 		{ PATH="$(BROWSER_BIN):$$PATH" $(GO) run ./internal/cmd/withserver -minenv -- \
 			env GOOS=js GOARCH=wasm $(GO) test -count=1 -timeout $(BROWSER_TIMEOUT) $(BROWSER_TESTFLAGS) \
 			-exec $(BROWSER_BIN)/wasmbrowsertest $$args 2>&1; echo $$? > $(CACHE)/test-browser.rc; } \
 			| grep --line-buffered -v 'unknown IPAddressSpace value'; \
 		rc=$$(cat $(CACHE)/test-browser.rc); [ "$$rc" = 0 ] || exit $$rc; \
-	done
+	done; \
+	echo "test-browser-chromium: $$(( $$(date +%s) - start )) s"
+
+test-browser-firefox test-browser-webkit: test-browser-%: $(BROWSER_BIN)/wasmrun browser-%
+	@echo 'GOOS=js GOARCH=wasm go test -exec "wasmrun -engine $*" ./...  (test server from withserver)'
+	@start=$$(date +%s); \
+	$(GO) run ./internal/cmd/withserver -minenv -- \
+		env GOOS=js GOARCH=wasm $(GO) test -count=1 -timeout $(BROWSER_TIMEOUT) $(BROWSER_TESTFLAGS) \
+		-exec "$(BROWSER_BIN)/wasmrun -engine $*" ./...; rc=$$?; \
+	echo "test-browser-$*: $$(( $$(date +%s) - start )) s"; \
+	exit $$rc
+
+# tools/wasmrun, a module of its own (its BiDi and WebDriver clients use
+# coder/websocket and net/http only).
+.PHONY: $(BROWSER_BIN)/wasmrun
+$(BROWSER_BIN)/wasmrun:
+	cd tools/wasmrun && $(GO) vet ./... && $(GO) build -o $(BROWSER_BIN)/wasmrun .
+
+# $(call debian,PACKAGES,WHAT): installs Debian's PACKAGES with apt-get
+# (as root), or says what to install.
+debian = if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "$(2) not found: installing Debian's $(1)"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(1) || \
+		{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(1); }; \
+	else \
+		echo "this needs $(2): install it (Debian/Ubuntu: apt-get install $(1)) and run make again" >&2; exit 1; \
+	fi
+
+# Firefox and WebKitGTK (its WebDriver, MiniBrowser, and Xvfb to show it
+# on; Mesa's software GL for WebGL), for test-browser, test-e2e and test-game.
+.PHONY: browser-firefox browser-webkit
+browser-firefox:
+	@command -v firefox-esr >/dev/null || command -v firefox >/dev/null || { $(call debian,firefox-esr,Firefox); }
+browser-webkit:
+	@command -v WebKitWebDriver >/dev/null && command -v Xvfb >/dev/null && \
+		ls /usr/lib/*/webkit2gtk-4.1/MiniBrowser >/dev/null 2>&1 && [ -n "$$(ls /usr/lib/*/dri/swrast_dri.so 2>/dev/null)" ] || \
+		{ $(call debian,webkit2gtk-driver xvfb libgl1-mesa-dri,WebKitGTK's WebKitWebDriver and Xvfb); }
 
 .PHONY: $(BROWSER_BIN)/wasmbrowsertest
 $(BROWSER_BIN)/wasmbrowsertest:
@@ -167,14 +214,15 @@ test-size: js-package
 
 # The demo page end to end in headless Chromium (chromedp, in its own module
 # e2e/ so that neither the library's users nor wasmbrowsertest get its
-# chromedp). It builds what it serves itself and leaves a screenshot in
-# .cache/screenshots/demo.png.
+# chromedp), Firefox and WebKit (tools/wasmrun's drivers). It builds what it
+# serves itself and leaves screenshots in .cache/screenshots/ (demo.png,
+# demo-firefox.png, demo-webkit.png, ...). E2E_ENGINES="firefox" narrows it.
 # The JavaScript package's tests (module, CSP, npm pack, types) run here
 # too: they need npm and typescript (installed into .cache/node).
 TSC := $(CACHE)/node/node_modules/typescript/bin/tsc
-test-e2e: $(BROWSER_BIN)/headless_shell $(TSC)
+test-e2e: $(BROWSER_BIN)/headless_shell $(TSC) browser-firefox browser-webkit
 	cd e2e && $(GO) vet ./... && CHROMIUM="$$(command -v /usr/bin/chromium || command -v chromium)" TSC="$(TSC)" \
-		$(GO) test -count=1 -timeout 5m ./...
+		$(GO) test -count=1 -timeout 10m ./...
 
 $(TSC):
 	@command -v npm >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
@@ -344,7 +392,8 @@ conformance-browser: $(BROWSER_BIN)/headless_shell $(BROWSER_BIN)/wasmbrowsertes
 #   make game-native   the desktop build (starts its own server if none runs)
 #   make test-game     its tests: server validation, netcode, two pages +
 #                      three bots in headless Chromium, server restart,
-#                      hidden page, the desktop build under xvfb-run
+#                      hidden page, the game in Firefox and WebKit, the
+#                      desktop build under xvfb-run
 #   make bench-game    200 bots + 2 pages -> the bench-game section of BENCHMARKS.md
 .PHONY: game game-page game-bins game-native game-native-deps game-xvfb-deps test-game bench-game
 GAME_ADDR  ?= 127.0.0.1:8090
@@ -402,7 +451,7 @@ game-native: game-native-deps game-bins
 	@$(BROWSER_BIN)/arena-server -addr $(GAME_ADDR) 2>/dev/null & srv=$$!; sleep 0.3; \
 		$(BROWSER_BIN)/arena -url ws://$(GAME_ADDR)/ws $(GAME_FLAGS); rc=$$?; kill $$srv 2>/dev/null; exit $$rc
 
-test-game: $(BROWSER_BIN)/headless_shell game-native-deps game-xvfb-deps
+test-game: $(BROWSER_BIN)/headless_shell game-native-deps game-xvfb-deps browser-firefox browser-webkit
 	cd examples && $(GO) vet ./... && GOOS=js GOARCH=wasm $(GO) vet ./arena ./netcode
 	cd examples && $(GO) test -race -count=1 -timeout 3m ./netcode ./arena/server
 	@echo 'cd examples && go test -count=1 -timeout 8m -v ./e2e  (headless Chromium and xvfb-run)'

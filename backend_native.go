@@ -5,6 +5,7 @@ package websocket
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/hybridws/websocket/native"
 )
@@ -63,3 +64,6 @@ func isTLSFailure(err error) bool {
 	var te *native.TLSError
 	return errors.As(err, &te)
 }
+
+// retryFloor is 0: nothing but the backoff delays a native retry.
+func retryFloor(string) time.Duration { return 0 }

@@ -5,6 +5,7 @@ package websocket
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/hybridws/websocket/internal/jspayload"
 	"github.com/hybridws/websocket/wasm"
@@ -46,3 +47,10 @@ func isProtocolViolation(error) bool { return false }
 
 // isTLSFailure is false: a browser does not say why a dial failed.
 func isTLSFailure(error) bool { return false }
+
+// retryFloor returns how long the browser itself would hold an attempt to
+// url made now: Firefox delays one to a host and path whose last attempt
+// failed, holding up every other socket to that host meanwhile
+// (wasm.DialDelay). A retry waits at least that long, so that RetryIn is
+// when the attempt really starts.
+func retryFloor(url string) time.Duration { return wasm.DialDelay(url) }

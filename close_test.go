@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hybridws/websocket"
+	"github.com/hybridws/websocket/internal/test/engine"
 )
 
 // Guarantee 5: Disconnect while connecting aborts the dial: a lone
@@ -68,7 +69,7 @@ func TestDisconnectAfterServerClose(t *testing.T) {
 // Disconnect after a failed dial returns nil and adds no event.
 func TestDisconnectAfterFailure(t *testing.T) {
 	r := newRecorder(t)
-	c := r.connect("ws://"+closedAddr(t)+"/", nil)
+	c := r.connect(closedURL(t), nil)
 	evs := r.waitDone()
 	if err := websocket.Disconnect(c); err != nil {
 		t.Errorf("Disconnect after a failed dial: %v", err)
@@ -212,7 +213,7 @@ func TestCallsInsideEveryCallback(t *testing.T) {
 	for _, tc := range []struct{ url, want string }{
 		{wsURL("/drop"), "CONNECTED ERROR DISCONNECTED"},
 		{wsURL("/close?code=4001&reason=bye"), "CONNECTED DISCONNECTED"},
-		{"ws://" + closedAddr(t) + "/", "ERROR DISCONNECTED"},
+		{closedURL(t), "ERROR DISCONNECTED"},
 		{wsURL("/send?n=5&then=close"), "CONNECTED MESSAGE MESSAGE MESSAGE MESSAGE MESSAGE DISCONNECTED"},
 	} {
 		u := tc.url
@@ -278,6 +279,11 @@ func TestDisconnectStuckSocket(t *testing.T) {
 		}
 		if err == nil {
 			sent += len(msg)
+			if sent > accepted && engine.Name == engine.WebKit {
+				// WebKitGTK moves it all into its network process, past
+				// the bound (README): the socket is stuck all the same.
+				break
+			}
 			if sent > accepted {
 				t.Fatalf("Send accepted %d MiB for a server that never reads: the send queue is not bounded", sent>>20)
 			}

@@ -14,7 +14,7 @@ import (
 // and DISCONNECTED carries the close event's code.
 func TestBrowserDialFailureText(t *testing.T) {
 	r := newRecorder(t)
-	url := wsURL("/refuse?status=403")
+	url := freshURL("/refuse?status=403")
 	r.connect(url, nil)
 	evs := r.waitDone()
 	if kinds(evs) != "ERROR DISCONNECTED" {

@@ -24,7 +24,7 @@ func TestConnectionRefused(t *testing.T) {
 // HandshakeResponse (status, headers, the body), then DISCONNECTED.
 func TestUpgradeRefused(t *testing.T) {
 	r := newRecorder(t)
-	r.connect(wsURL("/refuse"), nil)
+	r.connect(freshURL("/refuse"), nil)
 	evs := r.waitDone()
 	checkSeq(t, evs, "ERROR DISCONNECTED")
 	checkDisconnected(t, evs, websocket.CloseAbnormalClosure, "")
@@ -41,7 +41,7 @@ func TestUpgradeRefused(t *testing.T) {
 
 	// Another status, also in the text.
 	r = newRecorder(t)
-	r.connect(wsURL("/refuse?status=503"), nil)
+	r.connect(freshURL("/refuse?status=503"), nil)
 	evs = r.waitDone()
 	checkSeq(t, evs, "ERROR DISCONNECTED")
 	checkError(t, evs[0], []error{websocket.ErrUpgradeRefused}, "status 503 Service Unavailable")

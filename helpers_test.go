@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,6 +16,20 @@ import (
 
 // wsURL returns the test server's URL for path (such as "/echo?x=1").
 func wsURL(path string) string { return "ws://" + testServerAddr + path }
+
+var fresh atomic.Int64
+
+// freshURL is wsURL on a path of its own, which no other dial used (the
+// test server's /u/TOKEN/ prefix): Firefox delays a socket to a host and
+// path whose last attempt failed, so a test that fails dials on purpose
+// gives each its own path.
+func freshURL(path string) string { return wsURL("/u/" + freshToken() + path) }
+
+// closedURL is a ws:// URL on closedAddr, on a path of its own (see
+// freshURL).
+func closedURL(t testing.TB) string { return "ws://" + closedAddr(t) + "/" + freshToken() }
+
+func freshToken() string { return uniqueID() + "-" + itoa(int(fresh.Add(1))) }
 
 // recorder is a Callback that records every event and checks, as they
 // come, that callbacks never overlap and that conn is the one Connect

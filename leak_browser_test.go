@@ -40,7 +40,7 @@ func TestBrowserNoFuncLeak(t *testing.T) {
 			r.connect(wsURL("/close?code=4000"), nil)
 			want = "CONNECTED DISCONNECTED"
 		case 4: // the browser fails the connection
-			r.connect(wsURL("/refuse"), nil)
+			r.connect(freshURL("/refuse"), nil)
 			want = "ERROR DISCONNECTED"
 		}
 		if evs := r.waitDone(); kinds(evs) != want {

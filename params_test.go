@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/hybridws/websocket"
+	"github.com/hybridws/websocket/internal/test/engine"
 )
 
 // Protocol may be a list: the server picks one of them.
@@ -20,16 +21,17 @@ func TestProtocolList(t *testing.T) {
 }
 
 // A requested subprotocol the server does not choose fails the connection
-// on both backends: ERROR, DISCONNECTED 1006, and no CONNECTED. Natively the
-// ERROR is ErrSubprotocol; the browser fails the handshake itself without
-// saying why, so there it is a dial failure whose text names the
-// subprotocols as a possible cause.
+// on both backends: ERROR, DISCONNECTED 1006, and no CONNECTED. Natively,
+// and in Firefox and WebKit (they open the socket with protocol ""), the
+// library's own check finds it: ErrSubprotocol. Chromium fails the
+// handshake itself without saying why, so there it is a dial failure
+// whose text names the subprotocols as a possible cause.
 func TestSubprotocolNotChosen(t *testing.T) {
 	r := newRecorder(t)
 	r.connect(wsURL("/noproto"), &websocket.Params{Protocol: "chat"})
 	evs := r.waitDone()
 	checkSeq(t, evs, "ERROR DISCONNECTED")
-	if inBrowserTest {
+	if engine.Name == engine.Chromium {
 		checkError(t, evs[0], []error{websocket.ErrDial}, "/noproto", "no reason", `subprotocols ["chat"]`)
 	} else {
 		checkError(t, evs[0], []error{websocket.ErrSubprotocol}, "chat")

@@ -37,7 +37,10 @@ import (
 // In a browser, a connection that failed because the game stopped
 // dispatching (ErrQueueFull, a hidden tab) is retried only once the game
 // has dispatched again, so a tab that stays hidden does not reconnect just
-// to fill its Queue once more.
+// to fill its Queue once more. In Firefox a wait after a failed attempt is
+// at least Firefox's own delay for that host and path (up to a minute,
+// past MaxDelay too): Firefox would hold the attempt that long anyway, and
+// every other socket to the host with it.
 //
 // While the connection is down Send returns ErrNotConnected: nothing is
 // buffered across an outage, so the game decides what to send again.
@@ -148,7 +151,7 @@ func (c *Connection) retryAfterLocked(err error, hs *HandshakeResponse, cleanCod
 	if r.MaxAttempts > 0 && c.fails >= r.MaxAttempts {
 		return 0, false
 	}
-	return max(r.backoff(c.fails), serverRetryAfter(hs, time.Now())), true
+	return max(r.backoff(c.fails), serverRetryAfter(hs, time.Now()), retryFloor(c.cfg.url)), true
 }
 
 // waitRetry waits delay, or until Disconnect, and returns the context of

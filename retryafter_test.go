@@ -1,7 +1,6 @@
 package websocket
 
 import (
-	"net/http"
 	"testing"
 	"time"
 )
@@ -32,9 +31,9 @@ func TestServerRetryAfter(t *testing.T) {
 		{502, "5", 0},
 		{403, "5", 0},
 	} {
-		hs := &HandshakeResponse{Status: c.status, Headers: http.Header{}}
+		hs := &HandshakeResponse{Status: c.status, Headers: Header{}}
 		if c.value != "" {
-			hs.Headers.Set("Retry-After", c.value)
+			hs.Headers["Retry-After"] = []string{c.value}
 		}
 		if got := serverRetryAfter(hs, now); got != c.want {
 			t.Errorf("%d with Retry-After %q: %v, want %v", c.status, c.value, got, c.want)

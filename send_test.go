@@ -169,8 +169,8 @@ func TestSendAfterFailedDial(t *testing.T) {
 		params websocket.Params
 	}
 	failures := []failure{
-		{"refused", "ws://" + closedAddr(t) + "/", websocket.Params{}},
-		{"upgrade refused", wsURL("/refuse"), websocket.Params{}},
+		{"refused", closedURL(t), websocket.Params{}},
+		{"upgrade refused", freshURL("/refuse"), websocket.Params{}},
 		{"subprotocol not chosen", wsURL("/noproto"), websocket.Params{Protocol: "chat"}},
 	}
 	if !inBrowserTest {

@@ -72,12 +72,13 @@ type pinger interface {
 //	func dial(ctx context.Context, cfg *dialConfig) (transport, *HandshakeResponse, error)
 //
 // which dials one connection and, on a refused upgrade, returns the
-// response together with the error, and three functions that read the
-// backend's dial errors by their types:
+// response together with the error, three functions that read the
+// backend's dial errors by their types, and one for the reconnect backoff:
 //
-//	func dialCloseCode(err error) int        // the close code of a failed dial (DISCONNECTED's Code)
-//	func isProtocolViolation(err error) bool // the server broke the protocol during the upgrade
-//	func isTLSFailure(err error) bool        // the TLS handshake failed
+//	func dialCloseCode(err error) int         // the close code of a failed dial (DISCONNECTED's Code)
+//	func isProtocolViolation(err error) bool  // the server broke the protocol during the upgrade
+//	func isTLSFailure(err error) bool         // the TLS handshake failed
+//	func retryFloor(url string) time.Duration // the least wait before a retry to url (the browser's own delay)
 type dialConfig struct {
 	*request
 	rawURL    string // the URL as Connect got it, for error texts
@@ -92,10 +93,11 @@ type dialConfig struct {
 type dialFunc = func(context.Context, *dialConfig) (transport, *HandshakeResponse, error)
 
 var (
-	_ dialFunc         = dial
-	_ func(error) int  = dialCloseCode
-	_ func(error) bool = isProtocolViolation
-	_ func(error) bool = isTLSFailure
+	_ dialFunc                   = dial
+	_ func(error) int            = dialCloseCode
+	_ func(error) bool           = isProtocolViolation
+	_ func(error) bool           = isTLSFailure
+	_ func(string) time.Duration = retryFloor
 )
 
 // dialOverride is nil except in this package's tests (export_test.go),

@@ -1,13 +1,13 @@
 //go:build !js
 
 // Package e2e drives the demo page (index.html at the repo root) in
-// headless Chromium with chromedp, the way a person uses it: it builds
-// websocket.wasm and the dev server (./web), serves the page on a free
-// loopback port, connects to the dev server's /echo, sends text and
-// binary, reads the echoes in the event log and the counts on the stats
-// line, tries a close code the browser forbids and sees the RangeError,
-// disconnects with 4001 and sees it come back. It leaves a screenshot in
-// .cache/screenshots/ at the repo root.
+// headless Chromium (chromedp), Firefox and WebKit, the way a person uses
+// it: it builds websocket.wasm and the dev server (./web), serves the page
+// on a free loopback port, connects to the dev server's /echo, sends text
+// and binary, reads the echoes in the event log and the counts on the
+// stats line, tries a close code the browser forbids and sees the
+// RangeError, disconnects with 4001 and sees it come back. It leaves
+// screenshots in .cache/screenshots/ at the repo root.
 //
 // It is its own module so that chromedp v0.23.0 reaches neither the
 // library's users nor wasmbrowsertest (which pins chromedp v0.10.0).
@@ -218,18 +218,7 @@ func browser(t *testing.T, expected ...string) (context.Context, func() []string
 	t.Cleanup(func() {
 		stopConsole()
 		<-consoleDone
-	next:
-		for _, c := range get() {
-			if !strings.HasPrefix(c, "error") && !strings.HasPrefix(c, "exception") {
-				continue
-			}
-			for _, e := range expected {
-				if strings.Contains(c, e) {
-					continue next
-				}
-			}
-			t.Errorf("console %s", c)
-		}
+		checkConsole(t, get(), expected)
 		cancelTimeout()
 		cancel()
 		cancelAlloc()
@@ -242,62 +231,64 @@ func TestDemoPage(t *testing.T) {
 	dir, web := site(t, root)
 	pageURL := serve(t, web, dir, "")
 	host := strings.TrimSuffix(strings.TrimPrefix(pageURL, "http://"), "/")
-	start := time.Now()
-	ctx, consoleLog := browser(t)
+	eachEngine(t, func(t *testing.T, engine string) {
+		start := time.Now()
+		pg := &demoPage{openTab(t, engine)}
+		pg.load(pageURL)
+		if url := pg.text(`document.querySelector("#url").value`); url != "ws://"+host+"/echo" {
+			t.Fatalf("URL field %q, want the dev server's echo ws://%s/echo", url, host)
+		}
 
-	pg := &demoPage{t: t, ctx: ctx, console: consoleLog}
-	logText, step, waitEntries, entry := pg.logText, pg.step, pg.waitEntries, pg.entry
+		pg.setValue("#protocol", "chat")
+		pg.click("#connect")
+		pg.waitEntries("CONNECTED", 1)
+		if e := pg.entry("CONNECTED", 0); !strings.Contains(e, "status=101") || !strings.Contains(e, `protocol="chat"`) {
+			t.Errorf("CONNECTED entry %q", e)
+		}
 
-	step("loading the page", chromedp.EmulateViewport(1280, 760), chromedp.Navigate(pageURL), chromedp.WaitEnabled(chromedp.CSS("#connect")))
-	url, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#url")))
-	if err != nil || url != "ws://"+host+"/echo" {
-		t.Fatalf("URL field %q (%v), want the dev server's echo ws://%s/echo", url, err, host)
-	}
+		pg.setValue("#message", "hello, text ✓")
+		pg.click("#send-text")
+		pg.waitEntries("MESSAGE", 1)
+		pg.setValue("#message", "bin\x01ary")
+		pg.click("#send-binary")
+		pg.waitEntries("MESSAGE", 2)
+		if e := pg.entry("MESSAGE", 0); !strings.Contains(e, "type=TEXT") || !strings.Contains(e, `"hello, text ✓"`) {
+			t.Errorf("text echo entry %q", e)
+		}
+		if e := pg.entry("MESSAGE", 1); !strings.Contains(e, "type=BINARY") || !strings.Contains(e, "bytes=7") ||
+			!strings.Contains(e, "62 69 6e 01 61 72 79") {
+			t.Errorf("binary echo entry %q", e)
+		}
+		if n := strings.Count(pg.logText(), "SENT"); n != 2 {
+			t.Errorf("%d SENT entries, want 2", n)
+		}
+		// 15 bytes of text and 7 of binary, each way.
+		pg.waitStats("state open", "connects 1", "in 2 msg, 22 B", "out 2 msg, 22 B", "queued 0 B", "rtt n/a in a browser")
 
-	step("connecting", chromedp.SetValue(chromedp.CSS("#protocol"), "chat"), chromedp.Click(chromedp.CSS("#connect")))
-	waitEntries("CONNECTED", 1)
-	if e := entry("CONNECTED", 0); !strings.Contains(e, "status=101") || !strings.Contains(e, `protocol="chat"`) {
-		t.Errorf("CONNECTED entry %q", e)
-	}
+		// A code the browser forbids: disconnect throws, the page logs it,
+		// and the connection stays open.
+		pg.setValue("#close-code", "1001")
+		pg.click("#disconnect")
+		pg.waitEntries("THREW", 1)
+		if e := pg.entry("THREW", 0); !strings.Contains(e, "RangeError: websocket.disconnect: code must be 1000 or an integer from 3000 to 4999, got the number 1001") {
+			t.Errorf("THREW entry %q", e)
+		}
+		pg.waitStats("state open")
 
-	step("sending text", chromedp.SetValue(chromedp.CSS("#message"), "hello, text ✓"), chromedp.Click(chromedp.CSS("#send-text")))
-	waitEntries("MESSAGE", 1)
-	step("sending binary", chromedp.SetValue(chromedp.CSS("#message"), "bin\x01ary"), chromedp.Click(chromedp.CSS("#send-binary")))
-	waitEntries("MESSAGE", 2)
-	if e := entry("MESSAGE", 0); !strings.Contains(e, "type=TEXT") || !strings.Contains(e, `"hello, text ✓"`) {
-		t.Errorf("text echo entry %q", e)
-	}
-	if e := entry("MESSAGE", 1); !strings.Contains(e, "type=BINARY") || !strings.Contains(e, "bytes=7") ||
-		!strings.Contains(e, "62 69 6e 01 61 72 79") {
-		t.Errorf("binary echo entry %q", e)
-	}
-	if n := strings.Count(logText(), "SENT"); n != 2 {
-		t.Errorf("%d SENT entries, want 2", n)
-	}
-	// 15 bytes of text and 7 of binary, each way.
-	pg.waitStats("state open", "connects 1", "in 2 msg, 22 B", "out 2 msg, 22 B", "queued 0 B", "rtt n/a in a browser")
+		pg.setValue("#close-code", "4001")
+		pg.setValue("#close-reason", "bye ✓")
+		pg.click("#disconnect")
+		pg.waitEntries("DISCONNECTED", 1)
+		if e := pg.entry("DISCONNECTED", 0); !strings.Contains(e, "code=4001") || !strings.Contains(e, `reason="bye ✓"`) {
+			t.Errorf("DISCONNECTED entry %q", e)
+		}
+		pg.waitStats("state closed", "connects 1", "in 2 msg, 22 B", "out 2 msg, 22 B", "queued 0 B")
+		elapsed := time.Since(start)
 
-	// A code the browser forbids: disconnect throws, the page logs it, and
-	// the connection stays open.
-	step("disconnecting with 1001", chromedp.SetValue(chromedp.CSS("#close-code"), "1001"), chromedp.Click(chromedp.CSS("#disconnect")))
-	waitEntries("THREW", 1)
-	if e := entry("THREW", 0); !strings.Contains(e, "RangeError: websocket.disconnect: code must be 1000 or an integer from 3000 to 4999, got the number 1001") {
-		t.Errorf("THREW entry %q", e)
-	}
-	pg.waitStats("state open")
-
-	step("disconnecting with 4001", chromedp.SetValue(chromedp.CSS("#close-code"), "4001"), chromedp.SetValue(chromedp.CSS("#close-reason"), "bye ✓"),
-		chromedp.Click(chromedp.CSS("#disconnect")))
-	waitEntries("DISCONNECTED", 1)
-	if e := entry("DISCONNECTED", 0); !strings.Contains(e, "code=4001") || !strings.Contains(e, `reason="bye ✓"`) {
-		t.Errorf("DISCONNECTED entry %q", e)
-	}
-	pg.waitStats("state closed", "connects 1", "in 2 msg, 22 B", "out 2 msg, 22 B", "queued 0 B")
-	elapsed := time.Since(start)
-
-	shot := saveScreenshot(t, ctx, root, "demo.png")
-	t.Logf("browser start to close code 4001: %v; screenshot %s", elapsed.Round(time.Millisecond), shot)
-	t.Logf("log:\n%s", logText())
+		shot := pg.screenshot(root, "demo.png")
+		t.Logf("browser start to close code 4001: %v; screenshot %s", elapsed.Round(time.Millisecond), shot)
+		t.Logf("log:\n%s", pg.logText())
+	})
 }
 
 // TestDemoPageWithoutWasm: a page served without websocket.wasm says what
@@ -309,69 +300,42 @@ func TestDemoPageWithoutWasm(t *testing.T) {
 		t.Fatal(err)
 	}
 	pageURL := serve(t, web, dir, "websocket.wasm is missing")
-	ctx, _ := browser(t, "404 (Not Found)")
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 760), chromedp.Navigate(pageURL), chromedp.WaitVisible(chromedp.CSS("#banner"))); err != nil {
-		t.Fatal(err)
-	}
-	banner, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#banner")))
-	if err != nil || !strings.Contains(banner, "make demo") || !strings.Contains(banner, "404") {
-		t.Errorf("banner %q (%v), want the 404 and `make demo`", banner, err)
-	}
-	disabled, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("connect").disabled`))
-	if err != nil || !disabled {
-		t.Errorf("Connect enabled without websocket.wasm (%v)", err)
-	}
-	saveScreenshot(t, ctx, root, "no-wasm.png")
-}
-
-// saveScreenshot saves the tab's viewport as .cache/screenshots/name (git-ignored).
-func saveScreenshot(t *testing.T, ctx context.Context, root, name string) string {
-	t.Helper()
-	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		t.Fatalf("screenshot: %v", err)
-	}
-	shots := filepath.Join(root, ".cache", "screenshots")
-	if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	shot := filepath.Join(shots, name)
-	if err := os.WriteFile(shot, png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return shot
+	eachEngine(t, func(t *testing.T, engine string) {
+		// Chromium logs the failed fetch.
+		pg := openTab(t, engine, "404 (Not Found)")
+		pg.navigate(pageURL)
+		if err := pg.poll(`document.querySelector("#banner").offsetParent !== null`, 20*time.Second); err != nil {
+			t.Fatalf("no banner: %v", err)
+		}
+		if banner := pg.text(`document.querySelector("#banner").innerText`); !strings.Contains(banner, "make demo") || !strings.Contains(banner, "404") {
+			t.Errorf("banner %q, want the 404 and `make demo`", banner)
+		}
+		var disabled bool
+		pg.must(`document.getElementById("connect").disabled`, &disabled)
+		if !disabled {
+			t.Errorf("Connect enabled without websocket.wasm")
+		}
+		pg.screenshot(root, "no-wasm.png")
+	})
 }
 
 // demoPage reads and drives the demo page's event log.
-type demoPage struct {
-	t       *testing.T
-	ctx     context.Context
-	console func() []string
+type demoPage struct{ *tab }
+
+// load opens the demo page and waits until it can connect.
+func (p *demoPage) load(url string) {
+	p.t.Helper()
+	p.navigate(url)
+	if err := p.poll(`!document.querySelector("#connect").disabled`, 30*time.Second); err != nil {
+		p.t.Fatalf("%s: loading the page: %v\nconsole: %q", p.engine, err, p.console())
+	}
 }
 
 // logText returns the whole log as the page shows it.
 func (p *demoPage) logText() string {
-	s, _ := chromedp.Run(p.ctx, chromedp.Evaluate[string](`document.getElementById("log").innerText`))
+	var s string
+	p.eval(`document.getElementById("log").innerText`, &s)
 	return s
-}
-
-// step runs actions and fails the test with the log and the console if
-// one fails.
-func (p *demoPage) step(what string, actions ...chromedp.Action[chromedp.Void]) {
-	p.t.Helper()
-	if err := chromedp.Do(p.ctx, actions...); err != nil {
-		p.t.Fatalf("%s: %v\nlog:\n%s\nconsole: %q", what, err, p.logText(), p.console())
-	}
-}
-
-// waitEntries waits until the log has n entries of kind (CONNECTED, ...).
-func (p *demoPage) waitEntries(kind string, n int) {
-	p.t.Helper()
-	if _, err := chromedp.Run(p.ctx, chromedp.Poll[bool](fmt.Sprintf(
-		`document.querySelectorAll('#log .entry[data-event=%q]').length >= %d`, kind, n),
-		chromedp.WithPollingTimeout(30*time.Second))); err != nil {
-		p.t.Fatalf("waiting for %d %s: %v\nlog:\n%s\nconsole: %q", n, kind, err, p.logText(), p.console())
-	}
 }
 
 // waitStats waits until the stats line shows every one of want.
@@ -383,19 +347,22 @@ func (p *demoPage) waitStats(want ...string) {
 	for i, w := range want {
 		args[i] = w
 	}
-	if _, err := chromedp.Run(p.ctx, chromedp.Poll[bool](fmt.Sprintf(js, args...), chromedp.WithPollingTimeout(30*time.Second))); err != nil {
-		s, _ := chromedp.Run(p.ctx, chromedp.Evaluate[string](`document.getElementById("stats").innerText`))
-		p.t.Fatalf("the stats line %q does not show %q: %v", s, want, err)
+	if err := p.poll(fmt.Sprintf(js, args...), 30*time.Second); err != nil {
+		p.t.Fatalf("%s: the stats line %q does not show %q: %v", p.engine, p.text(`document.getElementById("stats").innerText`), want, err)
+	}
+}
+
+// waitEntries waits until the log has n entries of kind (CONNECTED, ...).
+func (p *demoPage) waitEntries(kind string, n int) {
+	p.t.Helper()
+	if err := p.poll(fmt.Sprintf(`document.querySelectorAll('#log .entry[data-event=%q]').length >= %d`, kind, n), 30*time.Second); err != nil {
+		p.t.Fatalf("%s: waiting for %d %s: %v\nlog:\n%s\nconsole: %q", p.engine, n, kind, err, p.logText(), p.console())
 	}
 }
 
 // entry returns the text of the i-th log entry of kind, spaces folded.
 func (p *demoPage) entry(kind string, i int) string {
 	p.t.Helper()
-	s, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](fmt.Sprintf(
-		`document.querySelectorAll('#log .entry[data-event=%q]')[%d].innerText`, kind, i)))
-	if err != nil {
-		p.t.Fatalf("reading %s entry %d: %v", kind, i, err)
-	}
+	s := p.text(fmt.Sprintf(`document.querySelectorAll('#log .entry[data-event=%q]')[%d].innerText`, kind, i))
 	return strings.Join(strings.Fields(s), " ")
 }

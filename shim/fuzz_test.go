@@ -91,6 +91,7 @@ func TestFuzzArguments(t *testing.T) {
 	env := js.Global().Get("Object").New()
 	env.Set("ws", api())
 	env.Set("host", serverAddr)
+	env.Set("prefix", "/u/fuzz")
 	env.Set("seed", seed)
 	env.Set("verbose", os.Getenv("HYBRIDWS_FUZZ_VERBOSE") != "")
 	d := js.Global().Get("Function").New("return (\n" + fuzzDriver + "\n)").Invoke().Invoke(env)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"sync"
 	"syscall/js"
+	"time"
 
 	"github.com/hybridws/websocket/internal/live"
 	"github.com/hybridws/websocket/internal/wire"
@@ -68,6 +69,17 @@ func Dial(ctx context.Context, url string, o Options) (c *Conn, protocol string,
 	if err := ctx.Err(); err != nil {
 		return nil, "", err // Disconnect came first: no socket at all
 	}
+	if d := DialDelay(url); d > 0 {
+		// Firefox would hold the socket this long (faildelay.go): wait
+		// here instead, holding up no other socket.
+		t := time.NewTimer(d)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return nil, "", ctx.Err()
+		}
+	}
 	c = &Conn{url: url, notify: make(chan struct{}, 1), sink: sink, limit: o.SendLimit}
 	if err := c.open(protocols); err != nil {
 		return nil, "", err
@@ -80,12 +92,14 @@ func Dial(ctx context.Context, url string, o Options) (c *Conn, protocol string,
 		case opened:
 			return c, c.ws.Get("protocol").String(), nil
 		case closed:
-			c.release()
+			dialFailed(url)
+			c.drop()
 			return nil, "", &DialError{URL: url, Protocols: protocols, Code: code, Reason: reason}
 		}
 		select {
 		case <-c.notify:
 		case <-ctx.Done():
+			dialFailed(url) // Firefox counts a socket closed while connecting
 			c.Abort()
 			return nil, "", ctx.Err()
 		}
@@ -109,6 +123,7 @@ func (c *Conn) open(protocols []string) (err error) {
 	c.ws = webSocket.New(c.url, ps)
 	c.ws.Set("binaryType", "arraybuffer")
 	c.handle("onopen", func(js.Value) {
+		dialOpened(c.url)
 		c.mu.Lock()
 		c.opened = true
 		c.mu.Unlock()
@@ -136,7 +151,18 @@ func (c *Conn) open(protocols []string) (err error) {
 	} else {
 		c.handleData(wrap)
 	}
-	c.handle("onerror", func(js.Value) {}) // a close event always follows; it says more
+	c.handle("onerror", func(js.Value) {
+		// Once open, a close event follows an error and says more. Before
+		// open the error alone fails the dial (the close event's code
+		// would be 1006): WebKitGTK sends no close event after it for a
+		// port it blocks (1, 9, 6000, ...), and leaves readyState at
+		// CONNECTING.
+		c.mu.Lock()
+		if !c.opened && !c.closed {
+			c.closed, c.code = true, wire.CloseAbnormalClosure
+		}
+		c.mu.Unlock()
+	})
 	c.handle("onclose", func(ev js.Value) {
 		code, reason, clean := ev.Get("code").Int(), ev.Get("reason").String(), ev.Get("wasClean").Bool()
 		// A code other than 1006 is the one the server's close frame
@@ -194,6 +220,19 @@ func (c *Conn) release() {
 		live.Funcs.Add(-1)
 	}
 	c.funcs = nil
+}
+
+// drop ends a dial that failed: it closes the socket unless the browser
+// has (so that an engine which stopped at the error event lets it go),
+// and releases the handlers.
+func (c *Conn) drop() {
+	func() {
+		defer catch(new(error))
+		if c.ws.Get("readyState").Int() != 3 { // CLOSED
+			c.ws.Call("close")
+		}
+	}()
+	c.release()
 }
 
 // Close starts the closing handshake with code and reason, checked with

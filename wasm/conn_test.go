@@ -124,6 +124,58 @@ func TestDialConstructorThrows(t *testing.T) {
 	}
 }
 
+// A dial that gets an error event and no close event still ends, with a
+// DialError (1006), every handler released and the socket closed unless
+// the browser had closed it: WebKitGTK does this for the ports it blocks
+// (1, 9, 6000, ...), leaving readyState at CONNECTING. A stand-in socket
+// replays it, and the other engine state such a dial may end in, CLOSED,
+// in every engine.
+func TestDialErrorWithoutClose(t *testing.T) {
+	for _, tc := range []struct {
+		readyState int // after the error event
+		closeCalls int // the socket's close() calls Dial must make
+	}{
+		{readyState: 0, closeCalls: 1},
+		{readyState: 3, closeCalls: 0},
+	} {
+		t.Run("readyState "+itoa(tc.readyState), func(t *testing.T) {
+			fake := js.Global().Get("Function").New("readyState", `
+				return class ErrorOnlySocket {
+					constructor() {
+						this.readyState = 0;
+						this.closeCalls = 0;
+						ErrorOnlySocket.last = this;
+						setTimeout(() => {
+							this.readyState = readyState;
+							this.onerror(new Event("error"));
+						}, 10);
+					}
+					close() { this.closeCalls++; }
+				};`).Invoke(tc.readyState)
+			real := webSocket
+			webSocket = fake
+			defer func() { webSocket = real }()
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_, _, err := Dial(ctx, server(t)+"/u/error-only/echo", Options{})
+			var de *DialError
+			if !errors.As(err, &de) || de.Code != wire.CloseAbnormalClosure {
+				t.Fatalf("Dial: %v, want a *DialError with code 1006", err)
+			}
+			if n := liveFuncs(); n != 0 {
+				t.Errorf("%d js.Funcs live after the failed dial", n)
+			}
+			last := fake.Get("last")
+			if n := last.Get("closeCalls").Int(); n != tc.closeCalls {
+				t.Errorf("close() called %d times, want %d", n, tc.closeCalls)
+			}
+			if h := last.Get("onerror"); !h.IsNull() {
+				t.Errorf("onerror still attached: %v", h.Type())
+			}
+		})
+	}
+}
+
 func itoa(i int) string {
 	if i < 10 {
 		return string(rune('0' + i))

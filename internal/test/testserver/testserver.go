@@ -5,8 +5,9 @@
 //
 //	/echo                 echoes text as text and binary as binary, up to 64 MiB; accepts subprotocol "chat"
 //	/close?code=N&reason=R  closes at once with code N and reason R; code=none sends a close frame without a code
-//	/send?n=N&size=S&type=text|binary&then=close|drop|wait
+//	/send?n=N&size=S&type=text|binary&then=close|drop|wait[&pause=MS]
 //	                      sends N messages numbered from 0 ("0", "1", ...; padded with '.' to S bytes), then closes with 1000, drops TCP, or waits
+//	                      (&pause=MS: waits MS ms after the upgrade first, so that nothing comes with the 101 response)
 //	                      (&id=ID instead of then: reads while it sends, and keeps the client's close code under ID for /recorded)
 //	/refuse?status=N      refuses the upgrade with status N (default 403), a header X-Refused: yes and the body "refused: go away"
 //	                      (&retry_after=V: with the header Retry-After: V)
@@ -26,11 +27,15 @@
 //	/deflate              accepts permessage-deflate when offered (compressing with context takeover unless the
 //	                      client asks otherwise); first sends, as text, the Sec-WebSocket-Extensions it answered
 //	                      ("" if none), then echoes like /echo
-//	/badframe?kind=K&id=ID  upgrades by hand, sends one broken frame, and keeps the close code the
-//	                      client answers with (as /record does, Messages empty) under ID:
+//	/badframe?kind=K&id=ID[&await=MS]  upgrades by hand, sends one broken frame, and keeps the close code the
+//	                      client answers with within MS ms (default 10 s; as /record does, Messages empty) under ID:
 //	                      kind=opcode a frame with the reserved opcode 3 (a protocol error, 1002);
 //	                      huge a binary frame header declaring 2^31 bytes, then 200 of them
 //	                      (too big for Chromium, and for a MaxMessageSize of 100: 1009)
+//
+// Every endpoint also answers under /u/TOKEN/ (/u/1/refuse is /refuse), so
+// that a test can reach it on a path of its own: Firefox delays a socket
+// to a host and path that failed recently.
 package testserver
 
 import (
@@ -68,7 +73,18 @@ func Handler() http.Handler {
 	mux.HandleFunc("/closeonce", closeOnceHandler)
 	mux.HandleFunc("/deflate", deflate)
 	mux.HandleFunc("/badframe", badframe)
-	return mux
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rest, ok := strings.CutPrefix(r.URL.Path, "/u/"); ok {
+			if i := strings.IndexByte(rest, '/'); i >= 0 {
+				r2 := *r
+				u := *r.URL
+				u.Path, u.RawPath = rest[i:], ""
+				r2.URL = &u
+				r = &r2
+			}
+		}
+		mux.ServeHTTP(w, r)
+	})
 }
 
 func accept(w http.ResponseWriter, r *http.Request, protos ...string) (*websocket.Conn, bool) {
@@ -191,6 +207,9 @@ func send(w http.ResponseWriter, r *http.Request) {
 		default:
 		}
 		return
+	}
+	if ms, _ := strconv.Atoi(q.Get("pause")); ms > 0 {
+		time.Sleep(time.Duration(ms) * time.Millisecond)
 	}
 	for i := 0; i < n; i++ {
 		if err := c.Write(ctx, typ, Payload(i, size)); err != nil {
@@ -397,7 +416,11 @@ func badframe(w http.ResponseWriter, r *http.Request) {
 	}
 	defer c.Close()
 	c.WriteFrames(f)
-	rec := Record{Messages: []string{}, Code: c.AwaitClose(10 * time.Second)}
+	wait := 10 * time.Second
+	if ms, err := strconv.Atoi(r.URL.Query().Get("await")); err == nil && ms > 0 {
+		wait = time.Duration(ms) * time.Millisecond
+	}
+	rec := Record{Messages: []string{}, Code: c.AwaitClose(wait)}
 	if id := r.URL.Query().Get("id"); id != "" {
 		select {
 		case recordChan(id) <- rec:

@@ -1,0 +1,6 @@
+//go:build !js
+
+package engine
+
+// Name is Native outside a browser.
+const Name = Native
