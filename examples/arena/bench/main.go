@@ -1,8 +1,9 @@
 // Command bench measures the arena under load: 200 bots and two game
 // pages in headless Chromium in one room at 20 Hz. It reports the server's
 // CPU per tick, the Dispatch time per frame (p50, p99) of the bots and of
-// the pages, and the bytes per second per client, and writes them into a
-// marked section of BENCHMARKS.md. `make bench-game` builds what it needs
+// the pages, the bytes per second per client and the rate of corrections
+// of the clients' predictions, and writes them into a marked section of
+// BENCHMARKS.md. `make bench-game` builds what it needs
 // and runs it.
 package main
 
@@ -50,6 +51,7 @@ type botSummary struct {
 	BusyP99NS     int64   `json:"busy_p99_ns"`
 	BytesIn       int64   `json:"bytes_in"`
 	BytesOut      int64   `json:"bytes_out"`
+	Corrections   int64   `json:"corrections"`
 	Seconds       float64 `json:"seconds"`
 	MinPlayers    int     `json:"min_players"`
 }
@@ -57,7 +59,6 @@ type botSummary struct {
 type pageState struct {
 	Connected     bool    `json:"connected"`
 	Players       []any   `json:"players"`
-	Frames        int64   `json:"frames"`
 	DispatchP50NS int64   `json:"dispatch_p50_ns"`
 	DispatchP99NS int64   `json:"dispatch_p99_ns"`
 	DispatchN     int64   `json:"dispatch_n"`
@@ -65,7 +66,8 @@ type pageState struct {
 	BusyP99NS     int64   `json:"busy_p99_ns"`
 	BusyN         int64   `json:"busy_n"`
 	BytesIn       int64   `json:"bytes_in"`
-	RTTMS         float64 `json:"rtt_ms"`
+	Corrections   int64   `json:"corrections_since_reset"`
+	InterpMS      float64 `json:"interp_ms"`
 	Status        string  `json:"status"`
 }
 
@@ -158,7 +160,7 @@ func main() {
 	fmt.Fprintf(&md, "| bots: Dispatch per frame, p50 / p99 (%d frames) | %s / %s |\n", bs.Frames, us(bs.DispatchP50NS), us(bs.DispatchP99NS))
 	fmt.Fprintf(&md, "| bots: Dispatch in frames that ran a callback, p50 / p99 (%d frames) | %s / %s |\n", bs.BusyFrames, us(bs.BusyP50NS), us(bs.BusyP99NS))
 	for i, p := range ps {
-		fmt.Fprintf(&md, "| page %d: Dispatch per frame, p50 / p99 (%d frames, %.0f fps) | %s / %s |\n", i+1, p.DispatchN, float64(p.Frames)/secs, us(p.DispatchP50NS), us(p.DispatchP99NS))
+		fmt.Fprintf(&md, "| page %d: Dispatch per frame, p50 / p99 (%d frames, %.0f fps) | %s / %s |\n", i+1, p.DispatchN, float64(p.DispatchN)/secs, us(p.DispatchP50NS), us(p.DispatchP99NS))
 		fmt.Fprintf(&md, "| page %d: Dispatch in frames that ran a callback, p50 / p99 (%d frames) | %s / %s |\n", i+1, p.BusyN, us(p.BusyP50NS), us(p.BusyP99NS))
 	}
 	fmt.Fprintf(&md, "| server → each client, average | %.1f KiB/s |\n", float64(s1.BytesOut-s0.BytesOut)/clients/secs/1024)
@@ -167,11 +169,23 @@ func main() {
 	for i, p := range ps {
 		fmt.Fprintf(&md, "| page %d: received | %.1f KiB/s |\n", i+1, float64(p.BytesIn)/secs/1024)
 	}
+	corrections := bs.Corrections
+	for _, p := range ps {
+		corrections += p.Corrections
+	}
+	fmt.Fprintf(&md, "| corrections of the clients' own predictions (bots and pages) | %d in %.0f s: %.3f a second per client |\n",
+		corrections, secs, float64(corrections)/secs/clients)
+	for i, p := range ps {
+		fmt.Fprintf(&md, "| page %d: others shown behind the server (interpolation delay, at the end) | %.0f ms |\n", i+1, p.InterpMS)
+	}
 	fmt.Fprintf(&md, "| clients the server dropped during the run (by close code) | %v |\n", s1.Kicks)
-	fmt.Fprintf(&md, "\nPayload bytes only (WebSocket frame headers and TCP not counted). Dispatch time is `Queue.Dispatch` inside "+
-		"`netcode.Client.Update`, measured with `time.Now` around it; in the page that clock is `performance.now()`, which the server's "+
-		"cross-origin isolation headers make precise to 5 µs (100 µs without). A frame with nothing to dispatch costs what the "+
-		"lock and the clock cost; a frame with a snapshot of %d players parses and stores it. Everything shares two cores here, "+
+	fmt.Fprintf(&md, "\nPayload bytes only (WebSocket frame headers and TCP not counted). Dispatch time is `netcode.Client.Dispatch` "+
+		"(`Queue.Dispatch` and the callbacks it runs), timed by `netcode.Meter` with `time.Now` around it; in the page that clock is "+
+		"`performance.now()`, which the server's cross-origin isolation headers make precise to 5 µs (100 µs without). A frame with "+
+		"nothing to dispatch costs what the clock costs; a frame with a snapshot of %d players parses it, reconciles the client's "+
+		"own player and stores it. A correction is a snapshot that moved a client's prediction of its own player: the server and "+
+		"the clients run the same integer movement, so there is none unless the server did what a client could not foresee. "+
+		"Everything shares two cores here, "+
 		"so the figures carry the load of the other processes (and of other work on the machine). The pages draw every player "+
 		"through SwiftShader, on the CPU, so their frame rate (the fps above) drops when the machine is busy, and a page's frame "+
 		"then dispatches several snapshots.\n<!-- /bench-game -->\n", int(clients))

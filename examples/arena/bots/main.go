@@ -6,7 +6,8 @@
 //	go run ./arena/bots -url ws://127.0.0.1:8090/ws -n 200
 //
 // With -duration it stops by itself and prints a JSON summary (Dispatch
-// time per frame, bytes received) of the time after -warmup on stdout.
+// time per frame, bytes received, corrections) of the time after -warmup
+// on stdout, measured by a netcode.Meter around each bot's frames.
 package main
 
 import (
@@ -37,6 +38,7 @@ type Summary struct {
 	BusyP99NS     int64   `json:"busy_p99_ns"`
 	BytesIn       int64   `json:"bytes_in"`
 	BytesOut      int64   `json:"bytes_out"`
+	Corrections   int64   `json:"corrections"` // of the bots' own predictions
 	Seconds       float64 `json:"seconds"`
 	MinPlayers    int     `json:"min_players"` // fewest players a connected bot saw at the end
 }
@@ -69,7 +71,7 @@ func main() {
 		wg        sync.WaitGroup
 		connected atomic.Int64
 		mu        sync.Mutex
-		results   []*netcode.Client
+		results   []bot
 		warm      = time.Now().Add(*warmup)
 	)
 	go report(stop, &connected, *n)
@@ -79,9 +81,9 @@ func main() {
 			defer wg.Done()
 			// Spread the first connections over a second, as real players do.
 			time.Sleep(time.Duration(i) * time.Second / time.Duration(max(*n, 1)))
-			c := run(*url, *fps, stop, warm, &connected, logf)
+			b := run(*url, *fps, stop, warm, &connected, logf)
 			mu.Lock()
-			results = append(results, c)
+			results = append(results, b)
 			mu.Unlock()
 		}()
 	}
@@ -98,9 +100,19 @@ func after(d time.Duration) <-chan time.Time {
 	return time.After(d)
 }
 
+// bot is one bot's client and what was measured around it.
+type bot struct {
+	c *netcode.Client
+	m *netcode.Meter
+	// What the Meter counted up to the end, and how many players the bot
+	// saw then (0: not connected), read before Close.
+	bytesIn, bytesOut, corrections int64
+	seen                           int
+}
+
 // run is one bot's frame loop, until stop.
-func run(url string, fps int, stop chan struct{}, warm time.Time, connected *atomic.Int64, logf func(string, ...any)) *netcode.Client {
-	c := netcode.NewClient(netcode.ClientConfig{URL: url, Logf: logf})
+func run(url string, fps int, stop chan struct{}, warm time.Time, connected *atomic.Int64, logf func(string, ...any)) bot {
+	b := bot{c: netcode.NewClient(netcode.ClientConfig{URL: url, Logf: logf}), m: &netcode.Meter{}}
 	frame := time.NewTicker(time.Second / time.Duration(fps))
 	defer frame.Stop()
 	var in netcode.Input
@@ -109,11 +121,13 @@ func run(url string, fps int, stop chan struct{}, warm time.Time, connected *ato
 	for {
 		select {
 		case <-stop:
-			c.Close()
+			b.bytesIn, b.bytesOut, b.corrections = b.m.Since(b.c)
+			b.seen = len(b.c.Others.Players(nil, 0))
+			b.c.Close()
 			if was {
 				connected.Add(-1)
 			}
-			return c
+			return b
 		case now := <-frame.C:
 			if !now.Before(turn) {
 				in = wander()
@@ -121,12 +135,10 @@ func run(url string, fps int, stop chan struct{}, warm time.Time, connected *ato
 			}
 			if !reset && !now.Before(warm) {
 				reset = true
-				c.DispatchTime.Reset()
-				c.DispatchBusy.Reset()
-				c.BytesIn, c.BytesOut = 0, 0
+				b.m.Reset(b.c)
 			}
-			c.Update(now, in)
-			if is := c.Welcomed(); is != was {
+			b.m.Update(b.c, now, in)
+			if is := b.c.Welcomed(); is != was {
 				was = is
 				connected.Add(map[bool]int64{true: 1, false: -1}[is])
 			}
@@ -160,19 +172,20 @@ func report(stop chan struct{}, connected *atomic.Int64, n int) {
 	}
 }
 
-func summarize(cs []*netcode.Client, n int, window time.Duration) Summary {
+func summarize(bs []bot, n int, window time.Duration) Summary {
 	s := Summary{Bots: n, Seconds: window.Seconds(), MinPlayers: math.MaxInt}
 	var all, busy []time.Duration
-	for _, c := range cs {
-		all = append(all, c.DispatchTime.Values()...)
-		busy = append(busy, c.DispatchBusy.Values()...)
-		s.Frames += c.DispatchTime.Count()
-		s.BusyFrames += c.DispatchBusy.Count()
-		s.BytesIn += c.BytesIn
-		s.BytesOut += c.BytesOut
-		if c.Snapshots > 0 {
+	for _, b := range bs {
+		all = append(all, b.m.Dispatch.Values()...)
+		busy = append(busy, b.m.Busy.Values()...)
+		s.Frames += b.m.Dispatch.Count()
+		s.BusyFrames += b.m.Busy.Count()
+		s.BytesIn += b.bytesIn
+		s.BytesOut += b.bytesOut
+		s.Corrections += b.corrections
+		if b.seen > 0 {
 			s.Connected++
-			s.MinPlayers = min(s.MinPlayers, len(c.Interp.Players(nil)))
+			s.MinPlayers = min(s.MinPlayers, b.seen)
 		}
 	}
 	if s.MinPlayers == math.MaxInt {
