@@ -47,9 +47,10 @@ type Client struct {
 	conn     *websocket.Connection                // nil before the first Update, while suspended, and at the end
 	live     atomic.Pointer[websocket.Connection] // conn, for Stats and Suspend from other goroutines
 	suspend  atomic.Bool
-	closed   bool // Close was called
-	ended    bool // the server ended the connection, or this client dropped it
-	dropped  bool // ended because the server sent something bad
+	gone     atomic.Pointer[websocket.Connection] // the connection Suspend closed, for the loop to let go of
+	closed   bool                                 // Close was called
+	ended    bool                                 // the server ended the connection, or this client dropped it
+	dropped  bool                                 // ended because the server sent something bad
 	welcomed bool
 	retryAt  time.Time // when the library's next attempt starts (Data.RetryIn)
 	now      time.Time // the frame's time, seen by the callbacks
@@ -114,6 +115,12 @@ func (c *Client) Update(now time.Time, in Input) {
 // time.
 func (c *Client) Dispatch(now time.Time) int {
 	c.now = now
+	if gone := c.gone.Swap(nil); gone != nil && gone == c.conn {
+		// Suspended while the loop did not run: its events, DISCONNECTED
+		// included, are those of a connection the game has left.
+		c.conn, c.welcomed = nil, false
+		c.forget()
+	}
 	return c.queue.Dispatch()
 }
 
@@ -151,16 +158,13 @@ func (c *Client) send(now time.Time) {
 		if c.nextSend.Before(now) { // a long frame: no burst to catch up
 			c.nextSend = now
 		}
-		for cmds := c.Me.unsent(); len(cmds) > 0; cmds = c.Me.unsent() {
-			n := min(len(cmds), MaxCommands)
-			c.cmds = c.cmds[:0]
-			for _, q := range cmds[:n] {
-				c.cmds = append(c.cmds, q.Command)
+		for {
+			in := c.Me.Unsent(c.cmds)
+			c.cmds = in.Commands
+			if len(in.Commands) == 0 || !c.sendMsg(AppendInputs(c.buf[:0], in)) {
+				break // what is left goes next period
 			}
-			if !c.sendMsg(AppendInputs(c.buf[:0], Inputs{Seq: cmds[0].seq, Commands: c.cmds})) {
-				break // the rest goes next period
-			}
-			c.Me.markSent(n)
+			c.Me.Sent(len(in.Commands))
 		}
 	}
 	if !now.Before(c.nextPing) {
@@ -297,6 +301,7 @@ func (c *Client) badMessage(err error) {
 func (c *Client) Suspend() {
 	c.suspend.Store(true)
 	if conn := c.live.Load(); conn != nil {
+		c.gone.Store(conn)
 		websocket.DisconnectWith(conn, CloseHidden, "page hidden")
 	}
 }

@@ -157,6 +157,20 @@ func TestClientSuspendResume(t *testing.T) {
 	if c.conn == first {
 		t.Error("Resume did not make a new connection")
 	}
+	// Suspended and resumed between two frames (a page hidden and shown
+	// while its loop stood still): the loop lets the old connection go and
+	// connects again; its DISCONNECTED does not end the client.
+	second := c.conn
+	c.Suspend()
+	if code := <-codes; code != CloseHidden {
+		t.Errorf("the server saw close code %d, want %d", code, CloseHidden)
+	}
+	time.Sleep(100 * time.Millisecond) // the DISCONNECTED waits in the Queue
+	c.Resume()
+	run(t, c, "the welcome on a third connection", func() bool { return c.Welcomed() && c.conn != second })
+	if c.Ended() {
+		t.Errorf("ended: %q", c.Status(time.Now()))
+	}
 	c.Close()
 	if st := c.Status(time.Now()); st != "closed" || !c.Ended() {
 		t.Errorf("status %q after Close", st)

@@ -91,11 +91,24 @@ func (p *Predictor) Input(in Input, dt time.Duration) {
 	}
 }
 
-// unsent returns the commands not sent yet, oldest first; markSent marks
-// the first n of them sent.
-func (p *Predictor) unsent() []queued { return p.pending[p.sent:] }
+// Unsent returns the next input message to send: the commands not sent
+// yet, oldest first, at most MaxCommands of them, in cmds' storage. Once
+// it is sent, Sent(len(in.Commands)) marks them sent.
+func (p *Predictor) Unsent(cmds []Command) Inputs {
+	q := p.pending[p.sent:]
+	q = q[:min(len(q), MaxCommands)]
+	in := Inputs{Commands: cmds[:0]}
+	if len(q) > 0 {
+		in.Seq = q[0].seq
+	}
+	for _, c := range q {
+		in.Commands = append(in.Commands, c.Command)
+	}
+	return in
+}
 
-func (p *Predictor) markSent(n int) { p.sent += n }
+// Sent marks the first n unsent commands sent.
+func (p *Predictor) Sent(n int) { p.sent += n }
 
 // Reconcile takes the server's word from a snapshot: its position of the
 // player after the commands up to s.Ack (and s.AckMS of the next). It

@@ -50,7 +50,7 @@ func TestPredictionMovesAtOnce(t *testing.T) {
 	for range 20 {
 		p.Input(Input{DX: MaxAxis}, frame)
 	}
-	if n := len(p.unsent()); n != 2 {
+	if n := len(p.Unsent(nil).Commands); n != 2 {
 		t.Errorf("21 frames of one direction (16 ms + 20 x 16.7 ms) make %d commands, want 2 (255 ms, then the rest)", n)
 	}
 }
@@ -85,15 +85,11 @@ func TestReconcileExact(t *testing.T) {
 		}
 		p.Input(in, frame+time.Duration(r.IntN(3))*time.Millisecond)
 		if f%3 == 0 {
-			if cmds := p.unsent(); len(cmds) > 0 {
-				in := Inputs{Seq: cmds[0].seq}
-				for _, c := range cmds {
-					in.Commands = append(in.Commands, c.Command)
-				}
+			if in := p.Unsent(nil); len(in.Commands) > 0 {
 				if err := srv.Add(in); err != nil {
 					t.Fatal(err)
 				}
-				p.markSent(len(cmds))
+				p.Sent(len(in.Commands))
 			}
 			inFlight = append(inFlight, tick())
 		}
