@@ -99,10 +99,15 @@ func main() {
 	waitLine(srvOut, "game socket")
 
 	start := time.Now()
-	bots := exec.Command(filepath.Join(*bin, "arena-bots"), "-url", "ws://"+addr+"/ws", "-n", fmt.Sprint(*n),
-		"-quiet", "-duration", (*warmup + *window + 10*time.Second).String(), "-warmup", warmup.String())
+	// The bots measure the window they are told: "reset" at its start,
+	// "stop" at its end, on their stdin.
+	bots := exec.Command(filepath.Join(*bin, "arena-bots"), "-url", "ws://"+addr+"/ws", "-n", fmt.Sprint(*n), "-quiet", "-control")
 	var botsOut strings.Builder
 	bots.Stdout, bots.Stderr = &botsOut, os.Stderr
+	control, err := bots.StdinPipe()
+	if err != nil {
+		log.Fatal(err)
+	}
 	if err := bots.Start(); err != nil {
 		log.Fatal(err)
 	}
@@ -120,6 +125,9 @@ func main() {
 			log.Fatal(err)
 		}
 	}
+	if _, err := io.WriteString(control, "reset\n"); err != nil {
+		log.Fatal(err)
+	}
 	s0 := getStats(addr, true)
 	load0 := loadavg()
 	t0 := time.Now()
@@ -131,6 +139,9 @@ func main() {
 		ps = append(ps, readPage(p))
 	}
 	load1 := loadavg()
+	if _, err := io.WriteString(control, "stop\n"); err != nil {
+		log.Fatal(err)
+	}
 	if err := bots.Wait(); err != nil {
 		log.Fatalf("bots: %v", err)
 	}
@@ -150,7 +161,7 @@ func main() {
 		"Queue mode) and %d game pages, each in a headless Chromium of its own (WebGL through SwiftShader) in one room; the server sends "+
 		"every client a snapshot of all %d players 20 times a second. Measured for %.0f s after %.0f s of warm-up, on %s, %d cores, "+
 		"everything (server, bots, browser) on the same machine; load average %s at the start, %s at the end. Run on %s.\n\n",
-		bs.Bots, *npages, int(clients), secs, warmup.Seconds(), runtime.GOOS+"/"+runtime.GOARCH, runtime.NumCPU(), load0, load1,
+		bs.Bots, *npages, int(clients), secs, t0.Sub(start).Seconds(), runtime.GOOS+"/"+runtime.GOARCH, runtime.NumCPU(), load0, load1,
 		time.Now().UTC().Format("2006-01-02 15:04 UTC"))
 	fmt.Fprintf(&md, "| measure | value |\n| --- | ---: |\n")
 	fmt.Fprintf(&md, "| clients in the room | %d |\n", s1.Clients)

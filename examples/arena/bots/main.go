@@ -6,11 +6,16 @@
 //	go run ./arena/bots -url ws://127.0.0.1:8090/ws -n 200
 //
 // With -duration it stops by itself and prints a JSON summary (Dispatch
-// time per frame, bytes received, corrections) of the time after -warmup
-// on stdout, measured by a netcode.Meter around each bot's frames.
+// time per frame, bytes received, corrections) on stdout, measured by a
+// netcode.Meter around each bot's frames. With -control it reads commands
+// on stdin instead: "reset" starts the measured time afresh, "stop" (or the
+// end of stdin) stops and prints the summary of the time since the last
+// reset: a benchmark measures the bots over its own window, however long
+// the rest takes to start.
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -19,6 +24,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/signal"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -48,7 +54,7 @@ func main() {
 	n := flag.Int("n", 3, "how many bots")
 	fps := flag.Int("fps", 60, "frames per second of each bot's loop")
 	duration := flag.Duration("duration", 0, "stop after this long and print a summary; 0 runs until interrupted")
-	warmup := flag.Duration("warmup", 0, "with -duration: the summary counts only the time after this")
+	control := flag.Bool("control", false, `read "reset" and "stop" on stdin, and print a summary of the time between them`)
 	quiet := flag.Bool("quiet", false, "no log line per connection event")
 	flag.Parse()
 
@@ -56,6 +62,14 @@ func main() {
 	if *quiet {
 		logf = func(string, ...any) {}
 	}
+	var (
+		wg        sync.WaitGroup
+		connected atomic.Int64
+		mu        sync.Mutex
+		results   []bot
+		epoch     atomic.Int64 // each reset adds one; a bot resets its Meter when it sees a new one
+		start     = time.Now()
+	)
 	stop := make(chan struct{})
 	go func() {
 		sig := make(chan os.Signal, 1)
@@ -63,17 +77,10 @@ func main() {
 		select {
 		case <-sig:
 		case <-after(*duration):
+		case <-commands(*control, func() { start = time.Now(); epoch.Add(1) }):
 		}
 		close(stop)
 	}()
-
-	var (
-		wg        sync.WaitGroup
-		connected atomic.Int64
-		mu        sync.Mutex
-		results   []bot
-		warm      = time.Now().Add(*warmup)
-	)
 	go report(stop, &connected, *n)
 	for i := range *n {
 		wg.Add(1)
@@ -81,16 +88,39 @@ func main() {
 			defer wg.Done()
 			// Spread the first connections over a second, as real players do.
 			time.Sleep(time.Duration(i) * time.Second / time.Duration(max(*n, 1)))
-			b := run(*url, *fps, stop, warm, &connected, logf)
+			b := run(*url, *fps, stop, &epoch, &connected, logf)
 			mu.Lock()
 			results = append(results, b)
 			mu.Unlock()
 		}()
 	}
 	wg.Wait()
-	if *duration > 0 {
-		json.NewEncoder(os.Stdout).Encode(summarize(results, *n, *duration-*warmup))
+	if *duration > 0 || *control {
+		json.NewEncoder(os.Stdout).Encode(summarize(results, *n, time.Since(start)))
 	}
+}
+
+// commands reads stdin when on is true: it calls reset for each "reset"
+// line, and the channel it returns is closed at "stop" or the end of stdin.
+// Off, the channel is never closed.
+func commands(on bool, reset func()) <-chan struct{} {
+	done := make(chan struct{})
+	if !on {
+		return done
+	}
+	go func() {
+		defer close(done)
+		sc := bufio.NewScanner(os.Stdin)
+		for sc.Scan() {
+			switch strings.TrimSpace(sc.Text()) {
+			case "reset":
+				reset()
+			case "stop":
+				return
+			}
+		}
+	}()
+	return done
 }
 
 func after(d time.Duration) <-chan time.Time {
@@ -111,13 +141,13 @@ type bot struct {
 }
 
 // run is one bot's frame loop, until stop.
-func run(url string, fps int, stop chan struct{}, warm time.Time, connected *atomic.Int64, logf func(string, ...any)) bot {
+func run(url string, fps int, stop chan struct{}, epoch, connected *atomic.Int64, logf func(string, ...any)) bot {
 	b := bot{c: netcode.NewClient(netcode.ClientConfig{URL: url, Logf: logf}), m: &netcode.Meter{}}
 	frame := time.NewTicker(time.Second / time.Duration(fps))
 	defer frame.Stop()
 	var in netcode.Input
 	var turn time.Time
-	was, reset := false, false
+	was, seen := false, int64(0)
 	for {
 		select {
 		case <-stop:
@@ -133,8 +163,8 @@ func run(url string, fps int, stop chan struct{}, warm time.Time, connected *ato
 				in = wander()
 				turn = now.Add(time.Second + rand.N(time.Second))
 			}
-			if !reset && !now.Before(warm) {
-				reset = true
+			if e := epoch.Load(); e != seen {
+				seen = e
 				b.m.Reset(b.c)
 			}
 			b.m.Update(b.c, now, in)

@@ -127,8 +127,9 @@ func (rm *room) run() {
 // Each tick gives every player a tick's time of its commands
 // (netcode.Authority). A tick that comes late (the ticker drops the ticks
 // a busy server misses) is numbered as the one due then and moves everyone
-// as far as the ticks it stands for, so that each snapshot shows where
-// players were at its tick's time. A client whose commands wait more than
+// as far as all the ticks it stands for: each snapshot shows where players
+// were at its tick's time, and the players' commands, which their games
+// have shown already, do not pile up. A client whose commands wait more than
 // two ticks' worth gets an eighth more time a tick until it is back under,
 // so its wait does not stay long after a burst.
 func (rm *room) step(now time.Time, period time.Duration) {
@@ -138,7 +139,7 @@ func (rm *room) step(now time.Time, period time.Duration) {
 	due := uint32(now.Sub(rm.started) / period)
 	n := max(int(due)-int(rm.tick), 1)
 	rm.tick += uint32(n)
-	ms := min(n, 5) * int(period/time.Millisecond)
+	ms := n * int(period/time.Millisecond)
 	rm.players = rm.players[:0]
 	for _, c := range rm.order {
 		give := ms

@@ -329,3 +329,32 @@ func waitLog(t *testing.T, logs *syncBuffer, s string) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestLateTick: a tick that comes late (a busy server) is numbered as the
+// one due and gives the players all the time since the last one: their
+// commands do not pile up.
+func TestLateTick(t *testing.T) {
+	s := NewServer(Config{})
+	rm := newRoom(s, "late")
+	c := &client{s: s, out: make(chan []byte, 4), done: make(chan struct{})}
+	if !rm.add(c) {
+		t.Fatal("no room")
+	}
+	<-c.out // the welcome
+	cmds := make([]netcode.Command, 4)
+	for i := range cmds {
+		cmds[i] = netcode.Command{Input: netcode.Input{DX: 1}, MS: 200}
+	}
+	if err := c.auth.Add(netcode.Inputs{Seq: 1, Commands: cmds}); err != nil {
+		t.Fatal(err)
+	}
+	rm.started = time.Now().Add(-2 * time.Second) // 40 ticks due, none run
+	rm.step(time.Now(), 50*time.Millisecond)
+	m, err := netcode.ParseServer(<-c.out, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Snapshot.Tick != 40 || m.Snapshot.Ack != 4 || c.auth.Queued() != 0 {
+		t.Errorf("a tick 2 s late: tick %d, ack %d, %v still queued; want tick 40 and all 800 ms applied", m.Snapshot.Tick, m.Snapshot.Ack, c.auth.Queued())
+	}
+}
