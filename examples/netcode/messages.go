@@ -1,6 +1,10 @@
 // Package netcode is what the arena game, its bots and its server share:
-// the wire format, snapshot interpolation, and the client side of the
-// connection (Queue mode, fixed-rate input, ping, reconnect).
+// the wire format, the movement rule (Move: integer arithmetic, the same on
+// every machine), client-side prediction and server reconciliation for a
+// client's own player (Predictor, and the server's half, Authority),
+// interpolation of everyone else with a measured delay (Interpolator), and
+// the client side of the connection (Client: Queue mode, numbered inputs,
+// ping, reconnect; Meter times it for benchmarks).
 //
 // Every message is one binary WebSocket message, little-endian, whose first
 // byte is its kind. Anything else (a text message, an unknown kind, a wrong
