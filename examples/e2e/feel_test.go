@@ -188,6 +188,15 @@ func TestFeelInBrowser(t *testing.T) {
 	}
 }
 
+// fps is the page's frame rate over a second.
+func fps(p *page) float64 {
+	s0, _ := p.state()
+	t0 := time.Now()
+	time.Sleep(time.Second)
+	s1, _ := p.state()
+	return float64(s1.Frames-s0.Frames) / time.Since(t0).Seconds()
+}
+
 func feelInBrowser(t *testing.T, p *page, mv *mover, obs *observer, proxy *lagproxy.Proxy, lag lagproxy.Delay, room string) {
 	s := p.waitFor("three players", 60*time.Second, func(s state) bool { return s.Connected && len(s.Players) == 3 })
 
@@ -200,14 +209,17 @@ func feelInBrowser(t *testing.T, p *page, mv *mover, obs *observer, proxy *lagpr
 	p.key(true, key, code)
 	time.Sleep(600 * time.Millisecond)
 	p.key(false, key, code)
+	released := time.Now()
 	s = p.waitFor("the stop and a second after it", 20*time.Second, func(s state) bool {
 		return s.StopUnixMS != 0 && time.Since(time.UnixMilli(s.StopUnixMS)) > 1500*time.Millisecond
 	})
 	x, y, _ := s.player(s.ID)
 	settle, far, ok := obs.settled(s.ID, time.UnixMilli(s.StopUnixMS), x, y)
-	t.Logf("input delay: %d frames (applied on frame %d, moved on %d); after the stop the server was %.1f px away at most, "+
-		"within 1 px after %v (as the page's snapshots show it: %.0f ms); %d corrections; others shown %.0f ms behind (jitter %.0f ms)",
-		s.MoveFrame-s.InputFrame, s.InputFrame, s.MoveFrame, far, settle.Round(time.Millisecond), s.ViewSettleMS, s.Corrections, s.InterpMS, s.JitterMS)
+	fromKey, _, _ := obs.settled(s.ID, released, x, y)
+	t.Logf("input delay: %d frames (applied on frame %d, moved on %d); after the frame that stopped, the server was %.1f px away at most, "+
+		"within 1 px after %v (%v after the key was let go; as the page's snapshots show it: %.0f ms); %d corrections; others shown %.0f ms behind (jitter %.0f ms); %.0f fps",
+		s.MoveFrame-s.InputFrame, s.InputFrame, s.MoveFrame, far, settle.Round(time.Millisecond), fromKey.Round(time.Millisecond), s.ViewSettleMS,
+		s.Corrections, s.InterpMS, s.JitterMS, fps(p))
 	if s.MoveFrame != s.InputFrame {
 		t.Errorf("the disc moved on frame %d, the input was applied on frame %d: want the same frame", s.MoveFrame, s.InputFrame)
 	}
