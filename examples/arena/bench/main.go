@@ -196,6 +196,8 @@ func main() {
 		"nothing to dispatch costs what the clock costs; a frame with a snapshot of %d players parses it, reconciles the client's "+
 		"own player and stores it. A correction is a snapshot that moved a client's prediction of its own player: the server and "+
 		"the clients run the same integer movement, so there is none unless the server did what a client could not foresee. "+
+		"A page shows the others one tick plus the jitter it measures behind the server: the jitter of its snapshots' arrival "+
+		"as its frames see them, so slow frames lengthen it. "+
 		"Everything shares two cores here, "+
 		"so the figures carry the load of the other processes (and of other work on the machine). The pages draw every player "+
 		"through SwiftShader, on the CPU, so their frame rate (the fps above) drops when the machine is busy, and a page's frame "+
