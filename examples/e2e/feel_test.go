@@ -208,8 +208,8 @@ func feelInBrowser(t *testing.T, p *page, mv *mover, obs *observer, proxy *lagpr
 	}
 	p.key(true, key, code)
 	time.Sleep(600 * time.Millisecond)
+	released := time.Now() // just before: the page sees the key go up a little later
 	p.key(false, key, code)
-	released := time.Now()
 	s = p.waitFor("the stop and a second after it", 20*time.Second, func(s state) bool {
 		return s.StopUnixMS != 0 && time.Since(time.UnixMilli(s.StopUnixMS)) > 1500*time.Millisecond
 	})
