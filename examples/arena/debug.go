@@ -159,7 +159,7 @@ func (d *debug) state(g *Game, now time.Time) string {
 		s.Players = append(s.Players, debugPoint{ID: p.ID, X: p.X, Y: p.Y})
 	}
 	if d.heap == 0 || g.frames%60 == 0 {
-		d.heap = heap()
+		d.heap = heapBytes()
 	}
 	s.HeapBytes = d.heap
 	d.last.Store(s)
@@ -181,7 +181,7 @@ func (d *debug) publishHidden(g *Game) {
 	if g.client.Suspended() {
 		s.Status, s.Connected = "paused (page hidden)", false
 	}
-	s.HeapBytes = heap()
+	s.HeapBytes = heapBytes()
 	publish(s.json())
 }
 
@@ -190,7 +190,7 @@ func (s *debugState) json() string {
 	return string(b)
 }
 
-func heap() uint64 {
+func heapBytes() uint64 {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	return m.HeapAlloc
