@@ -390,12 +390,14 @@ conformance-browser: $(BROWSER_BIN)/headless_shell $(BROWSER_BIN)/wasmbrowsertes
 # browser; see README's "Games".
 #   make game          builds arena.wasm, serves the page and the game server
 #   make game-native   the desktop build (starts its own server if none runs)
-#   make test-game     its tests: server validation, netcode, two pages +
-#                      three bots in headless Chromium, server restart,
-#                      hidden page, the game in Firefox and WebKit, the
-#                      desktop build under xvfb-run
+#   make test-game     its tests: server validation, netcode (and how it feels
+#                      through a lag proxy), two pages + three bots in
+#                      headless Chromium, server restart, hidden page, a page
+#                      behind the lag proxy, the game in Firefox and WebKit,
+#                      the desktop build under xvfb-run
 #   make bench-game    200 bots + 2 pages -> the bench-game section of BENCHMARKS.md
-.PHONY: game game-page game-bins game-native game-native-deps game-xvfb-deps test-game bench-game
+#   make game-diagram  draws docs/netcode.png (README's picture of the netcode)
+.PHONY: game game-page game-bins game-native game-native-deps game-xvfb-deps test-game bench-game game-diagram
 GAME_ADDR  ?= 127.0.0.1:8090
 GAME_DIR   := $(CACHE)/arena
 GAME_FLAGS ?=
@@ -452,12 +454,15 @@ game-native: game-native-deps game-bins
 		$(BROWSER_BIN)/arena -url ws://$(GAME_ADDR)/ws $(GAME_FLAGS); rc=$$?; kill $$srv 2>/dev/null; exit $$rc
 
 test-game: $(BROWSER_BIN)/headless_shell game-native-deps game-xvfb-deps browser-firefox browser-webkit
-	cd examples && $(GO) vet ./... && GOOS=js GOARCH=wasm $(GO) vet ./arena ./netcode
-	cd examples && $(GO) test -race -count=1 -timeout 3m ./netcode ./arena/server
-	@echo 'cd examples && go test -count=1 -timeout 8m -v ./e2e  (headless Chromium and xvfb-run)'
-	@{ cd examples && CHROMIUM="$$(command -v /usr/bin/chromium || command -v chromium)" $(GO) test -count=1 -timeout 8m -v ./e2e 2>&1; \
+	cd examples && $(GO) vet ./... && GOOS=js GOARCH=wasm $(GO) vet ./arena ./netcode ./internal/feel
+	cd examples && $(GO) test -race -count=1 -timeout 5m ./netcode ./arena/server ./arena/diagram ./internal/...
+	@echo 'cd examples && go test -count=1 -timeout 10m -v ./e2e  (headless Chromium and xvfb-run)'
+	@{ cd examples && CHROMIUM="$$(command -v /usr/bin/chromium || command -v chromium)" $(GO) test -count=1 -timeout 10m -v ./e2e 2>&1; \
 		echo $$? > $(CACHE)/test-game.rc; } | grep --line-buffered -E -- '^(--- |ok|FAIL|PASS|panic)|_test\.go'; \
 	exit $$(cat $(CACHE)/test-game.rc)
+
+game-diagram:
+	cd examples && $(GO) run ./arena/diagram -o ../docs/netcode.png
 
 bench-game: $(BROWSER_BIN)/headless_shell game-page game-bins
 	cd examples && $(GO) run ./arena/bench -page $(GAME_DIR) -bin $(BROWSER_BIN) -out ../BENCHMARKS.md \

@@ -13,6 +13,7 @@ require (
 	github.com/hajimehoshi/ebiten/v2 v2.8.8
 	github.com/hybridws/websocket v0.0.0-00010101000000-000000000000
 	github.com/hybridws/websocket/tools/wasmrun v0.0.0-00010101000000-000000000000
+	golang.org/x/image v0.20.0
 )
 
 require (
@@ -23,4 +24,5 @@ require (
 	github.com/jezek/xgb v1.1.1 // indirect
 	golang.org/x/sync v0.8.0 // indirect
 	golang.org/x/sys v0.25.0 // indirect
+	golang.org/x/text v0.18.0 // indirect
 )

@@ -41,20 +41,21 @@ func (g *Game) input() netcode.Input {
 	return netcode.Input{DX: int8(x / l * netcode.MaxAxis), DY: int8(y / l * netcode.MaxAxis)}
 }
 
-// pointer is where a pressed mouse button or the first touch is.
+// pointer is where in the world a pressed mouse button or the first touch
+// is.
 func (g *Game) pointer() (int, int, bool) {
 	if ids := ebiten.AppendTouchIDs(nil); len(ids) > 0 {
 		x, y := ebiten.TouchPosition(ids[0])
-		return x, y, true
+		return x, y - hudHeight, true
 	}
 	if ebiten.IsMouseButtonPressed(ebiten.MouseButtonLeft) {
 		x, y := ebiten.CursorPosition()
-		return x, y, true
+		return x, y - hudHeight, true
 	}
 	return 0, 0, false
 }
 
-// me is this player as drawn this frame.
+// me is this player as drawn this frame: where the prediction shows it.
 func (g *Game) me() (netcode.Player, bool) {
 	if !g.client.Welcomed() {
 		return netcode.Player{}, false

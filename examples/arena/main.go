@@ -1,9 +1,10 @@
 // Command arena is a small real-time multiplayer game on hybridws and
 // Ebitengine, one source for the desktop and the browser: each player is a
 // coloured disc that moves with the arrow keys (or WASD), the mouse or a
-// touch; everyone sees everyone, interpolated between the server's 20 Hz
-// snapshots. The top line shows the player count, the round trip and the
-// connection's state.
+// touch. Your own disc moves on the frame you press the key (predicted,
+// and reconciled with the server's snapshots); everyone else is shown
+// interpolated between the server's 20 Hz snapshots. The band on top shows
+// the connection as the library's Stats see it and the netcode's figures.
 //
 // Desktop:  go run ./arena -url ws://127.0.0.1:8090/ws
 // Browser:  make game (builds arena.wasm, serves it with the server)

@@ -9,19 +9,29 @@ func publish(state string) {
 	js.Global().Set("arenaDebug", state)
 }
 
-// installDebug adds globalThis.arenaDebugReset(), which starts the
-// Dispatch-time samples and byte count afresh (for the benchmark's window).
-// The page lives as long as the game: the js.Func is never released.
+// publishTrace sets globalThis.arenaTrace to the trace's JSON text.
+func publishTrace(trace string) {
+	js.Global().Set("arenaTrace", trace)
+}
+
+// installDebug adds the page's test hooks: arenaDebugReset() starts the
+// Dispatch timings, byte and correction counts afresh (the benchmark's
+// window); arenaDebugWatch(id) starts a trace of where player id is shown
+// each frame; arenaDebugTrace() publishes it. Each only sets an atomic
+// that the loop reads at its next frame. The page lives as long as the
+// game: the js.Funcs are never released.
 func installDebug(g *Game) {
+	d := g.debug
 	js.Global().Set("arenaDebugReset", js.FuncOf(func(js.Value, []js.Value) any {
-		go func() { // a js.Func must not block: the lock waits in a goroutine
-			g.mu.Lock()
-			g.client.DispatchTime.Reset()
-			g.client.DispatchBusy.Reset()
-			g.client.BytesIn = 0
-			g.frames = 0
-			g.mu.Unlock()
-		}()
+		d.reset.Store(true)
+		return nil
+	}))
+	js.Global().Set("arenaDebugWatch", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		d.watch.Store(int32(args[0].Int()))
+		return nil
+	}))
+	js.Global().Set("arenaDebugTrace", js.FuncOf(func(js.Value, []js.Value) any {
+		d.dump.Store(true)
 		return nil
 	}))
 }

@@ -19,5 +19,9 @@ func publish(state string) {
 	fmt.Println("arena-debug " + state)
 }
 
+// publishTrace does nothing natively, where no hook asks for a trace (the
+// netcode's feel is measured natively by arena/server/feel_test.go).
+func publishTrace(string) {}
+
 // installDebug has nothing to add natively.
 func installDebug(*Game) {}

@@ -5,75 +5,70 @@ package main
 import (
 	"syscall/js"
 	"time"
-
-	"github.com/hybridws/websocket/examples/netcode"
 )
 
-// watchVisibility keeps the Queue small while the page is hidden. A hidden
-// tab gets no requestAnimationFrame, so Ebitengine's Update stops, nobody
-// calls Dispatch, and a browser socket cannot stop reading: events pile up.
-// The library bounds that (the connection fails past its bound), but only
-// after many minutes of this game's traffic, holding a place in the room
-// all the while. So while hidden the game dispatches from a timer (browsers
-// still run those about once a second), after cfg.hiddenGrace it
-// disconnects, and it connects again as soon as the page shows. The timer
-// takes g.mu, as Update does, so Dispatch never runs twice at once.
+// maxHiddenQueue is the most events a hidden page lets wait for it.
+const maxHiddenQueue = 1000
+
+// watchVisibility deals with a hidden page. A hidden tab gets no
+// requestAnimationFrame, so Ebitengine's Update stops and nobody calls
+// Dispatch, while the browser's socket cannot stop reading: events wait in
+// the Queue. The library bounds that (the connection fails past its
+// bound), but only after many minutes of this game's traffic, holding a
+// place in the room all the while. So a timer (browsers still run those,
+// about once a second) watches the hidden page and, after
+// cfg.hiddenGrace or once maxHiddenQueue events wait, suspends the
+// connection; when the page shows, the loop takes over again, dispatches
+// what waited and connects again.
+//
+// The timer never dispatches and never touches the game: it only calls
+// what netcode.Client allows from any goroutine (Queued, Suspend, Resume,
+// Stats), so the loop needs no lock.
 func watchVisibility(g *Game) {
 	doc := js.Global().Get("document")
 	// The page lives as long as the game: this js.Func is never released.
 	onChange := js.FuncOf(func(js.Value, []js.Value) any {
-		go g.visibilityChanged(doc) // a js.Func must not block: the lock waits in a goroutine
+		g.visibilityChanged(doc.Get("hidden").Bool())
 		return nil
 	})
 	doc.Call("addEventListener", "visibilitychange", onChange)
 }
 
-// visibilityChanged reads document.hidden under the lock, so that quick
-// changes handled out of order still end in the page's real state.
-func (g *Game) visibilityChanged(doc js.Value) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	hidden := doc.Get("hidden").Bool()
-	if hidden == g.hidden {
+// visibilityChanged runs in the page's callback: it must not block.
+func (g *Game) visibilityChanged(hidden bool) {
+	if !hidden {
+		g.vis.since.Store(0)
+		g.client.Resume()
 		return
 	}
-	g.hidden = hidden
-	if hidden {
-		g.hiddenAt = time.Now()
-		go g.whileHidden(g.hiddenAt)
+	if g.vis.hidden() {
 		return
 	}
-	g.client.Resume()
-	if g.cfg.debug {
-		publish(g.debugState(time.Now()))
-	}
+	since := time.Now().UnixNano()
+	g.vis.since.Store(since)
+	go g.whileHidden(since)
 }
 
-// whileHidden dispatches once a second until the page shows again or the
-// grace time is over, then pauses the connection.
-func (g *Game) whileHidden(since time.Time) {
+// whileHidden checks the hidden page once a second until it shows again.
+func (g *Game) whileHidden(since int64) {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	for range t.C {
-		g.mu.Lock()
-		if !g.hidden || !g.hiddenAt.Equal(since) {
-			g.mu.Unlock()
-			return
+		if g.vis.since.Load() != since {
+			return // shown again
 		}
-		now := time.Now()
-		g.client.Update(now, netcode.Input{})
-		g.hiddenN++
-		paused := now.Sub(since) >= g.cfg.hiddenGrace
-		if paused {
-			g.client.Pause()
+		g.vis.checks.Add(1)
+		if !g.client.Suspended() && (time.Since(time.Unix(0, since)) >= g.cfg.hiddenGrace || g.client.Queued() > maxHiddenQueue) {
+			g.client.Suspend()
+			if g.vis.since.Load() != since {
+				// Shown while suspending: the page's Resume may have
+				// come first.
+				g.client.Resume()
+				return
+			}
 		}
-		g.players = g.client.Interp.Players(g.players[:0])
-		if g.cfg.debug {
-			publish(g.debugState(now))
-		}
-		g.mu.Unlock()
-		if paused {
-			return
+		if g.debug != nil {
+			g.debug.publishHidden(g)
 		}
 	}
 }

@@ -38,8 +38,8 @@ func TestTwoPagesThreeBots(t *testing.T) {
 	if _, _, ok := s2.player(s1.ID); !ok {
 		t.Fatalf("page 2 does not show page 1's player %d: %+v", s1.ID, s2.Players)
 	}
-	if s1.RTTMS <= 0 {
-		p1.waitFor("a round-trip time", 10*time.Second, func(s state) bool { return s.RTTMS > 0 })
+	if s1.PingMS <= 0 { // a browser has only the game's own ping: Stats().RTT is 0 there
+		p1.waitFor("a ping time", 10*time.Second, func(s state) bool { return s.PingMS > 0 })
 	}
 
 	// Hold an arrow key in page 1, toward the side with more room.
@@ -62,8 +62,7 @@ func TestTwoPagesThreeBots(t *testing.T) {
 	t.Logf("page 1: %s", p1.waitFor("status", time.Second, hasPlayers(5)).Status)
 
 	// Hold the mouse button in page 2 at the far side of the arena from its
-	// player: page 1 sees that player head there. The 800x600 viewport
-	// shows the 640x480 world at 1.25x.
+	// player: page 1 sees that player head there.
 	s2, _ = p2.state()
 	px, py, _ := s2.player(s2.ID)
 	tx, ty := float32(560), float32(400)
@@ -74,12 +73,13 @@ func TestTwoPagesThreeBots(t *testing.T) {
 		ty = 80
 	}
 	d0 := dist(px, py, tx, ty)
-	p2.mouse(true, float64(tx)*1.25, float64(ty)*1.25)
+	mx, my := s2.css(tx, ty, 800, 600)
+	p2.mouse(true, mx, my)
 	p1.waitFor("page 2's player to head for the mouse in page 1", 20*time.Second, func(s state) bool {
 		x, y, ok := s.player(s2.ID)
 		return ok && dist(x, y, tx, ty) < d0-60
 	})
-	p2.mouse(false, float64(tx)*1.25, float64(ty)*1.25)
+	p2.mouse(false, mx, my)
 	shot := p2.screenshot("arena-browser.png")
 	t.Logf("screenshot of page 2: %s", shot)
 }
@@ -120,10 +120,11 @@ func TestServerRestart(t *testing.T) {
 	}
 }
 
-// TestHiddenPage: a hidden page (its window minimized: no animation frames,
-// so Ebitengine's Update stops) keeps dispatching from a timer, gives its
-// connection up after the grace time, holds its memory steady while hidden,
-// and comes back when shown.
+// TestHiddenPage: a hidden page (its window minimized: no animation
+// frames, so Ebitengine's Update stops) lets events wait undispatched while
+// its timer watches, suspends its connection after the grace time, holds
+// its memory steady while hidden, and comes back when shown: the loop
+// dispatches what waited and connects again.
 func TestHiddenPage(t *testing.T) {
 	build(t)
 	addr := freeAddr(t)
@@ -134,21 +135,21 @@ func TestHiddenPage(t *testing.T) {
 	before := p.waitFor("four players", 60*time.Second, hasPlayers(4))
 
 	p.setMinimized(true)
-	hidden := p.waitFor("the hidden-page timer to dispatch", 20*time.Second, func(s state) bool { return s.Hidden && s.HiddenN >= 2 })
-	if hidden.Snapshots <= before.Snapshots {
-		t.Errorf("no snapshot dispatched while hidden: %d before, %d after", before.Snapshots, hidden.Snapshots)
+	hidden := p.waitFor("the hidden-page timer to check twice", 20*time.Second, func(s state) bool { return s.Hidden && s.HiddenChecks >= 2 })
+	if hidden.Queued == 0 || hidden.MessagesIn <= before.MessagesIn {
+		t.Errorf("hidden: %d events waiting, %d messages in (%d before): want messages arriving and waiting for the loop", hidden.Queued, hidden.MessagesIn, before.MessagesIn)
 	}
-	paused := p.waitFor("the connection paused", 20*time.Second, func(s state) bool { return s.Hidden && !s.Connected && s.Status != "" })
-	t.Logf("hidden: %s (after %d timer dispatches)", paused.Status, paused.HiddenN)
-	// The loop really stopped: no frame ran between two timer dispatches.
+	paused := p.waitFor("the connection suspended", 20*time.Second, func(s state) bool { return s.Hidden && !s.Connected && s.State == "closed" })
+	t.Logf("hidden: %s, %s (after %d timer checks, %d events waiting)", paused.Status, paused.State, paused.HiddenChecks, paused.Queued)
+	// The loop really stopped: no frame ran while hidden.
 	if paused.Frames != hidden.Frames {
 		t.Errorf("%d frames ran while hidden", paused.Frames-hidden.Frames)
 	}
-	// Paused, nothing arrives: the snapshot count stays where it is.
+	// Suspended, nothing arrives.
 	time.Sleep(3 * time.Second)
 	later, _ := p.state()
-	if later.Snapshots != paused.Snapshots {
-		t.Errorf("snapshots went on while paused: %d then %d", paused.Snapshots, later.Snapshots)
+	if later.MessagesIn != paused.MessagesIn {
+		t.Errorf("messages went on arriving while suspended: %d then %d", paused.MessagesIn, later.MessagesIn)
 	}
 	if later.HeapBytes > before.HeapBytes+16<<20 {
 		t.Errorf("heap grew from %d to %d bytes while hidden", before.HeapBytes, later.HeapBytes)
@@ -156,7 +157,7 @@ func TestHiddenPage(t *testing.T) {
 
 	p.setMinimized(false)
 	back := p.waitFor("back with four players", 30*time.Second, func(s state) bool {
-		return !s.Hidden && s.Connected && s.Connects >= 2 && len(s.Players) == 4
+		return !s.Hidden && s.Connected && s.Queued == 0 && len(s.Players) == 4 && s.Frames > later.Frames
 	})
-	t.Logf("shown again: %s; heap %d KiB before hiding, %d KiB while paused", back.Status, before.HeapBytes>>10, later.HeapBytes>>10)
+	t.Logf("shown again: %s; heap %d KiB before hiding, %d KiB while suspended", back.Status, before.HeapBytes>>10, later.HeapBytes>>10)
 }

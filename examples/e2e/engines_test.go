@@ -54,7 +54,7 @@ func TestArenaInEngines(t *testing.T) {
 				time.Sleep(200 * time.Millisecond)
 			}
 			first := s
-			for s = st(); s.Snapshots < first.Snapshots+10 || s.Frames <= first.Frames; s = st() {
+			for s = st(); s.Tick < first.Tick+10 || s.Frames <= first.Frames; s = st() {
 				if time.Now().After(deadline) {
 					t.Fatalf("the game stopped: %+v, then %+v", first, s)
 				}

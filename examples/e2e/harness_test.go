@@ -194,6 +194,7 @@ func startBots(t testing.TB, addr string, n int) *proc {
 // state is the game's debug state (see arena/debug.go).
 type state struct {
 	Status    string `json:"status"`
+	State     string `json:"state"`
 	Connected bool   `json:"connected"`
 	ID        uint16 `json:"id"`
 	Players   []struct {
@@ -202,18 +203,37 @@ type state struct {
 		PY float32 `json:"y"`
 	} `json:"players"`
 	RTTMS         float64 `json:"rtt_ms"`
-	Connects      int64   `json:"connects"`
-	Snapshots     int64   `json:"snapshots"`
+	PingMS        float64 `json:"ping_ms"`
+	Connects      int     `json:"connects"`
+	MessagesIn    int64   `json:"messages_in"`
 	Tick          uint32  `json:"tick"`
 	Frames        int64   `json:"frames"`
 	Hidden        bool    `json:"hidden"`
-	HiddenN       int64   `json:"hidden_dispatches"`
+	HiddenChecks  int64   `json:"hidden_checks"`
+	Queued        int     `json:"queued"`
 	DispatchP50NS int64   `json:"dispatch_p50_ns"`
 	DispatchP99NS int64   `json:"dispatch_p99_ns"`
 	DispatchN     int64   `json:"dispatch_n"`
 	BytesIn       int64   `json:"bytes_in"`
+	Corrections   int64   `json:"corrections"`
+	InterpMS      float64 `json:"interp_ms"`
+	JitterMS      float64 `json:"jitter_ms"`
+	InputFrame    int64   `json:"input_frame"`
+	MoveFrame     int64   `json:"move_frame"`
+	StopUnixMS    int64   `json:"stop_unix_ms"`
+	ViewSettleMS  float64 `json:"view_settle_ms"`
 	HeapBytes     uint64  `json:"heap_bytes"`
 	LastError     string  `json:"last_error"`
+	Screen        [3]int  `json:"screen"` // width, height, HUD height
+}
+
+// css maps the world's (x, y) to the page's CSS pixels in a vw x vh
+// viewport: Ebitengine scales the screen (the HUD band, then the world)
+// to fit and centres it.
+func (s state) css(x, y float32, vw, vh float64) (float64, float64) {
+	sw, sh, hud := float64(s.Screen[0]), float64(s.Screen[1]), float64(s.Screen[2])
+	k := min(vw/sw, vh/sh)
+	return (vw-sw*k)/2 + float64(x)*k, (vh-sh*k)/2 + (float64(y)+hud)*k
 }
 
 // player returns where the state shows player id.

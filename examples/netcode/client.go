@@ -3,31 +3,28 @@ package netcode
 import (
 	"fmt"
 	"log"
+	"sync/atomic"
 	"time"
 
 	"github.com/hybridws/websocket"
 )
 
-// State is where a Client's connection stands.
-type State int
-
-// The states a Client goes through. A lost connection goes to
-// StateReconnecting, then StateConnecting again.
+// Close codes this client sends (browsers allow a page 1000 and
+// 3000-4999).
 const (
-	StateIdle         State = iota // not started yet
-	StateConnecting                // Connect called, no CONNECTED yet
-	StateConnected                 // open
-	StateReconnecting              // lost; the next attempt waits for its time
-	StatePaused                    // disconnected on purpose until Resume (a hidden page)
-	StateClosed                    // Close was called: it stays disconnected
-	StateDisconnected              // ended: the server meant it (1000, 1008, 4xxx) or this client dropped a bad server
+	// CloseHidden: the page went out of sight (Suspend); it comes back
+	// when shown.
+	CloseHidden = 4001
+	// CloseBadServer: the server sent something this client does not
+	// understand.
+	CloseBadServer = 4002
 )
 
 // ClientConfig configures a Client. The zero value of each field but URL
 // means its default.
 type ClientConfig struct {
 	URL       string        // the server's game socket, ws://host/ws?room=name
-	InputRate int           // inputs sent per second; 0 means 20
+	InputRate int           // input messages sent per second; 0 means 20
 	PingEvery time.Duration // application-level ping period; 0 means 1s
 	MinRetry  time.Duration // first reconnect delay (Reconnect.MinDelay); 0 means 500ms
 	MaxRetry  time.Duration // longest reconnect delay (Reconnect.MaxDelay); 0 means 10s
@@ -37,43 +34,49 @@ type ClientConfig struct {
 }
 
 // Client is the game side of one connection to the arena server. It uses
-// the library in Queue mode: nothing happens between calls to Update, which
-// the game calls once per frame; every callback runs inside Update's
-// Dispatch, on the game's goroutine. No method blocks on the network.
-// A Client is not safe for concurrent use: the game calls it from its loop
-// (or holds a lock around every call).
+// the library in Queue mode: nothing happens between calls to Update,
+// which the game calls once per frame on its loop; every callback runs
+// inside Update's Dispatch, on the loop. No method blocks on the network.
+//
+// A Client belongs to the goroutine of the game's loop: only Stats, Queued,
+// Suspend and Resume may be called from elsewhere (a timer that watches a
+// hidden page).
 type Client struct {
-	cfg     ClientConfig
-	queue   *websocket.Queue
-	conn    *websocket.Connection
-	state   State
-	retryAt time.Time // when the library's next attempt starts (Data.RetryIn)
-	now     time.Time // the frame's time, seen by the callbacks
-	start   time.Time // ping times are durations since start
-
-	nextInput time.Time
-	nextPing  time.Time
-	seq       uint32
-	welcomed  bool
-	dropped   bool // this client dropped the server (a bad message)
+	cfg      ClientConfig
+	queue    *websocket.Queue
+	conn     *websocket.Connection                // nil before the first Update, while suspended, and at the end
+	live     atomic.Pointer[websocket.Connection] // conn, for Stats and Suspend from other goroutines
+	suspend  atomic.Bool
+	gone     atomic.Pointer[websocket.Connection] // the connection Suspend closed, for the loop to let go of
+	closed   bool                                 // Close was called
+	ended    bool                                 // the server ended the connection, or this client dropped it
+	dropped  bool                                 // ended because the server sent something bad
+	welcomed bool
+	retryAt  time.Time // when the library's next attempt starts (Data.RetryIn)
+	now      time.Time // the frame's time, seen by the callbacks
+	last     time.Time // the previous frame's time
+	start    time.Time // ping times are durations since start
+	nextSend time.Time
+	nextPing time.Time
+	buf      []byte    // reused for every message sent: Send keeps no reference
+	cmds     []Command // reused for every input message
 
 	// ID is this player's id in the room, valid once Welcomed.
 	ID uint16
-	// Interp holds the snapshots and renders the room between them.
-	Interp Interpolator
-	// RTT is the last application-level round trip (ping to pong,
-	// including the wait for the next Dispatch).
-	RTT time.Duration
+	// Color is this player's colour, from the snapshots.
+	Color uint8
+	// Me predicts this player; Others interpolates everyone else.
+	Me     Predictor
+	Others Interpolator
+	// Ping is the last application-level round trip (ping to pong,
+	// including the wait for the next Dispatch): what a browser has,
+	// where Stats().RTT is always 0.
+	Ping time.Duration
 	// LastError is the text of the last ERROR event or bad message.
 	LastError string
-	// LastClose is the close code and reason of the last DISCONNECTED.
+	// LastCode and LastReason are those of the last DISCONNECTED.
 	LastCode   int
 	LastReason string
-	// Counters since NewClient.
-	Connects, Snapshots, Events, BytesIn, BytesOut int64
-	// DispatchTime holds how long each Update's Dispatch took;
-	// DispatchBusy only those that ran at least one callback.
-	DispatchTime, DispatchBusy Samples
 }
 
 // NewClient returns a Client for cfg. It connects on the first Update.
@@ -97,69 +100,85 @@ func NewClient(cfg ClientConfig) *Client {
 		cfg:    cfg,
 		queue:  websocket.NewQueue(),
 		start:  time.Now(),
-		Interp: Interpolator{Period: 50 * time.Millisecond, Delay: 100 * time.Millisecond},
+		Others: Interpolator{Period: 50 * time.Millisecond},
 	}
 }
 
-// State returns the connection's state.
-func (c *Client) State() State { return c.state }
-
-// Welcomed reports whether the server has told this client its ID on the
-// current connection.
-func (c *Client) Welcomed() bool { return c.state == StateConnected && c.welcomed }
-
-// Update is the Client's whole frame: it runs the pending callbacks
-// (Queue.Dispatch), connects on the first call, sends the input at the
-// fixed rate and a ping now and then, and moves the interpolation clock.
-// The library reconnects by itself (Params.Reconnect). in.Seq is ignored:
-// the Client numbers inputs.
+// Update is the Client's whole frame: Dispatch, then Step.
 func (c *Client) Update(now time.Time, in Input) {
-	c.now = now
-	t0 := time.Now()
-	n := c.queue.Dispatch()
-	d := time.Since(t0)
-	c.DispatchTime.Add(d)
-	if n > 0 {
-		c.DispatchBusy.Add(d)
-	}
-	c.Events += int64(n)
-
-	switch c.state {
-	case StateIdle:
-		c.connect()
-	case StateConnected:
-		if c.welcomed {
-			c.sendInput(now, in)
-		}
-	}
-	c.Interp.Advance(now)
+	c.Dispatch(now)
+	c.Step(now, in)
 }
 
-func (c *Client) sendInput(now time.Time, in Input) {
-	period := time.Second / time.Duration(c.cfg.InputRate)
-	if !now.Before(c.nextInput) {
-		c.seq++
-		in.Seq = c.seq
-		c.send(AppendInput(nil, in))
-		c.nextInput = c.nextInput.Add(period)
-		if c.nextInput.Before(now) { // a long frame: do not send a burst to catch up
-			c.nextInput = now.Add(period)
+// Dispatch runs the callbacks of everything that arrived since the last
+// frame (Queue.Dispatch) and returns how many ran. now is the frame's
+// time.
+func (c *Client) Dispatch(now time.Time) int {
+	c.now = now
+	if gone := c.gone.Swap(nil); gone != nil && gone == c.conn {
+		// Suspended while the loop did not run: its events, DISCONNECTED
+		// included, are those of a connection the game has left.
+		c.conn, c.welcomed = nil, false
+		c.forget()
+	}
+	return c.queue.Dispatch()
+}
+
+// Step is the rest of the frame: it connects on the first call (and after
+// Resume), applies in to this player at once, sends the commands at the
+// input rate and a ping now and then, and moves the render clock. The
+// library reconnects by itself (Params.Reconnect).
+func (c *Client) Step(now time.Time, in Input) {
+	dt := time.Duration(0)
+	if !c.last.IsZero() {
+		dt = now.Sub(c.last)
+	}
+	c.last = now
+	switch {
+	case c.closed || c.ended:
+	case c.suspend.Load():
+		if c.conn != nil {
+			c.leave(CloseHidden, "page hidden")
+		}
+	case c.conn == nil:
+		c.connect()
+	case c.welcomed:
+		c.Me.Smooth(dt)
+		c.Me.Input(in, dt)
+		c.send(now)
+	}
+	c.Others.Advance(now)
+}
+
+// send sends the commands not sent yet when the input period is due, and
+// a ping when its time comes.
+func (c *Client) send(now time.Time) {
+	if !now.Before(c.nextSend) {
+		c.nextSend = c.nextSend.Add(time.Second / time.Duration(c.cfg.InputRate))
+		if c.nextSend.Before(now) { // a long frame: no burst to catch up
+			c.nextSend = now
+		}
+		for {
+			in := c.Me.Unsent(c.cmds)
+			c.cmds = in.Commands
+			if len(in.Commands) == 0 || !c.sendMsg(AppendInputs(c.buf[:0], in)) {
+				break // what is left goes next period
+			}
+			c.Me.Sent(len(in.Commands))
 		}
 	}
 	if !now.Before(c.nextPing) {
-		c.send(AppendPing(nil, uint64(time.Since(c.start))))
+		c.sendMsg(AppendPing(c.buf[:0], uint64(time.Since(c.start))))
 		c.nextPing = now.Add(c.cfg.PingEvery)
 	}
 }
 
-// send sends b, a fresh slice: Send keeps it until it is written.
-func (c *Client) send(b []byte) {
-	if err := websocket.Send(c.conn, b, nil); err != nil {
-		// Not open any more (a DISCONNECTED is on its way) or the send
-		// queue is full: inputs are sent again next period anyway.
-		return
-	}
-	c.BytesOut += int64(len(b))
+// sendMsg sends b, which the next message reuses: Send keeps no reference
+// to it. It reports false when the connection is not open (a DISCONNECTED
+// or ERROR is on its way) or its send queue is full.
+func (c *Client) sendMsg(b []byte) bool {
+	c.buf = b
+	return websocket.Send(c.conn, b, nil) == nil
 }
 
 // connect opens the connection, which then comes back by itself after a
@@ -171,56 +190,66 @@ func (c *Client) connect() {
 		MaxMessageSize: MaxServerMessage,
 		SendQueueSize:  64 << 10,
 		Reconnect:      &websocket.Reconnect{MinDelay: c.cfg.MinRetry, MaxDelay: c.cfg.MaxRetry},
+		// Natively, keepalive pings give Stats().RTT for the HUD (and
+		// notice a vanished server); a browser ignores both.
+		KeepAlive:   2 * time.Second,
+		PongTimeout: 10 * time.Second,
 	}, c.onEvent)
 	if err != nil {
 		// Bad input (a malformed URL): no event will come, and no retry
-		// can fix it; the state line says what is wrong.
+		// can fix it; the status line says what is wrong.
 		c.LastError = err.Error()
 		c.cfg.Logf("arena: %v", err)
-		c.state = StateDisconnected
+		c.ended = true
 		return
 	}
 	c.conn = conn
-	c.state = StateConnecting
-	c.welcomed = false
-	c.dropped = false
+	c.live.Store(conn)
+	c.welcomed, c.dropped = false, false
 }
 
-// onEvent is the connection's callback; it only ever runs inside Update's
-// Dispatch.
+// leave disconnects with code and forgets the room.
+func (c *Client) leave(code int, reason string) {
+	websocket.DisconnectWith(c.conn, code, reason)
+	c.conn = nil
+	c.welcomed = false
+	c.forget()
+}
+
+// forget drops what the last connection showed: a lost connection shows
+// nobody rather than a frozen room.
+func (c *Client) forget() {
+	c.Others.Reset()
+	c.Me.Reset()
+}
+
+// onEvent is the connection's callback; it only ever runs inside Dispatch.
 func (c *Client) onEvent(conn *websocket.Connection, d *websocket.Data) {
 	if conn != c.conn {
-		return // the tail of a connection we already left (Pause, Close)
+		return // the tail of a connection we already left (Suspend, Close)
 	}
 	switch d.Event {
 	case websocket.EventConnected: // the first time, or back after a loss
-		c.state = StateConnected
 		c.welcomed = false
-		c.nextInput, c.nextPing = c.now, c.now
-		c.Connects++
+		c.nextSend, c.nextPing = c.now, c.now
 	case websocket.EventMessage:
-		c.BytesIn += int64(len(d.Message))
 		c.onMessage(d)
 	case websocket.EventError:
 		c.LastError = d.Err.Error()
 		if d.RetryIn > 0 { // lost, or an attempt failed: the library tries again after RetryIn
-			c.state = StateReconnecting
 			c.retryAt = c.now.Add(d.RetryIn)
 			c.welcomed = false
-			c.Interp.Reset() // show nobody rather than a frozen room
+			c.forget()
 			c.cfg.Logf("arena: %v; reconnecting in %v", d.Err, d.RetryIn.Round(time.Millisecond))
 			return
 		}
 		c.cfg.Logf("arena: %v", d.Err)
 	case websocket.EventDisconnected: // the end: no retry follows
 		c.conn = nil
+		c.ended = true
 		c.welcomed = false
-		c.Interp.Reset()
+		c.forget()
 		c.LastCode, c.LastReason = d.Code, d.Reason
-		if c.state == StatePaused || c.state == StateClosed {
-			return
-		}
-		c.state = StateDisconnected
 		c.cfg.Logf("arena: disconnected (code %d %q)", d.Code, d.Reason)
 	}
 }
@@ -239,13 +268,19 @@ func (c *Client) onMessage(d *websocket.Data) {
 	case KindWelcome:
 		c.ID = m.Welcome.ID
 		c.welcomed = true
-		c.Interp.Reset()
-		c.Interp.Period = time.Second / time.Duration(m.Welcome.TickRate)
+		c.forget()
+		c.Others.Period = time.Second / time.Duration(m.Welcome.TickRate)
 	case KindSnapshot:
-		c.Interp.Add(m.Snapshot, c.now)
-		c.Snapshots++
+		if !c.welcomed {
+			return
+		}
+		c.Me.Reconcile(&m.Snapshot)
+		if p, ok := find(m.Snapshot.Players, c.ID); ok {
+			c.Color = p.Color
+		}
+		c.Others.Add(m.Snapshot, c.now)
 	case KindPong:
-		c.RTT = time.Since(c.start) - time.Duration(m.Pong)
+		c.Ping = time.Since(c.start) - time.Duration(m.Pong)
 	}
 }
 
@@ -254,66 +289,97 @@ func (c *Client) onMessage(d *websocket.Data) {
 // will not speak ours after a reconnect.
 func (c *Client) badMessage(err error) {
 	c.LastError = "bad message from the server: " + err.Error()
-	c.dropped = true
 	c.cfg.Logf("arena: %s; dropping the connection", c.LastError)
-	websocket.Disconnect(c.conn)
+	c.leave(CloseBadServer, "bad message from the server")
+	c.ended, c.dropped = true, true
 }
 
-// Pause disconnects until Resume, without reconnecting by itself (a hidden
-// page: nobody dispatches, so nothing should arrive).
-func (c *Client) Pause() {
-	if c.state == StatePaused {
-		return
-	}
-	c.state = StatePaused
-	c.Interp.Reset()
-	if c.conn != nil {
-		websocket.Disconnect(c.conn)
-		c.conn = nil
+// Suspend disconnects and stays disconnected until Resume: for a page
+// that is hidden, where nobody dispatches and nothing should arrive. It
+// may be called from any goroutine: it disconnects at once, and the loop
+// forgets the room at its next Update.
+func (c *Client) Suspend() {
+	c.suspend.Store(true)
+	if conn := c.live.Load(); conn != nil {
+		c.gone.Store(conn)
+		websocket.DisconnectWith(conn, CloseHidden, "page hidden")
 	}
 }
 
-// Resume connects again after Pause, at once.
-func (c *Client) Resume() {
-	if c.state == StatePaused {
-		c.connect()
-	}
-}
+// Resume undoes Suspend: the next Update connects again. It may be called
+// from any goroutine.
+func (c *Client) Resume() { c.suspend.Store(false) }
+
+// Suspended reports whether Suspend holds the client. It may be called
+// from any goroutine.
+func (c *Client) Suspended() bool { return c.suspend.Load() }
 
 // Close disconnects for good. Events of the closed connection that arrive
-// later (its DISCONNECTED) change nothing if Update or Close runs again.
+// later change nothing.
 func (c *Client) Close() {
-	c.state = StateClosed
+	c.closed = true
 	if c.conn != nil {
-		websocket.Disconnect(c.conn)
-		c.conn = nil
+		c.leave(websocket.CloseNormalClosure, "")
 	}
 	c.queue.Dispatch()
 }
 
-// Status is the connection part of the on-screen line: "connecting",
-// "connected", "reconnecting in 3 s", "paused".
-func (c *Client) Status(now time.Time) string {
-	switch c.state {
-	case StateConnecting:
-		return "connecting"
-	case StateConnected:
-		if !c.welcomed {
-			return "connected, waiting for the server"
-		}
-		return "connected"
-	case StateReconnecting:
-		s := max(c.retryAt.Sub(now), 0)
-		return fmt.Sprintf("reconnecting in %d s", int((s+time.Second-1)/time.Second))
-	case StatePaused:
-		return "paused (page hidden)"
-	case StateClosed:
-		return "closed"
-	case StateDisconnected:
-		if c.dropped || c.LastCode == 0 {
-			return "disconnected: " + c.LastError
-		}
-		return fmt.Sprintf("disconnected (%d %s)", c.LastCode, c.LastReason)
+// Stats returns the library's Stats of the current connection (the zero
+// Stats before the first Update). It may be called from any goroutine.
+func (c *Client) Stats() websocket.Stats { return c.live.Load().Stats() }
+
+// Queued returns how many events wait for the next Dispatch. It may be
+// called from any goroutine.
+func (c *Client) Queued() int { return c.queue.Len() }
+
+// Welcomed reports whether the server has told this client its ID on the
+// current connection.
+func (c *Client) Welcomed() bool { return c.conn != nil && c.welcomed }
+
+// Ended reports whether the connection is over for good: Close, the server
+// ended it, or this client dropped a server it did not understand.
+func (c *Client) Ended() bool { return c.closed || c.ended }
+
+// Players appends what to draw this frame to dst: everyone else
+// interpolated, and this player where the prediction shows it.
+func (c *Client) Players(dst []Player) []Player {
+	if !c.Welcomed() {
+		return dst
 	}
-	return "idle"
+	dst = c.Others.Players(dst, c.ID)
+	if c.Me.Ready() {
+		x, y := c.Me.Shown()
+		dst = append(dst, Player{ID: c.ID, X: x, Y: y, Color: c.Color})
+	}
+	return dst
+}
+
+// Status is the connection part of the on-screen line: the library's
+// State ("connecting", "open", "reconnecting in 3 s", ...) or why it
+// ended.
+func (c *Client) Status(now time.Time) string {
+	switch {
+	case c.closed:
+		return "closed"
+	case c.dropped || (c.ended && c.LastCode == 0):
+		return "disconnected: " + c.LastError
+	case c.ended:
+		return fmt.Sprintf("disconnected (%d %s)", c.LastCode, c.LastReason)
+	case c.suspend.Load() || c.conn == nil && !c.last.IsZero():
+		return "paused (page hidden)"
+	}
+	switch st := c.conn.Stats().State; st {
+	case websocket.StateOpen:
+		if !c.welcomed {
+			return "open, waiting for the server"
+		}
+		return "open"
+	case websocket.StateReconnecting:
+		if s := c.retryAt.Sub(now); s > 0 {
+			return fmt.Sprintf("reconnecting in %d s", int((s+time.Second-1)/time.Second))
+		}
+		return "reconnecting"
+	default:
+		return st.String()
+	}
 }

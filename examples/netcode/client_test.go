@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	hws "github.com/hybridws/websocket"
 )
 
 // hostile is a server that welcomes each client and then sends what send
@@ -51,7 +52,7 @@ func run(t *testing.T, c *Client, what string, cond func() bool) {
 	deadline := time.Now().Add(10 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatalf("waited 10 s for %s: state %v, %q, last error %q", what, c.State(), c.Status(time.Now()), c.LastError)
+			t.Fatalf("waited 10 s for %s: %q, last error %q", what, c.Status(time.Now()), c.LastError)
 		}
 		c.Update(time.Now(), Input{})
 		time.Sleep(5 * time.Millisecond)
@@ -87,12 +88,12 @@ func TestClientBadServer(t *testing.T) {
 			c := NewClient(ClientConfig{URL: url, MinRetry: 10 * time.Millisecond, Logf: func(f string, a ...any) { fmt.Fprintf(&logs, f+"\n", a...) }})
 			defer c.Close()
 			if tc.reconnect {
-				run(t, c, "a second connection", func() bool { return c.Welcomed() && c.Connects == 2 })
+				run(t, c, "a second connection", func() bool { return c.Welcomed() && c.Stats().Connects == 2 })
 				if c.ID != 2 {
 					t.Errorf("id %d on the second connection, want 2", c.ID)
 				}
 			} else {
-				run(t, c, "the end of the connection", func() bool { return c.State() == StateDisconnected })
+				run(t, c, "the end of the connection", c.Ended)
 				if st := c.Status(time.Now()); !strings.Contains(st, tc.want) {
 					t.Errorf("status %q, want %q in it", st, tc.want)
 				}
@@ -104,29 +105,79 @@ func TestClientBadServer(t *testing.T) {
 	}
 }
 
-// TestClientPauseResume: Pause disconnects and stays so; Resume connects
-// at once; Close leaves nothing behind to dispatch.
-func TestClientPauseResume(t *testing.T) {
-	url := hostile(t, func(int) (websocket.MessageType, []byte) { return 0, nil })
-	c := NewClient(ClientConfig{URL: url, Logf: t.Logf})
+// TestClientSuspendResume: Suspend, called from another goroutine while
+// the loop runs (as the hidden-page timer does), disconnects at once with
+// CloseHidden and stays so; Resume connects again on the next Update;
+// Close leaves nothing behind to dispatch. The race detector watches the
+// handover.
+func TestClientSuspendResume(t *testing.T) {
+	codes := make(chan websocket.StatusCode, 4)
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := websocket.Accept(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer c.CloseNow()
+		c.Write(r.Context(), websocket.MessageBinary, AppendWelcome(nil, Welcome{ID: 1, TickRate: 20}))
+		for {
+			if _, _, err := c.Read(r.Context()); err != nil {
+				codes <- websocket.CloseStatus(err)
+				return
+			}
+		}
+	}))
+	defer hs.Close()
+	c := NewClient(ClientConfig{URL: "ws" + strings.TrimPrefix(hs.URL, "http"), Logf: t.Logf})
 	run(t, c, "the welcome", c.Welcomed)
-	c.Pause()
-	for range 20 {
-		c.Update(time.Now(), Input{})
-		time.Sleep(5 * time.Millisecond)
+	first := c.conn
+
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		c.Suspend()
+	}()
+	select {
+	case code := <-codes: // Suspend closed the socket without waiting for the loop
+		if code != CloseHidden {
+			t.Errorf("the server saw close code %d, want %d", code, CloseHidden)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Suspend did not disconnect")
 	}
-	if c.State() != StatePaused || c.Connects != 1 {
-		t.Fatalf("after Pause: state %v, %d connects", c.State(), c.Connects)
+	<-done
+	run(t, c, "the suspended connection closed", func() bool { return c.Stats().State == hws.StateClosed })
+	if c.Welcomed() {
+		t.Error("welcomed while suspended")
+	}
+	if st := c.Status(time.Now()); st != "paused (page hidden)" {
+		t.Errorf("status %q while suspended", st)
 	}
 	c.Resume()
-	run(t, c, "the welcome again", func() bool { return c.Welcomed() && c.Connects == 2 })
+	run(t, c, "the welcome again", c.Welcomed)
+	if c.conn == first {
+		t.Error("Resume did not make a new connection")
+	}
+	// Suspended and resumed between two frames (a page hidden and shown
+	// while its loop stood still): the loop lets the old connection go and
+	// connects again; its DISCONNECTED does not end the client.
+	second := c.conn
+	c.Suspend()
+	if code := <-codes; code != CloseHidden {
+		t.Errorf("the server saw close code %d, want %d", code, CloseHidden)
+	}
+	time.Sleep(100 * time.Millisecond) // the DISCONNECTED waits in the Queue
+	c.Resume()
+	run(t, c, "the welcome on a third connection", func() bool { return c.Welcomed() && c.conn != second })
+	if c.Ended() {
+		t.Errorf("ended: %q", c.Status(time.Now()))
+	}
 	c.Close()
-	if c.State() != StateClosed {
-		t.Errorf("state %v after Close", c.State())
+	if st := c.Status(time.Now()); st != "closed" || !c.Ended() {
+		t.Errorf("status %q after Close", st)
 	}
 	time.Sleep(500 * time.Millisecond) // the closed connection's last events arrive
 	c.Update(time.Now(), Input{})
-	if c.State() != StateClosed || c.Connects != 2 {
-		t.Errorf("after Close and an Update: state %v, %d connects", c.State(), c.Connects)
+	if st := c.Status(time.Now()); st != "closed" || c.Welcomed() {
+		t.Errorf("after Close and an Update: %q", st)
 	}
 }

@@ -5,19 +5,50 @@ import (
 	"time"
 )
 
-// Interpolator turns 20 Hz snapshots into smooth positions: it renders the
-// room as it was Delay ago, between the two snapshots around that moment,
-// so every player moves every frame although the server speaks 20 times a
-// second. It keeps its own clock on the server's timeline (tick × period),
-// which follows the snapshots' arrival without jumping at each one.
+// The render clock's limits: to close a gap with its target it runs
+// faster than real time by the gap over catchUp, at most maxAhead (50%),
+// or slower by at most maxBehind (10%); it jumps only when it is more than
+// maxDrift behind (a long stall, a reconnect).
+const (
+	maxAhead     = 0.5
+	maxBehind    = 0.1
+	catchUp      = time.Second
+	maxDrift     = time.Second
+	jitterWindow = 40 // snapshots the jitter is measured over (2 s at 20 Hz)
+	// jitterQuantile is the share of snapshots the delay waits for; the
+	// rest arrive after the render clock needs them, and the clock waits.
+	jitterQuantile = 0.9
+)
+
+// Interpolator shows the other players between the server's snapshots:
+// it renders the room as it was Delay ago, between the two snapshots
+// around that moment, so they move every frame although the server speaks
+// 20 times a second.
+//
+// Delay is measured, not set. Each snapshot's arrival, minus its tick's
+// place on the server's timeline (tick × Period), is its offset; the
+// smallest offset of the last jitterWindow snapshots is the fastest path,
+// and how much later than that the others come is the jitter. Delay is one
+// Period (the next snapshot must be there to interpolate toward) plus the
+// jitter that 90% of snapshots stay under.
+//
+// The render clock runs on the server's timeline at the pace of the local
+// clock, faster or slower to follow its target (which moves when the
+// measured jitter does); it never runs backward, and it never passes the
+// newest snapshot: when one is late the players wait where they are, then
+// catch up without a jump.
 type Interpolator struct {
-	Period time.Duration // time between server ticks
-	Delay  time.Duration // how far behind the newest snapshot it renders
+	// Period is the time between server ticks.
+	Period time.Duration
 
 	snaps   []Snapshot // oldest first, ticks increasing
-	clock   time.Duration
-	last    time.Time // when Advance last ran
-	newest  time.Time // when the newest snapshot arrived
+	epoch   time.Time  // the first snapshot's arrival: offsets count from it
+	offsets []time.Duration
+	next    int           // where the next offset goes in offsets
+	base    time.Duration // the smallest offset in the window
+	jitter  time.Duration
+	clock   time.Duration // the render time on the server's timeline
+	last    time.Time     // when Advance last ran
 	started bool
 }
 
@@ -26,10 +57,13 @@ func (ip *Interpolator) snapTime(tick uint32) time.Duration {
 	return time.Duration(tick) * ip.Period
 }
 
-// Reset forgets every snapshot (a new connection: the server's ticks may
-// have started again from zero).
+// Reset forgets every snapshot and measurement (a new connection: the
+// server's ticks may have started again from zero).
 func (ip *Interpolator) Reset() {
 	ip.snaps = ip.snaps[:0]
+	ip.offsets = ip.offsets[:0]
+	ip.next = 0
+	ip.jitter = 0
 	ip.started = false
 }
 
@@ -40,11 +74,14 @@ func (ip *Interpolator) Add(s Snapshot, now time.Time) {
 		return
 	}
 	ip.snaps = append(ip.snaps, s)
-	ip.newest = now
 	if !ip.started {
 		ip.started = true
-		ip.clock = ip.target(now)
+		ip.epoch = now
 		ip.last = now
+	}
+	ip.measure(now.Sub(ip.epoch) - ip.snapTime(s.Tick))
+	if len(ip.snaps) == 1 {
+		ip.clock = ip.target(now)
 	}
 	// Keep about a second of snapshots behind the render clock.
 	keep := ip.clock - time.Second
@@ -57,27 +94,52 @@ func (ip *Interpolator) Add(s Snapshot, now time.Time) {
 	}
 }
 
-// target is where the render clock should be at now.
-func (ip *Interpolator) target(now time.Time) time.Duration {
-	newest := ip.snapTime(ip.snaps[len(ip.snaps)-1].Tick)
-	return newest + now.Sub(ip.newest) - ip.Delay
+// measure adds one arrival offset to the window and updates base and
+// jitter.
+func (ip *Interpolator) measure(off time.Duration) {
+	if len(ip.offsets) < jitterWindow {
+		ip.offsets = append(ip.offsets, off)
+	} else {
+		ip.offsets[ip.next] = off
+	}
+	ip.next = (ip.next + 1) % jitterWindow
+	ip.base = slices.Min(ip.offsets)
+	var spread [jitterWindow]time.Duration
+	for i, o := range ip.offsets {
+		spread[i] = o - ip.base
+	}
+	s := spread[:len(ip.offsets)]
+	slices.Sort(s)
+	ip.jitter = s[int(float64(len(s)-1)*jitterQuantile)]
 }
 
-// Advance moves the render clock to now: at the pace of the local clock,
-// nudged a tenth of the way toward the target each frame, and set to it
-// when it is more than 300 ms off (a stall, a reconnect).
+// Delay is how far behind the server's newest state the room is shown:
+// one Period plus the measured jitter.
+func (ip *Interpolator) Delay() time.Duration { return ip.Period + ip.jitter }
+
+// Jitter is how much later than the fastest one 90% of the recent
+// snapshots arrived.
+func (ip *Interpolator) Jitter() time.Duration { return ip.jitter }
+
+// target is where the render clock should be at now.
+func (ip *Interpolator) target(now time.Time) time.Duration {
+	return now.Sub(ip.epoch) - ip.base - ip.Delay()
+}
+
+// Advance moves the render clock to now.
 func (ip *Interpolator) Advance(now time.Time) {
 	if !ip.started {
 		return
 	}
-	ip.clock += now.Sub(ip.last)
+	dt := max(now.Sub(ip.last), 0)
 	ip.last = now
-	drift := ip.target(now) - ip.clock
-	if drift > 300*time.Millisecond || drift < -300*time.Millisecond {
+	ip.clock += dt
+	if drift := ip.target(now) - ip.clock; drift > maxDrift {
 		ip.clock += drift
 	} else {
-		ip.clock += drift / 10
+		ip.clock += time.Duration(float64(dt) * min(max(float64(drift)/float64(catchUp), -maxBehind), maxAhead))
 	}
+	ip.clock = min(ip.clock, ip.snapTime(ip.snaps[len(ip.snaps)-1].Tick))
 }
 
 // Tick returns the newest snapshot's tick and whether there is one.
@@ -88,12 +150,12 @@ func (ip *Interpolator) Tick() (uint32, bool) {
 	return ip.snaps[len(ip.snaps)-1].Tick, true
 }
 
-// Players appends the players at the render clock to dst: every player of
-// the newer of the two snapshots around it, at a position between the two
-// (or the newer one's, for a player that has just joined). Before the first
-// snapshot and after the last one it returns that snapshot's players as
-// they are: it never extrapolates.
-func (ip *Interpolator) Players(dst []Player) []Player {
+// Players appends the players at the render clock to dst, but for the one
+// with ID skip: every player of the newer of the two snapshots around it,
+// at a position between the two (or the newer one's, for a player that has
+// just joined). Before the first snapshot it returns that snapshot's
+// players as they are.
+func (ip *Interpolator) Players(dst []Player, skip uint16) []Player {
 	if len(ip.snaps) == 0 {
 		return dst
 	}
@@ -103,12 +165,20 @@ func (ip *Interpolator) Players(dst []Player) []Player {
 	}
 	next := ip.snaps[b]
 	if b == 0 || ip.snapTime(next.Tick) <= ip.clock {
-		return append(dst, next.Players...)
+		for _, p := range next.Players {
+			if p.ID != skip {
+				dst = append(dst, p)
+			}
+		}
+		return dst
 	}
 	prev := ip.snaps[b-1]
 	t0, t1 := ip.snapTime(prev.Tick), ip.snapTime(next.Tick)
 	f := float32(ip.clock-t0) / float32(t1-t0)
 	for _, p := range next.Players {
+		if p.ID == skip {
+			continue
+		}
 		if q, ok := find(prev.Players, p.ID); ok {
 			p.X = q.X + (p.X-q.X)*f
 			p.Y = q.Y + (p.Y-q.Y)*f

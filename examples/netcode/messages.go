@@ -1,6 +1,10 @@
 // Package netcode is what the arena game, its bots and its server share:
-// the wire format, snapshot interpolation, and the client side of the
-// connection (Queue mode, fixed-rate input, ping, reconnect).
+// the wire format, the movement rule (Move: integer arithmetic, the same on
+// every machine), client-side prediction and server reconciliation for a
+// client's own player (Predictor, and the server's half, Authority),
+// interpolation of everyone else with a measured delay (Interpolator), and
+// the client side of the connection (Client: Queue mode, numbered inputs,
+// ping, reconnect; Meter times it for benchmarks).
 //
 // Every message is one binary WebSocket message, little-endian, whose first
 // byte is its kind. Anything else (a text message, an unknown kind, a wrong
@@ -19,24 +23,28 @@ import (
 // Message kinds. Client to server: KindInput, KindPing. Server to client:
 // KindWelcome, KindSnapshot, KindPong.
 const (
-	KindInput    byte = 1  // kind, seq u32, dx i8, dy i8
+	KindInput    byte = 1  // kind, seq u32, count u8, count × (dx i8, dy i8, ms u8): commands seq, seq+1, ...
 	KindPing     byte = 2  // kind, client time u64 (opaque to the server)
 	KindWelcome  byte = 10 // kind, player id u16, tick rate u8, world width u16, world height u16
-	KindSnapshot byte = 11 // kind, tick u32, count u16, count × (id u16, x u16, y u16, color u8)
+	KindSnapshot byte = 11 // kind, tick u32, ack u32, ack ms u8, your x i32, your y i32, count u16, count × (id u16, x u16, y u16, color u8)
 	KindPong     byte = 12 // kind, the ping's 8 bytes, echoed
 )
 
-// Sizes of the fixed-size messages, and the bounds both sides enforce.
+// Sizes of the fixed-size messages and parts, and the bounds both sides
+// enforce.
 const (
-	InputSize   = 7
+	inputHeader = 6
+	commandSize = 3
 	PingSize    = 9
 	WelcomeSize = 8
 	playerSize  = 7
-	snapHeader  = 7
+	snapHeader  = 20
 
-	// MaxClientMessage is the server's read limit: the largest client
-	// message is a ping.
-	MaxClientMessage = PingSize
+	// MaxCommands is the most commands one input message carries.
+	MaxCommands = 16
+	// MaxClientMessage is the server's read limit: an input message with
+	// MaxCommands commands.
+	MaxClientMessage = inputHeader + MaxCommands*commandSize
 	// MaxPlayers is the most players a room holds, so a snapshot has a
 	// known largest size.
 	MaxPlayers = 256
@@ -48,35 +56,59 @@ const (
 	MaxAxis = 100
 )
 
-// World geometry, in world units (one unit is one screen pixel).
+// World geometry, in pixels.
 const (
 	WorldWidth  = 640
 	WorldHeight = 480
 	// PlayerRadius is a player's size, which keeps it inside the world.
 	PlayerRadius = 10
-	// fixedScale turns world units into the wire's fixed point (1/8 unit).
+	// fixedScale turns pixels into the wire's fixed point for other
+	// players (1/8 pixel); a client's own position goes in Sub units.
 	fixedScale = 8
 )
 
 // ErrMalformed is wrapped by every parse error.
 var ErrMalformed = errors.New("malformed message")
 
-// Input is what a client sends at a fixed rate: where it wants to go.
+// Input is where a player wants to go: a direction, each axis in
+// [-MaxAxis, MaxAxis], of length at most MaxAxis. The zero Input stands
+// still.
 type Input struct {
-	Seq    uint32
-	DX, DY int8 // direction, each in [-MaxAxis, MaxAxis], length at most MaxAxis
+	DX, DY int8
+}
+
+// Command is an Input held for MS milliseconds (1 to 255): what a client
+// sends, numbered, and what the server applies.
+type Command struct {
+	Input
+	MS uint8
+}
+
+// Inputs is one input message: commands numbered Seq, Seq+1, ...
+type Inputs struct {
+	Seq      uint32
+	Commands []Command
 }
 
 // Player is one player in a snapshot.
 type Player struct {
 	ID    uint16
-	X, Y  float32 // centre, in world units
+	X, Y  float32 // centre, in pixels
 	Color uint8   // index into the palette
 }
 
-// Snapshot is the state of a room at one server tick.
+// Snapshot is the state of a room at one server tick, as one client gets
+// it: everyone in Players (to 1/8 pixel), and this client's own player
+// exactly, with how far the server got through its commands.
 type Snapshot struct {
-	Tick    uint32
+	Tick uint32
+	// Ack is the last of this client's commands the server has applied
+	// in full, 0 for none yet; AckMS is how many milliseconds of the next
+	// one it has applied too (it applies a command across ticks).
+	Ack   uint32
+	AckMS uint8
+	// You is this client's player after those commands.
+	You     Pos
 	Players []Player
 }
 
@@ -87,11 +119,19 @@ type Welcome struct {
 	W, H     uint16
 }
 
-// AppendInput appends the encoding of in to b.
-func AppendInput(b []byte, in Input) []byte {
+// AppendInputs appends the encoding of in to b. It panics on no commands
+// or more than MaxCommands: the client never sends such a message.
+func AppendInputs(b []byte, in Inputs) []byte {
+	if n := len(in.Commands); n == 0 || n > MaxCommands {
+		panic(fmt.Sprintf("netcode: an input message of %d commands", n))
+	}
 	b = append(b, KindInput)
 	b = binary.LittleEndian.AppendUint32(b, in.Seq)
-	return append(b, byte(in.DX), byte(in.DY))
+	b = append(b, byte(len(in.Commands)))
+	for _, c := range in.Commands {
+		b = append(b, byte(c.DX), byte(c.DY), c.MS)
+	}
+	return b
 }
 
 // AppendPing appends a ping carrying t to b.
@@ -119,8 +159,11 @@ func AppendSnapshot(b []byte, s Snapshot) []byte {
 	if len(s.Players) > MaxPlayers {
 		panic(fmt.Sprintf("netcode: snapshot of %d players, more than %d", len(s.Players), MaxPlayers))
 	}
+	start := len(b)
 	b = append(b, KindSnapshot)
 	b = binary.LittleEndian.AppendUint32(b, s.Tick)
+	b = append(b, make([]byte, 13)...) // ack, ack ms, you
+	SetSnapshotOwn(b[start:], s.Ack, s.AckMS, s.You)
 	b = binary.LittleEndian.AppendUint16(b, uint16(len(s.Players)))
 	for _, p := range s.Players {
 		b = binary.LittleEndian.AppendUint16(b, p.ID)
@@ -131,33 +174,60 @@ func AppendSnapshot(b []byte, s Snapshot) []byte {
 	return b
 }
 
+// SetSnapshotOwn writes one client's part of a snapshot (Ack, AckMS, You)
+// into msg, an encoded snapshot: the server encodes the room once a tick
+// and sets this in each client's copy.
+func SetSnapshotOwn(msg []byte, ack uint32, ackMS uint8, you Pos) {
+	binary.LittleEndian.PutUint32(msg[5:], ack)
+	msg[9] = ackMS
+	binary.LittleEndian.PutUint32(msg[10:], uint32(you.X))
+	binary.LittleEndian.PutUint32(msg[14:], uint32(you.Y))
+}
+
 func toFixed(v float32) uint16 {
 	return uint16(math.Round(float64(min(max(v, 0), 8000)) * fixedScale))
 }
 
 // ClientMessage is a parsed client message: Kind says which field is set.
 type ClientMessage struct {
-	Kind  byte
-	Input Input
-	Ping  uint64
+	Kind   byte
+	Inputs Inputs
+	Ping   uint64
 }
 
-// ParseClient parses and validates one client message.
-func ParseClient(b []byte) (ClientMessage, error) {
+// ParseClient parses and validates one client message. Inputs.Commands
+// reuses cmds' storage when it is large enough.
+func ParseClient(b []byte, cmds []Command) (ClientMessage, error) {
 	if len(b) == 0 {
 		return ClientMessage{}, fmt.Errorf("%w: empty", ErrMalformed)
 	}
 	m := ClientMessage{Kind: b[0]}
 	switch b[0] {
 	case KindInput:
-		if len(b) != InputSize {
-			return m, fmt.Errorf("%w: input of %d bytes, want %d", ErrMalformed, len(b), InputSize)
+		if len(b) < inputHeader {
+			return m, fmt.Errorf("%w: input of %d bytes, shorter than its header", ErrMalformed, len(b))
 		}
-		m.Input = Input{Seq: binary.LittleEndian.Uint32(b[1:]), DX: int8(b[5]), DY: int8(b[6])}
-		dx, dy := int(m.Input.DX), int(m.Input.DY)
-		if dx*dx+dy*dy > MaxAxis*MaxAxis {
-			return m, fmt.Errorf("%w: input direction (%d,%d) longer than %d", ErrMalformed, dx, dy, MaxAxis)
+		n := int(b[5])
+		if n == 0 || n > MaxCommands {
+			return m, fmt.Errorf("%w: input of %d commands, want 1 to %d", ErrMalformed, n, MaxCommands)
 		}
+		if len(b) != inputHeader+n*commandSize {
+			return m, fmt.Errorf("%w: input of %d bytes for %d commands, want %d", ErrMalformed, len(b), n, inputHeader+n*commandSize)
+		}
+		m.Inputs.Seq = binary.LittleEndian.Uint32(b[1:])
+		cmds = cmds[:0]
+		for i := range n {
+			p := b[inputHeader+i*commandSize:]
+			c := Command{Input{int8(p[0]), int8(p[1])}, p[2]}
+			if dx, dy := int(c.DX), int(c.DY); dx*dx+dy*dy > MaxAxis*MaxAxis {
+				return m, fmt.Errorf("%w: input direction (%d,%d) longer than %d", ErrMalformed, dx, dy, MaxAxis)
+			}
+			if c.MS == 0 {
+				return m, fmt.Errorf("%w: a command of 0 ms", ErrMalformed)
+			}
+			cmds = append(cmds, c)
+		}
+		m.Inputs.Commands = cmds
 	case KindPing:
 		if len(b) != PingSize {
 			return m, fmt.Errorf("%w: ping of %d bytes, want %d", ErrMalformed, len(b), PingSize)
@@ -207,11 +277,19 @@ func ParseServer(b []byte, players []Player) (ServerMessage, error) {
 		if len(b) < snapHeader {
 			return m, fmt.Errorf("%w: snapshot of %d bytes, shorter than its header", ErrMalformed, len(b))
 		}
-		n := int(binary.LittleEndian.Uint16(b[5:]))
+		n := int(binary.LittleEndian.Uint16(b[18:]))
 		if n > MaxPlayers || len(b) != snapHeader+n*playerSize {
 			return m, fmt.Errorf("%w: snapshot of %d bytes for %d players", ErrMalformed, len(b), n)
 		}
-		m.Snapshot.Tick = binary.LittleEndian.Uint32(b[1:])
+		s := &m.Snapshot
+		s.Tick = binary.LittleEndian.Uint32(b[1:])
+		s.Ack = binary.LittleEndian.Uint32(b[5:])
+		s.AckMS = b[9]
+		s.You = Pos{int32(binary.LittleEndian.Uint32(b[10:])), int32(binary.LittleEndian.Uint32(b[14:]))}
+		if s.You.X < minPos || s.You.X > maxPosX || s.You.Y < minPos || s.You.Y > maxPosY {
+			x, y := s.You.XY()
+			return m, fmt.Errorf("%w: snapshot puts you at (%v,%v), outside the world", ErrMalformed, x, y)
+		}
 		players = players[:0]
 		for i := range n {
 			p := b[snapHeader+i*playerSize:]

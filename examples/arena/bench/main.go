@@ -1,8 +1,9 @@
 // Command bench measures the arena under load: 200 bots and two game
 // pages in headless Chromium in one room at 20 Hz. It reports the server's
 // CPU per tick, the Dispatch time per frame (p50, p99) of the bots and of
-// the pages, and the bytes per second per client, and writes them into a
-// marked section of BENCHMARKS.md. `make bench-game` builds what it needs
+// the pages, the bytes per second per client and the rate of corrections
+// of the clients' predictions, and writes them into a marked section of
+// BENCHMARKS.md. `make bench-game` builds what it needs
 // and runs it.
 package main
 
@@ -50,6 +51,7 @@ type botSummary struct {
 	BusyP99NS     int64   `json:"busy_p99_ns"`
 	BytesIn       int64   `json:"bytes_in"`
 	BytesOut      int64   `json:"bytes_out"`
+	Corrections   int64   `json:"corrections"`
 	Seconds       float64 `json:"seconds"`
 	MinPlayers    int     `json:"min_players"`
 }
@@ -57,7 +59,6 @@ type botSummary struct {
 type pageState struct {
 	Connected     bool    `json:"connected"`
 	Players       []any   `json:"players"`
-	Frames        int64   `json:"frames"`
 	DispatchP50NS int64   `json:"dispatch_p50_ns"`
 	DispatchP99NS int64   `json:"dispatch_p99_ns"`
 	DispatchN     int64   `json:"dispatch_n"`
@@ -65,7 +66,8 @@ type pageState struct {
 	BusyP99NS     int64   `json:"busy_p99_ns"`
 	BusyN         int64   `json:"busy_n"`
 	BytesIn       int64   `json:"bytes_in"`
-	RTTMS         float64 `json:"rtt_ms"`
+	Corrections   int64   `json:"corrections_since_reset"`
+	InterpMS      float64 `json:"interp_ms"`
 	Status        string  `json:"status"`
 }
 
@@ -97,10 +99,15 @@ func main() {
 	waitLine(srvOut, "game socket")
 
 	start := time.Now()
-	bots := exec.Command(filepath.Join(*bin, "arena-bots"), "-url", "ws://"+addr+"/ws", "-n", fmt.Sprint(*n),
-		"-quiet", "-duration", (*warmup + *window + 10*time.Second).String(), "-warmup", warmup.String())
+	// The bots measure the window they are told: "reset" at its start,
+	// "stop" at its end, on their stdin.
+	bots := exec.Command(filepath.Join(*bin, "arena-bots"), "-url", "ws://"+addr+"/ws", "-n", fmt.Sprint(*n), "-quiet", "-control")
 	var botsOut strings.Builder
 	bots.Stdout, bots.Stderr = &botsOut, os.Stderr
+	control, err := bots.StdinPipe()
+	if err != nil {
+		log.Fatal(err)
+	}
 	if err := bots.Start(); err != nil {
 		log.Fatal(err)
 	}
@@ -118,6 +125,9 @@ func main() {
 			log.Fatal(err)
 		}
 	}
+	if _, err := io.WriteString(control, "reset\n"); err != nil {
+		log.Fatal(err)
+	}
 	s0 := getStats(addr, true)
 	load0 := loadavg()
 	t0 := time.Now()
@@ -129,6 +139,9 @@ func main() {
 		ps = append(ps, readPage(p))
 	}
 	load1 := loadavg()
+	if _, err := io.WriteString(control, "stop\n"); err != nil {
+		log.Fatal(err)
+	}
 	if err := bots.Wait(); err != nil {
 		log.Fatalf("bots: %v", err)
 	}
@@ -148,7 +161,7 @@ func main() {
 		"Queue mode) and %d game pages, each in a headless Chromium of its own (WebGL through SwiftShader) in one room; the server sends "+
 		"every client a snapshot of all %d players 20 times a second. Measured for %.0f s after %.0f s of warm-up, on %s, %d cores, "+
 		"everything (server, bots, browser) on the same machine; load average %s at the start, %s at the end. Run on %s.\n\n",
-		bs.Bots, *npages, int(clients), secs, warmup.Seconds(), runtime.GOOS+"/"+runtime.GOARCH, runtime.NumCPU(), load0, load1,
+		bs.Bots, *npages, int(clients), secs, t0.Sub(start).Seconds(), runtime.GOOS+"/"+runtime.GOARCH, runtime.NumCPU(), load0, load1,
 		time.Now().UTC().Format("2006-01-02 15:04 UTC"))
 	fmt.Fprintf(&md, "| measure | value |\n| --- | ---: |\n")
 	fmt.Fprintf(&md, "| clients in the room | %d |\n", s1.Clients)
@@ -158,7 +171,7 @@ func main() {
 	fmt.Fprintf(&md, "| bots: Dispatch per frame, p50 / p99 (%d frames) | %s / %s |\n", bs.Frames, us(bs.DispatchP50NS), us(bs.DispatchP99NS))
 	fmt.Fprintf(&md, "| bots: Dispatch in frames that ran a callback, p50 / p99 (%d frames) | %s / %s |\n", bs.BusyFrames, us(bs.BusyP50NS), us(bs.BusyP99NS))
 	for i, p := range ps {
-		fmt.Fprintf(&md, "| page %d: Dispatch per frame, p50 / p99 (%d frames, %.0f fps) | %s / %s |\n", i+1, p.DispatchN, float64(p.Frames)/secs, us(p.DispatchP50NS), us(p.DispatchP99NS))
+		fmt.Fprintf(&md, "| page %d: Dispatch per frame, p50 / p99 (%d frames, %.0f fps) | %s / %s |\n", i+1, p.DispatchN, float64(p.DispatchN)/secs, us(p.DispatchP50NS), us(p.DispatchP99NS))
 		fmt.Fprintf(&md, "| page %d: Dispatch in frames that ran a callback, p50 / p99 (%d frames) | %s / %s |\n", i+1, p.BusyN, us(p.BusyP50NS), us(p.BusyP99NS))
 	}
 	fmt.Fprintf(&md, "| server → each client, average | %.1f KiB/s |\n", float64(s1.BytesOut-s0.BytesOut)/clients/secs/1024)
@@ -167,11 +180,25 @@ func main() {
 	for i, p := range ps {
 		fmt.Fprintf(&md, "| page %d: received | %.1f KiB/s |\n", i+1, float64(p.BytesIn)/secs/1024)
 	}
+	corrections := bs.Corrections
+	for _, p := range ps {
+		corrections += p.Corrections
+	}
+	fmt.Fprintf(&md, "| corrections of the clients' own predictions (bots and pages) | %d in %.0f s: %.3f a second per client |\n",
+		corrections, secs, float64(corrections)/secs/clients)
+	for i, p := range ps {
+		fmt.Fprintf(&md, "| page %d: others shown behind the server (interpolation delay, at the end) | %.0f ms |\n", i+1, p.InterpMS)
+	}
 	fmt.Fprintf(&md, "| clients the server dropped during the run (by close code) | %v |\n", s1.Kicks)
-	fmt.Fprintf(&md, "\nPayload bytes only (WebSocket frame headers and TCP not counted). Dispatch time is `Queue.Dispatch` inside "+
-		"`netcode.Client.Update`, measured with `time.Now` around it; in the page that clock is `performance.now()`, which the server's "+
-		"cross-origin isolation headers make precise to 5 µs (100 µs without). A frame with nothing to dispatch costs what the "+
-		"lock and the clock cost; a frame with a snapshot of %d players parses and stores it. Everything shares two cores here, "+
+	fmt.Fprintf(&md, "\nPayload bytes only (WebSocket frame headers and TCP not counted). Dispatch time is `netcode.Client.Dispatch` "+
+		"(`Queue.Dispatch` and the callbacks it runs), timed by `netcode.Meter` with `time.Now` around it; in the page that clock is "+
+		"`performance.now()`, which the server's cross-origin isolation headers make precise to 5 µs (100 µs without). A frame with "+
+		"nothing to dispatch costs what the clock costs; a frame with a snapshot of %d players parses it, reconciles the client's "+
+		"own player and stores it. A correction is a snapshot that moved a client's prediction of its own player: the server and "+
+		"the clients run the same integer movement, so there is none unless the server did what a client could not foresee. "+
+		"A page shows the others one tick plus the jitter it measures behind the server: the jitter of its snapshots' arrival "+
+		"as its frames see them, so slow frames lengthen it. "+
+		"Everything shares two cores here, "+
 		"so the figures carry the load of the other processes (and of other work on the machine). The pages draw every player "+
 		"through SwiftShader, on the CPU, so their frame rate (the fps above) drops when the machine is busy, and a page's frame "+
 		"then dispatches several snapshots.\n<!-- /bench-game -->\n", int(clients))

@@ -12,8 +12,8 @@ import (
 	"github.com/hybridws/websocket/examples/netcode"
 )
 
-// client is one player's connection. Its position and input belong to its
-// room's lock; out is what its writer sends, in order.
+// client is one player's connection. Its auth belongs to its room's lock;
+// out is what its writer sends, in order.
 type client struct {
 	s    *Server
 	conn *websocket.Conn
@@ -21,11 +21,10 @@ type client struct {
 	out  chan []byte
 	done chan struct{}
 
-	room   string
-	id     uint16
-	color  uint8
-	x, y   float32
-	dx, dy int8
+	room  string
+	id    uint16
+	color uint8
+	auth  netcode.Authority // its position and the commands waiting
 
 	kickOnce sync.Once
 	kicked   atomic.Bool
@@ -67,6 +66,7 @@ func (c *client) serve(rm *room) {
 	}()
 	ctx := context.Background()
 	window, count := time.Now(), 0
+	var cmds []netcode.Command
 	for {
 		typ, b, err := c.conn.Read(ctx)
 		if err != nil {
@@ -88,14 +88,17 @@ func (c *client) serve(rm *room) {
 			c.kick(websocket.StatusUnsupportedData, "text message: the arena protocol is binary")
 			continue
 		}
-		m, err := netcode.ParseClient(b)
+		m, err := netcode.ParseClient(b, cmds)
 		if err != nil {
 			c.kick(websocket.StatusPolicyViolation, err.Error())
 			continue
 		}
 		switch m.Kind {
 		case netcode.KindInput:
-			rm.setInput(c, m.Input)
+			cmds = m.Inputs.Commands
+			if err := rm.addInputs(c, m.Inputs); err != nil {
+				c.kick(websocket.StatusPolicyViolation, err.Error())
+			}
 		case netcode.KindPing:
 			if !c.enqueue(netcode.AppendPong(nil, b)) {
 				c.kick(websocket.StatusTryAgainLater, fmt.Sprintf("too slow: %d messages waiting", cap(c.out)))

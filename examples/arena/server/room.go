@@ -11,9 +11,6 @@ import (
 	"github.com/hybridws/websocket/examples/netcode"
 )
 
-// speed is how far a player at full input moves in a second, in world units.
-const speed = 160
-
 // paletteSize is how many colours the game draws players in.
 const paletteSize = 12
 
@@ -27,8 +24,10 @@ type room struct {
 	mu      sync.Mutex
 	order   []*client // sorted by id
 	nextID  uint16
-	tick    uint32
+	started time.Time        // tick n is due at started + n periods
+	tick    uint32           // the last tick run
 	players []netcode.Player // reused by every tick
+	shared  []byte           // the tick's snapshot, before each client's part
 }
 
 func newRoom(s *Server, name string) *room {
@@ -53,8 +52,9 @@ func (rm *room) add(c *client) bool {
 	}
 	c.room = rm.name
 	c.color = uint8(c.id % paletteSize)
-	c.x = netcode.PlayerRadius + rand.Float32()*(netcode.WorldWidth-2*netcode.PlayerRadius)
-	c.y = netcode.PlayerRadius + rand.Float32()*(netcode.WorldHeight-2*netcode.PlayerRadius)
+	c.auth.Pos = netcode.PosOf(
+		netcode.PlayerRadius+rand.Float64()*(netcode.WorldWidth-2*netcode.PlayerRadius),
+		netcode.PlayerRadius+rand.Float64()*(netcode.WorldHeight-2*netcode.PlayerRadius))
 	i, _ := slices.BinarySearchFunc(rm.order, c.id, byID)
 	rm.order = slices.Insert(rm.order, i, c)
 	c.out <- netcode.AppendWelcome(nil, netcode.Welcome{
@@ -97,43 +97,64 @@ func (rm *room) clients() []*client {
 
 func (rm *room) close() { rm.once.Do(func() { close(rm.stop) }) }
 
-// setInput records c's latest input; the next tick applies it.
-func (rm *room) setInput(c *client, in netcode.Input) {
+// addInputs queues c's commands for the ticks to apply.
+func (rm *room) addInputs(c *client, in netcode.Inputs) error {
 	rm.mu.Lock()
-	c.dx, c.dy = in.DX, in.DY
-	rm.mu.Unlock()
+	defer rm.mu.Unlock()
+	return c.auth.Add(in)
 }
 
 func (rm *room) run() {
-	t := time.NewTicker(time.Second / time.Duration(rm.s.cfg.TickRate))
+	period := time.Second / time.Duration(rm.s.cfg.TickRate)
+	t := time.NewTicker(period)
 	defer t.Stop()
+	rm.started = time.Now()
 	for {
 		select {
 		case <-rm.stop:
 			return
-		case <-t.C:
-			rm.step()
+		case now := <-t.C:
+			rm.step(now, period)
 		}
 	}
 }
 
-// step moves every player by its input, then sends everyone the same
-// snapshot without waiting: a client whose writer is SendBuffer messages
-// behind is dropped, so one slow client never slows the room.
-func (rm *room) step() {
+// step runs the ticks due by now: it moves every player through that much
+// time of its commands, then sends everyone the snapshot without waiting.
+// A client whose writer is SendBuffer messages behind is dropped, so one
+// slow client never slows the room.
+//
+// Each tick gives every player a tick's time of its commands
+// (netcode.Authority). A tick that comes late (the ticker drops the ticks
+// a busy server misses) is numbered as the one due then and moves everyone
+// as far as all the ticks it stands for: each snapshot shows where players
+// were at its tick's time, and the players' commands, which their games
+// have shown already, do not pile up. A client whose commands wait more than
+// two ticks' worth gets an eighth more time a tick until it is back under,
+// so its wait does not stay long after a burst.
+func (rm *room) step(now time.Time, period time.Duration) {
 	start := time.Now()
-	dt := float32(1) / float32(rm.s.cfg.TickRate)
 	var slow []*client
 	rm.mu.Lock()
-	rm.tick++
+	due := uint32(now.Sub(rm.started) / period)
+	n := max(int(due)-int(rm.tick), 1)
+	rm.tick += uint32(n)
+	ms := n * int(period/time.Millisecond)
 	rm.players = rm.players[:0]
 	for _, c := range rm.order {
-		c.x = clamp(c.x+float32(c.dx)/netcode.MaxAxis*speed*dt, netcode.PlayerRadius, netcode.WorldWidth-netcode.PlayerRadius)
-		c.y = clamp(c.y+float32(c.dy)/netcode.MaxAxis*speed*dt, netcode.PlayerRadius, netcode.WorldHeight-netcode.PlayerRadius)
-		rm.players = append(rm.players, netcode.Player{ID: c.id, X: c.x, Y: c.y, Color: c.color})
+		give := ms
+		if c.auth.Queued() > 2*period {
+			give += ms / 8
+		}
+		c.auth.Apply(give)
+		x, y := c.auth.Pos.XY()
+		rm.players = append(rm.players, netcode.Player{ID: c.id, X: x, Y: y, Color: c.color})
 	}
-	msg := netcode.AppendSnapshot(make([]byte, 0, 7+7*len(rm.players)), netcode.Snapshot{Tick: rm.tick, Players: rm.players})
+	rm.shared = netcode.AppendSnapshot(rm.shared[:0], netcode.Snapshot{Tick: rm.tick, Players: rm.players})
 	for _, c := range rm.order {
+		msg := append(make([]byte, 0, len(rm.shared)), rm.shared...)
+		ack, ackMS, you := c.auth.Own()
+		netcode.SetSnapshotOwn(msg, ack, ackMS, you)
 		if !c.enqueue(msg) {
 			slow = append(slow, c)
 		}
@@ -144,5 +165,3 @@ func (rm *room) step() {
 	}
 	rm.s.recordTick(time.Since(start))
 }
-
-func clamp(v, lo, hi float32) float32 { return min(max(v, lo), hi) }

@@ -138,7 +138,13 @@ func TestHostileMessages(t *testing.T) {
 	good := dial(t, url, nil)
 	me := readUntil(t, good, "the welcome", func(m netcode.ServerMessage) bool { return m.Kind == netcode.KindWelcome }).Welcome
 
-	input := func(dx, dy int8) []byte { return netcode.AppendInput(nil, netcode.Input{Seq: 1, DX: dx, DY: dy}) }
+	input := func(dx, dy int8) []byte {
+		return netcode.AppendInputs(nil, netcode.Inputs{Seq: 1, Commands: []netcode.Command{{Input: netcode.Input{DX: dx, DY: dy}, MS: 16}}})
+	}
+	long := make([]netcode.Command, 5)
+	for i := range long {
+		long[i] = netcode.Command{Input: netcode.Input{DX: 1}, MS: 255}
+	}
 	cases := []struct {
 		name string
 		typ  websocket.MessageType
@@ -151,8 +157,12 @@ func TestHostileMessages(t *testing.T) {
 		{"unknown kind", websocket.MessageBinary, []byte{99, 1, 2}, websocket.StatusPolicyViolation, "unknown kind 99"},
 		{"server kind", websocket.MessageBinary, netcode.AppendWelcome(nil, netcode.Welcome{TickRate: 20}), websocket.StatusPolicyViolation, "unknown kind 10"},
 		{"short input", websocket.MessageBinary, input(1, 1)[:5], websocket.StatusPolicyViolation, "input of 5 bytes"},
-		{"long input", websocket.MessageBinary, append(input(1, 1), 0), websocket.StatusPolicyViolation, "input of 8 bytes"},
+		{"long input", websocket.MessageBinary, append(input(1, 1), 0), websocket.StatusPolicyViolation, "input of 10 bytes for 1 commands"},
+		{"no commands", websocket.MessageBinary, []byte{netcode.KindInput, 1, 0, 0, 0, 0}, websocket.StatusPolicyViolation, "input of 0 commands"},
+		{"0 ms", websocket.MessageBinary, []byte{netcode.KindInput, 1, 0, 0, 0, 1, 1, 1, 0}, websocket.StatusPolicyViolation, "a command of 0 ms"},
 		{"too fast", websocket.MessageBinary, input(100, 100), websocket.StatusPolicyViolation, "longer than 100"},
+		{"not from 1", websocket.MessageBinary, netcode.AppendInputs(nil, netcode.Inputs{Seq: 2, Commands: long[:1]}), websocket.StatusPolicyViolation, "input 2 after 0"},
+		{"ahead of time", websocket.MessageBinary, netcode.AppendInputs(nil, netcode.Inputs{Seq: 1, Commands: long}), websocket.StatusPolicyViolation, "1275 ms of input waiting"},
 		{"short ping", websocket.MessageBinary, netcode.AppendPing(nil, 1)[:4], websocket.StatusPolicyViolation, "ping of 4 bytes"},
 		{"oversized", websocket.MessageBinary, bytes.Repeat([]byte{1}, 100), websocket.StatusMessageTooBig, "read limited at"},
 	}
@@ -174,7 +184,8 @@ func TestHostileMessages(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		for i := range 150 {
-			if err := c.Write(ctx, websocket.MessageBinary, input(0, 0)); err != nil {
+			in := netcode.Inputs{Seq: uint32(i + 1), Commands: []netcode.Command{{Input: netcode.Input{DX: 1}, MS: 1}}}
+			if err := c.Write(ctx, websocket.MessageBinary, netcode.AppendInputs(nil, in)); err != nil {
 				t.Fatalf("write %d: %v", i, err)
 			}
 		}
@@ -195,37 +206,50 @@ func TestHostileMessages(t *testing.T) {
 	if snap.Snapshot.Players[0].ID != me.ID {
 		t.Errorf("snapshot shows player %d, want %d", snap.Snapshot.Players[0].ID, me.ID)
 	}
-	if st := s.Stats(); st.Kicks[1008] < 8 || st.Kicks[1003] != 1 {
-		t.Errorf("kicks by code %v, want eight or more 1008 and one 1003", st.Kicks)
+	if st := s.Stats(); st.Kicks[1008] < 12 || st.Kicks[1003] != 1 {
+		t.Errorf("kicks by code %v, want twelve or more 1008 and one 1003", st.Kicks)
 	}
 }
 
-// TestMovesAndBounds: an input moves its player at the server's speed, and
-// never out of the world.
+// TestMovesAndBounds: commands move the player exactly as netcode.Move
+// says, at the pace of real time, with each snapshot saying how far the
+// server got (Ack, AckMS); the player stops at the wall.
 func TestMovesAndBounds(t *testing.T) {
 	_, url, _ := newTestServer(t, Config{})
 	c := dial(t, url, nil)
-	me := readUntil(t, c, "the welcome", func(m netcode.ServerMessage) bool { return m.Kind == netcode.KindWelcome }).Welcome
+	readUntil(t, c, "the welcome", func(m netcode.ServerMessage) bool { return m.Kind == netcode.KindWelcome })
+	spawn := readUntil(t, c, "a snapshot", func(m netcode.ServerMessage) bool { return m.Kind == netcode.KindSnapshot }).Snapshot.You
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := c.Write(ctx, websocket.MessageBinary, netcode.AppendInput(nil, netcode.Input{DX: -netcode.MaxAxis})); err != nil {
-		t.Fatal(err)
+	// 100 ms to the left every 100 ms, read back as they are applied:
+	// 630 px at 160 a second reaches the left wall within 4 s.
+	left := netcode.Command{Input: netcode.Input{DX: -netcode.MaxAxis}, MS: 100}
+	var seq uint32
+	send := func() {
+		seq++
+		if err := c.Write(ctx, websocket.MessageBinary, netcode.AppendInputs(nil, netcode.Inputs{Seq: seq, Commands: []netcode.Command{left}})); err != nil {
+			t.Fatal(err)
+		}
 	}
-	// 640 units at 160 a second: at the left wall within 4 s.
-	readUntil(t, c, "the player at the left wall", func(m netcode.ServerMessage) bool {
-		if m.Kind != netcode.KindSnapshot {
-			return false
+	send()
+	next := time.Now().Add(100 * time.Millisecond)
+	wall := netcode.PosOf(netcode.PlayerRadius, 0).X
+	for {
+		s := readUntil(t, c, "a snapshot", func(m netcode.ServerMessage) bool { return m.Kind == netcode.KindSnapshot }).Snapshot
+		if s.Ack > seq || s.Ack == seq && s.AckMS != 0 {
+			t.Fatalf("ack %d+%d ms after %d commands sent", s.Ack, s.AckMS, seq)
 		}
-		for _, p := range m.Snapshot.Players {
-			if p.ID == me.ID && p.X < netcode.PlayerRadius {
-				t.Fatalf("player at x=%v, outside the world", p.X)
-			}
-			if p.ID == me.ID && p.X == netcode.PlayerRadius {
-				return true
-			}
+		if want := netcode.Move(spawn, left.Input, int(s.Ack)*100+int(s.AckMS)); s.You != want {
+			t.Fatalf("after %d commands and %d ms: at %v, want %v", s.Ack, s.AckMS, s.You, want)
 		}
-		return false
-	})
+		if s.You.X == wall {
+			break
+		}
+		if time.Now().After(next) {
+			send()
+			next = next.Add(100 * time.Millisecond)
+		}
+	}
 }
 
 // TestRoomFull: past the room size a client is closed with 1013 and the
@@ -254,7 +278,8 @@ func TestRoomFull(t *testing.T) {
 
 // TestSlowClientDropped: a client that stops reading is dropped with 1013
 // once its writer is a buffer behind; a reading client in the same room
-// keeps getting every tick.
+// keeps getting the snapshots, in order, all along. (Their tick numbers
+// may skip: a late tick is numbered as the one due then.)
 func TestSlowClientDropped(t *testing.T) {
 	// Small socket buffers on both sides, so the server's writes to a
 	// client that does not read stall within seconds.
@@ -282,7 +307,7 @@ func TestSlowClientDropped(t *testing.T) {
 			t.Fatalf("the slow client was not dropped in 60 s; stats %+v", s.Stats())
 		}
 		m := readUntil(t, good, "a snapshot", func(m netcode.ServerMessage) bool { return m.Kind == netcode.KindSnapshot })
-		if last != 0 && m.Snapshot.Tick != last+1 {
+		if m.Snapshot.Tick <= last {
 			t.Fatalf("the good client got tick %d after %d", m.Snapshot.Tick, last)
 		}
 		last = m.Snapshot.Tick
@@ -302,5 +327,34 @@ func waitLog(t *testing.T, logs *syncBuffer, s string) {
 			t.Fatalf("no log line with %q; log:\n%s", s, logs.String())
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestLateTick: a tick that comes late (a busy server) is numbered as the
+// one due and gives the players all the time since the last one: their
+// commands do not pile up.
+func TestLateTick(t *testing.T) {
+	s := NewServer(Config{})
+	rm := newRoom(s, "late")
+	c := &client{s: s, out: make(chan []byte, 4), done: make(chan struct{})}
+	if !rm.add(c) {
+		t.Fatal("no room")
+	}
+	<-c.out // the welcome
+	cmds := make([]netcode.Command, 4)
+	for i := range cmds {
+		cmds[i] = netcode.Command{Input: netcode.Input{DX: 1}, MS: 200}
+	}
+	if err := c.auth.Add(netcode.Inputs{Seq: 1, Commands: cmds}); err != nil {
+		t.Fatal(err)
+	}
+	rm.started = time.Now().Add(-2 * time.Second) // 40 ticks due, none run
+	rm.step(time.Now(), 50*time.Millisecond)
+	m, err := netcode.ParseServer(<-c.out, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Snapshot.Tick != 40 || m.Snapshot.Ack != 4 || c.auth.Queued() != 0 {
+		t.Errorf("a tick 2 s late: tick %d, ack %d, %v still queued; want tick 40 and all 800 ms applied", m.Snapshot.Tick, m.Snapshot.Ack, c.auth.Queued())
 	}
 }
