@@ -43,16 +43,20 @@ func describeDialError(rawURL string, timeout time.Duration, hs *HandshakeRespon
 
 // describeReadError explains why an open connection failed. code is the
 // close code the transport reported for it.
+//
+// A close code that says why (1009, 1002, 1007: the read side failed the
+// connection) wins over a write error: a Send in flight when the
+// connection was failed then fails too, and is not the cause.
 func describeReadError(rawURL string, code int, writeErr, readErr error) *Error {
 	switch {
-	case writeErr != nil:
-		return newError("send", rawURL, ErrConnectionLost, "failed to send", writeErr)
 	case code == CloseMessageTooBig:
 		return newError("read", rawURL, ErrMessageTooBig, "the server sent a message larger than MaxMessageSize", readErr)
 	case code == CloseProtocolError:
 		return newError("read", rawURL, ErrProtocol, "the server broke the WebSocket protocol", readErr)
 	case code == CloseInvalidFramePayloadData:
 		return newError("read", rawURL, ErrInvalidUTF8, "the server sent invalid data", readErr)
+	case writeErr != nil:
+		return newError("send", rawURL, ErrConnectionLost, "failed to send", writeErr)
 	}
 	if isReset(readErr) {
 		return newError("read", rawURL, ErrConnectionLost, "the connection was reset without a close frame", readErr)
