@@ -3,11 +3,16 @@ GO      ?= go
 CACHE   := $(CURDIR)/.cache
 GOFILES  = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.cache/*')
 
-.PHONY: test lint lint-platforms test-native test-browser demo bench fuzz test-load wasm test-e2e test-toolchains mutate
+.PHONY: test lint lint-platforms test-native test-browser demo bench fuzz test-load wasm test-e2e test-toolchains mutate help
 
-## test: gofmt, go vet (native and wasm), the platform matrix, native tests with -race, then the browser tests
-test: lint test-native test-browser test-e2e test-interop
+## test: everything the README's test command promises: lint, the native suite, the browser suite in Chromium, Firefox and WebKit, the wasm size budget, the pages, proxies, interop, Autobahn, the game
+test: lint test-native test-browser test-size test-e2e test-proxy test-interop conformance conformance-browser test-game
 
+## help: lists these targets
+help:
+	@sed -n 's/^## \([a-z][a-z0-9-]*\): \(.*\)/\1\t\2/p' $(MAKEFILE_LIST) | awk -F'\t' '{ printf "  %-23s %s\n", $$1, $$2 }'
+
+## lint: gofmt; go vet natively, on the portable path, for js/wasm and with hybridws_lean; the platform matrix; the API listing against api.txt; every target in make help
 lint: lint-platforms
 	@out=$$(gofmt -l $(GOFILES)); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
@@ -15,11 +20,15 @@ lint: lint-platforms
 	GOOS=js GOARCH=wasm $(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet -tags hybridws_lean ./...
 	$(GO) run ./internal/cmd/apilist -check api.txt
+	@missing=$$(for t in $$(sed -n 's/^\.PHONY: *//p' $(MAKEFILE_LIST)); do case $$t in */*) continue;; esac; \
+		grep -q "^## $$t: " $(MAKEFILE_LIST) || echo $$t; done); \
+	if [ -n "$$missing" ]; then echo "make help does not list: $$missing (add a '## target: what it does' line above each)"; exit 1; fi
 
 # The exported Go API, one line per name (internal/cmd/apilist): make lint
 # fails when it differs from the committed api.txt, so that an exported
 # change is always deliberate and visible in review. After one: make api.
 .PHONY: api
+## api: writes api.txt, the exported Go API (after a deliberate change to it)
 api:
 	$(GO) run ./internal/cmd/apilist -o api.txt
 
@@ -29,6 +38,7 @@ api:
 PLATFORMS ?= windows/amd64 windows/arm64 darwin/amd64 darwin/arm64 linux/amd64 \
 	linux/arm64 linux/386 freebsd/amd64 android/arm64
 
+## lint-platforms: go vet and every test binary for each native target a game ships to (cgo off)
 lint-platforms:
 	@start=$$(date +%s); tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	for p in $(PLATFORMS); do \
@@ -43,6 +53,7 @@ lint-platforms:
 # again on the portable write path, the one Windows gets: the tag
 # hybridws_portable switches the Unix non-blocking writes off
 # (native/nbwrite_other.go).
+## test-native: go test -race ./..., then the root package and native/ on the portable write path
 test-native:
 	$(GO) test -race -count=1 -timeout 5m ./...
 	$(GO) test -race -count=1 -timeout 5m -tags hybridws_portable . ./native
@@ -53,6 +64,7 @@ test-native:
 GO_OLDEST ?= go1.24.11
 GO_NEWEST ?= go1.27.3
 
+## test-toolchains: vet and the native suite with the oldest and newest Go (GOTOOLCHAIN; CI runs it)
 test-toolchains:
 	@want=$$(sed -n 's/^go \([0-9]*\.[0-9]*\).*/go\1/p' go.mod); case "$(GO_OLDEST)" in "$$want"|"$$want".*) ;; \
 		*) echo "GO_OLDEST=$(GO_OLDEST) is not the release go.mod names ($$want): update one of them" >&2; exit 1;; esac
@@ -87,6 +99,7 @@ CHROMIUM_FLAGS  := --host-resolver-rules="MAP * ~NOTFOUND, EXCLUDE localhost, EX
 	--metrics-recording-only --mute-audio --disable-dev-shm-usage
 
 .PHONY: test-browser-chromium test-browser-firefox test-browser-webkit
+## test-browser: the root, wasm/ and shim/ tests in every engine of BROWSER_ENGINES (chromium firefox webkit), with each one's time
 test-browser: $(addprefix test-browser-,$(BROWSER_ENGINES))
 
 # wasmbrowsertest is built natively (the version tools/browser's tool line
@@ -99,6 +112,7 @@ test-browser: $(addprefix test-browser-,$(BROWSER_ENGINES))
 # the same code as in the first run).
 BROWSER_RUNS := ./... | -tags hybridws_lean ./shim | -tags hybridws_lean -run ^TestLean .
 
+## test-browser-chromium: the browser suite in headless Chromium (wasmbrowsertest), then its hybridws_lean runs
 test-browser-chromium: $(BROWSER_BIN)/headless_shell $(BROWSER_BIN)/wasmbrowsertest
 	@start=$$(date +%s); runs='$(BROWSER_RUNS)'; IFS='|'; for args in $$runs; do IFS=' '; \
 		echo "GOOS=js GOARCH=wasm go test -exec wasmbrowsertest $$args  (headless Chromium, test server from withserver)"; \
@@ -110,6 +124,8 @@ test-browser-chromium: $(BROWSER_BIN)/headless_shell $(BROWSER_BIN)/wasmbrowsert
 	done; \
 	echo "test-browser-chromium: $$(( $$(date +%s) - start )) s"
 
+## test-browser-firefox: the browser suite in Firefox (tools/wasmrun, WebDriver BiDi)
+## test-browser-webkit: the browser suite in WebKitGTK (tools/wasmrun, WebKitWebDriver on Xvfb)
 test-browser-firefox test-browser-webkit: test-browser-%: $(BROWSER_BIN)/wasmrun browser-%
 	@echo 'GOOS=js GOARCH=wasm go test -exec "wasmrun -engine $*" ./...  (test server from withserver)'
 	@start=$$(date +%s); \
@@ -138,8 +154,10 @@ debian = if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 # Firefox and WebKitGTK (its WebDriver, MiniBrowser, and Xvfb to show it
 # on; Mesa's software GL for WebGL), for test-browser, test-e2e and test-game.
 .PHONY: browser-firefox browser-webkit
+## browser-firefox: installs Debian's firefox-esr when missing
 browser-firefox:
 	@command -v firefox-esr >/dev/null || command -v firefox >/dev/null || { $(call debian,firefox-esr,Firefox); }
+## browser-webkit: installs Debian's webkit2gtk-driver, Xvfb and Mesa when missing
 browser-webkit:
 	@command -v WebKitWebDriver >/dev/null && command -v Xvfb >/dev/null && \
 		ls /usr/lib/*/webkit2gtk-4.1/MiniBrowser >/dev/null 2>&1 && [ -n "$$(ls /usr/lib/*/dri/swrast_dri.so 2>/dev/null)" ] || \
@@ -176,9 +194,11 @@ $(BROWSER_BIN)/headless_shell:
 DEMO_ADDR ?= 127.0.0.1:8080
 SHIM_TAGS := hybridws_lean
 
+## demo: builds the wasm and serves the demo page and the echo endpoint on DEMO_ADDR (127.0.0.1:8080)
 demo: wasm
 	$(GO) run ./web -addr $(DEMO_ADDR)
 
+## wasm: builds websocket.wasm (the JavaScript API), websocket.js and wasm_exec.js at the repo root
 wasm:
 	GOOS=js GOARCH=wasm $(GO) build -tags $(SHIM_TAGS) -o websocket.wasm ./shim
 	cp "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" wasm_exec.js
@@ -189,6 +209,7 @@ wasm:
 # machine's paths or symbols). `cd js && npm pack` runs this itself
 # (prepack) and makes the tarball; nothing is published.
 .PHONY: js-package
+## js-package: builds websocket.js and websocket.wasm into the npm package folder js/
 js-package: wasm
 	GOOS=js GOARCH=wasm $(GO) build -tags $(SHIM_TAGS) -trimpath -ldflags="-s -w" -o js/websocket.wasm ./shim
 	cp websocket.js LICENSE js/
@@ -201,8 +222,8 @@ js-package: wasm
 WASM_BUDGET ?= 850000
 WASM_HEAVY  := fmt|reflect|net|net/url|net/http|crypto/tls|os
 .PHONY: test-size
-test: test-size
 
+## test-size: fails when js/websocket.wasm passes WASM_BUDGET bytes of gzip -9
 test-size: js-package
 	@raw=$$(wc -c < js/websocket.wasm); gz=$$(gzip -9 -c js/websocket.wasm | wc -c); \
 	echo "js/websocket.wasm: $$raw bytes, $$gz gzip -9 (budget $(WASM_BUDGET))"; \
@@ -220,6 +241,7 @@ test-size: js-package
 # The JavaScript package's tests (module, CSP, npm pack, types) run here
 # too: they need npm and typescript (installed into .cache/node).
 TSC := $(CACHE)/node/node_modules/typescript/bin/tsc
+## test-e2e: the demo page, the ES module under a strict CSP, npm pack and the types, in Chromium, Firefox and WebKit
 test-e2e: $(BROWSER_BIN)/headless_shell $(TSC) browser-firefox browser-webkit
 	cd e2e && $(GO) vet ./... && CHROMIUM="$$(command -v /usr/bin/chromium || command -v chromium)" TSC="$(TSC)" \
 		$(GO) test -count=1 -timeout 10m ./...
@@ -242,12 +264,15 @@ $(TSC):
 # `make bench-size` measures and rewrites that table alone.
 BENCHFLAGS ?=
 .PHONY: bench-size bench-brotli
+## bench: the benchmarks: writes BENCHMARKS.md and bench/chart.png (BENCHFLAGS=-runs=1 for a quick look)
 bench: $(BROWSER_BIN)/headless_shell bench-brotli
 	cd bench && $(GO) run . run -since $$(date +%s) $(BENCHFLAGS)
 
+## bench-size: measures the js/wasm download sizes again into BENCHMARKS.md
 bench-size: bench-brotli
 	cd bench && $(GO) run . sizes
 
+## bench-brotli: installs Debian's brotli when missing (for the size table)
 bench-brotli:
 	@command -v brotli >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && { \
 		echo "brotli not found: installing Debian's brotli for the size table"; \
@@ -261,6 +286,7 @@ bench-brotli:
 FUZZTIME     ?= 20s
 FUZZ_TARGETS := FuzzParseHeaders FuzzCanonicalKey FuzzParseURL FuzzParseProtocol FuzzValidate FuzzSendOptions
 
+## fuzz: each fuzz target of the root package and native/ for FUZZTIME (20s)
 fuzz:
 	@mkdir -p $(CACHE)
 	@for f in $(FUZZ_TARGETS); do \
@@ -278,6 +304,7 @@ FUZZ_NATIVE_TARGETS := FuzzCheckedConn FuzzReadMessage FuzzSentFrames FuzzInflat
 .PHONY: fuzz-native
 fuzz: fuzz-native
 
+## fuzz-native: the fuzz targets of native/ only
 fuzz-native:
 	@mkdir -p $(CACHE)
 	@for f in $(FUZZ_NATIVE_TARGETS); do \
@@ -290,6 +317,7 @@ fuzz-native:
 # Load (issue 5): 2,000 concurrent connections x 200 echoed messages, with
 # the race detector, against the test server's /echo in a child process;
 # then goroutines and heap back to baseline. Needs ~4,000 file descriptors.
+## test-load: 2,000 connections x 200 messages with -race, then back to baseline (CI runs it)
 test-load:
 	ulimit -n 65536 2>/dev/null || ulimit -n $$(ulimit -Hn) 2>/dev/null || true; \
 	HYBRIDWS_LOAD=1 $(GO) test -race -count=1 -timeout 15m -run '^TestLoad$$' -v .
@@ -299,6 +327,7 @@ test-load:
 # on 127.0.0.1: natively (the test starts them), then in headless Chromium
 # (withpeers starts them, withserver the shared test server).
 .PHONY: test-interop
+## test-interop: against npm ws 8 and Python websockets, natively and in Chromium
 test-interop: $(CACHE)/node/node_modules/ws/package.json $(BROWSER_BIN)/headless_shell $(BROWSER_BIN)/wasmbrowsertest
 	@/usr/bin/python3 -c 'import websockets' 2>/dev/null || { \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
@@ -329,8 +358,8 @@ $(CACHE)/node/node_modules/ws/package.json:
 # versions and the time the suite took.
 PROXY_DEBS := squid tinyproxy microsocks
 .PHONY: test-proxy proxy-deps
-test: test-proxy
 
+## proxy-deps: installs Debian's squid, tinyproxy and microsocks when missing
 proxy-deps:
 	@missing=; for b in $(PROXY_DEBS); do command -v $$b >/dev/null || [ -x /usr/sbin/$$b ] || missing="$$missing $$b"; done; \
 	if [ -n "$$missing" ]; then \
@@ -345,6 +374,7 @@ proxy-deps:
 		fi; \
 	fi
 
+## test-proxy: the proxy suite against real squid, tinyproxy and microsocks
 test-proxy: proxy-deps
 	@PATH="$$PATH:/usr/sbin"; echo "proxies: $$(squid -v 2>/dev/null | head -1); $$(tinyproxy -v 2>/dev/null); microsocks $$(dpkg-query -W -f '$${Version}' microsocks 2>/dev/null)"; \
 	start=$$(date +%s); \
@@ -365,11 +395,12 @@ CONFORMANCEFLAGS ?=
 CONFORMANCE_CASES := 1,2,3,4,5,6,7,9,10
 CONFORMANCE_EXPECT := internal/test/autobahn/expected.txt
 .PHONY: conformance conformance-full conformance-browser
-test: conformance conformance-browser
 
+## conformance: the Autobahn client cases 1-10 natively, against internal/test/autobahn/expected.txt
 conformance:
 	$(GO) run ./internal/cmd/conformance -cases $(CONFORMANCE_CASES) -expect $(CONFORMANCE_EXPECT) $(CONFORMANCEFLAGS)
 
+## conformance-full: all 517 Autobahn client cases natively, compression included (CI runs it)
 conformance-full:
 	$(GO) run ./internal/cmd/conformance -expect $(CONFORMANCE_EXPECT) -timeout 60m $(CONFORMANCEFLAGS)
 
@@ -377,6 +408,7 @@ conformance-full:
 # with the echo client compiled to wasm, in headless Chromium: the browser
 # fails the connection itself on protocol errors (recorded, not judged);
 # the echo categories 1, 5, 9 and 10 must be OK.
+## conformance-browser: the Autobahn cases 1-10 with the echo client in headless Chromium
 conformance-browser: $(BROWSER_BIN)/headless_shell $(BROWSER_BIN)/wasmbrowsertest
 	@{ PATH="$(BROWSER_BIN):$$PATH" $(GO) run ./internal/cmd/conformance -serve -cases $(CONFORMANCE_CASES) -require 1,5,9,10 -patience 3 -timeout 9m $(CONFORMANCEFLAGS) -- \
 		env GOOS=js GOARCH=wasm $(GO) test -tags autobahn -count=1 -timeout 8m \
@@ -406,21 +438,24 @@ GAME_FLAGS ?=
 GAME_NATIVE_DEBS := libx11-dev libxrandr-dev libxcursor-dev libxinerama-dev libxi-dev libxxf86vm-dev libgl1-mesa-dev pkg-config gcc
 GAME_XVFB_DEBS   := xvfb xauth x11-apps libgl1-mesa-dri
 
-test: test-game
 
+## game-page: builds the arena's wasm and its page into .cache/arena
 game-page:
 	@mkdir -p $(GAME_DIR)
 	cd examples && GOOS=js GOARCH=wasm $(GO) build -o $(GAME_DIR)/arena.wasm ./arena
 	cp "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" $(GAME_DIR)/wasm_exec.js
 	cp examples/arena/web/index.html $(GAME_DIR)/index.html
 
+## game-bins: builds the arena's server and bots
 game-bins:
 	cd examples && $(GO) build -o $(BROWSER_BIN)/arena-server ./arena/server && $(GO) build -o $(BROWSER_BIN)/arena-bots ./arena/bots
 
+## game: builds the arena and serves it with its game server on GAME_ADDR (127.0.0.1:8090)
 game: game-page game-bins
 	@echo "arena: open http://$(GAME_ADDR)/ in two tabs (or: make game-native; bots: $(BROWSER_BIN)/arena-bots -url ws://$(GAME_ADDR)/ws -n 20)"
 	$(BROWSER_BIN)/arena-server -addr $(GAME_ADDR) -static $(GAME_DIR)
 
+## game-native-deps: installs the X11/GL headers the desktop build needs, when missing
 game-native-deps:
 	@pkg-config --exists x11 xrandr xcursor xinerama xi xxf86vm gl 2>/dev/null && command -v gcc >/dev/null || { \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
@@ -433,6 +468,7 @@ game-native-deps:
 				"macOS and Windows need nothing more (see ebitengine.org/en/documents/install.html)" >&2; exit 1; \
 		fi; }
 
+## game-xvfb-deps: installs Xvfb, xwd and Mesa for the desktop test, when missing
 game-xvfb-deps:
 	@command -v xvfb-run >/dev/null && command -v xwd >/dev/null && command -v xauth >/dev/null && \
 		[ -n "$$(ls /usr/lib/*/dri/swrast_dri.so /usr/lib/*/dri/llvmpipe_dri.so 2>/dev/null)" ] || { \
@@ -447,12 +483,14 @@ game-xvfb-deps:
 # Runs the desktop game against GAME_ADDR, starting a server there first
 # (if one already runs, from make game, the new one fails to listen and the
 # game joins the running one). Without a display: xvfb-run -a make game-native.
+## game-native: runs the desktop arena (needs a display: xvfb-run -a make game-native)
 game-native: game-native-deps game-bins
 	cd examples && CGO_ENABLED=1 $(GO) build -o $(BROWSER_BIN)/arena ./arena
 	@[ -n "$$DISPLAY$$WAYLAND_DISPLAY" ] || echo "no DISPLAY: the window needs one (here: xvfb-run -a make game-native)"
 	@$(BROWSER_BIN)/arena-server -addr $(GAME_ADDR) 2>/dev/null & srv=$$!; sleep 0.3; \
 		$(BROWSER_BIN)/arena -url ws://$(GAME_ADDR)/ws $(GAME_FLAGS); rc=$$?; kill $$srv 2>/dev/null; exit $$rc
 
+## test-game: the arena's tests: server, netcode and feel, pages in three engines, the desktop build under xvfb-run
 test-game: $(BROWSER_BIN)/headless_shell game-native-deps game-xvfb-deps browser-firefox browser-webkit
 	cd examples && $(GO) vet ./... && GOOS=js GOARCH=wasm $(GO) vet ./arena ./netcode ./internal/feel
 	cd examples && $(GO) test -race -count=1 -timeout 5m ./netcode ./arena/server ./arena/diagram ./internal/...
@@ -461,9 +499,11 @@ test-game: $(BROWSER_BIN)/headless_shell game-native-deps game-xvfb-deps browser
 		echo $$? > $(CACHE)/test-game.rc; } | grep --line-buffered -E -- '^(--- |ok|FAIL|PASS|panic)|_test\.go'; \
 	exit $$(cat $(CACHE)/test-game.rc)
 
+## game-diagram: draws docs/netcode.png from a run of the netcode
 game-diagram:
 	cd examples && $(GO) run ./arena/diagram -o ../docs/netcode.png
 
+## bench-game: 200 bots and two pages in one room: the Game section of BENCHMARKS.md
 bench-game: $(BROWSER_BIN)/headless_shell game-page game-bins
 	cd examples && $(GO) run ./arena/bench -page $(GAME_DIR) -bin $(BROWSER_BIN) -out ../BENCHMARKS.md \
 		-chromium "$$(command -v /usr/bin/chromium || command -v chromium)"
@@ -482,6 +522,7 @@ bench-game: $(BROWSER_BIN)/headless_shell game-page game-bins
 MUTATE_BUDGET ?= 45m
 MUTATE_SKIP   ?= ^(TestDisconnectStuckSocket|TestSendQueueFull|TestFaultHalfOpen|TestDefaultTimeout|TestFaultSlowLink|TestKeepAlivePausedReader|Example.*)$$
 MUTATE_FLAGS  ?=
+## mutate: mutation testing of the root package and native/ with gremlins (about an hour; not part of make test)
 mutate:
 	cd tools/mutate && $(GO) build -o $(BROWSER_BIN)/gremlins github.com/go-gremlins/gremlins/cmd/gremlins
 	GOFLAGS='-count=1 -skip=$(MUTATE_SKIP)' timeout --kill-after=30s $(MUTATE_BUDGET) $(BROWSER_BIN)/gremlins unleash --integration \
