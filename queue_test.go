@@ -386,6 +386,86 @@ func TestQueueReadyNeverLosesWakeUp(t *testing.T) {
 	t.Logf("%d events dispatched; %d looks without a token", dispatched, looks)
 }
 
+// No lost wake-up with two loops on one Queue, the way events come in a
+// game: three connections play ping-pong with the echo server (each
+// echo's callback sends the next message) through one Queue that two loops
+// dispatch, each waiting only on Ready. An event that arrives just as one
+// loop's Dispatch ends, while the other loop takes its token and returns 0
+// (the first still runs), must still get a token: without one both loops
+// sleep with the events queued, and the ping-pong stops. 10,000 round
+// trips, each connection's echoes in order.
+func TestQueueTwoLoopsPingPong(t *testing.T) {
+	const conns, trips = 3, 10000
+	q := websocket.NewQueue()
+	stop := make(chan struct{})
+	var loops sync.WaitGroup
+	defer func() { close(stop); loops.Wait() }()
+	for g := 0; g < 2; g++ {
+		loops.Add(1)
+		go func() {
+			defer loops.Done()
+			for {
+				select {
+				case <-q.Ready():
+					q.Dispatch()
+				case <-stop:
+					return
+				}
+			}
+		}()
+	}
+	var total atomic.Int64
+	ended := make(chan struct{}, conns)
+	cs := make([]*websocket.Connection, conns)
+	for i := range cs {
+		next := 0 // the echo this connection waits for; its callbacks never overlap
+		c, err := websocket.Connect(wsURL("/echo"), &websocket.Params{Queue: q}, func(c *websocket.Connection, d *websocket.Data) {
+			switch d.Event {
+			case websocket.EventMessage:
+				if string(d.Message) != itoa(next) {
+					t.Errorf("echo %q, want %d", d.Message, next)
+				}
+				next++
+				if total.Add(1) >= trips {
+					return
+				}
+			case websocket.EventDisconnected:
+				ended <- struct{}{}
+				return
+			case websocket.EventError:
+				t.Errorf("ERROR %s", d.Message)
+				return
+			}
+			if err := websocket.Send(c, []byte(itoa(next)), text); err != nil {
+				t.Errorf("Send: %v", err)
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cs[i] = c
+	}
+	last, since := int64(-1), time.Now()
+	for total.Load() < trips {
+		if n := total.Load(); n != last {
+			last, since = n, time.Now()
+		} else if time.Since(since) > 5*time.Second {
+			t.Fatalf("no progress for 5s after %d round trips: %d events wait, %d tokens in Ready (a lost wake-up)", n, queueLen(q), len(q.Ready()))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	for _, c := range cs {
+		websocket.Disconnect(c)
+	}
+	for range cs {
+		select {
+		case <-ended:
+		case <-time.After(20 * time.Second):
+			t.Fatalf("DISCONNECTED not dispatched within 20s: %d events wait, %d tokens in Ready", queueLen(q), len(q.Ready()))
+		}
+	}
+}
+
 // Dispatch called from inside a callback it runs returns 0 at once (it
 // used to deadlock), and the outer Dispatch goes on.
 func TestDispatchInsideCallback(t *testing.T) {
