@@ -2,6 +2,7 @@ package websocket_test
 
 import (
 	"bytes"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -74,29 +75,57 @@ func TestQueueDispatch(t *testing.T) {
 }
 
 // Dispatch never waits for the network: with a connection that is open but
-// silent, it returns at once, again and again.
+// silent, it returns 0 at once, again and again, from three goroutines at
+// the same time. Each call is watched with a deadline, so a Dispatch that
+// waits fails here instead of hanging until the suite's timeout.
 func TestQueueDispatchNeverWaits(t *testing.T) {
 	q := websocket.NewQueue()
 	r := newRecorder(t)
 	c := r.connect(wsURL("/silent"), &websocket.Params{Queue: q})
 	waitQueued(t, q, 1)
-	if n := q.Dispatch(); n != 1 {
+	if n := dispatchWithin(t, q); n != 1 {
 		t.Fatalf("Dispatch returned %d, want 1 (CONNECTED)", n)
 	}
-	for i := 0; i < 100; i++ {
-		start := time.Now()
-		if n := q.Dispatch(); n != 0 {
-			t.Fatalf("Dispatch returned %d on a silent connection", n)
-		}
-		if d := time.Since(start); d > 5*time.Second {
-			t.Fatalf("Dispatch blocked for %v", d)
-		}
+	var wg sync.WaitGroup
+	for g := 0; g < 3; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 100; i++ {
+				if n := dispatchWithin(t, q); n != 0 {
+					if n > 0 {
+						t.Errorf("Dispatch returned %d on a silent connection", n)
+					}
+					return
+				}
+			}
+		}()
 	}
+	wg.Wait()
 	websocket.Disconnect(c)
+	if t.Failed() {
+		return
+	}
 	waitQueued(t, q, 1)
-	q.Dispatch()
+	dispatchWithin(t, q)
 	evs := r.waitDone()
 	checkSeq(t, evs, "CONNECTED DISCONNECTED")
+}
+
+// dispatchWithin calls q.Dispatch and returns what it returned; if the call
+// has not returned after 5s, the test fails and dispatchWithin returns -1
+// (the call is left behind). Safe from any goroutine.
+func dispatchWithin(t testing.TB, q *websocket.Queue) int {
+	t.Helper()
+	done := make(chan int, 1)
+	go func() { done <- q.Dispatch() }()
+	select {
+	case n := <-done:
+		return n
+	case <-time.After(5 * time.Second):
+		t.Errorf("Dispatch has not returned after 5s: it waits")
+		return -1
+	}
 }
 
 // One Queue, several connections and several goroutines calling Dispatch:
@@ -192,33 +221,80 @@ func TestQueueCallbacksSendAndDisconnect(t *testing.T) {
 	checkDisconnected(t, evs, websocket.CloseNormalClosure, "")
 }
 
-// Without a Queue, callbacks never overlap even when they are slow and
-// Sends come from elsewhere (the recorder fails the test on an overlap).
+// Callbacks of one connection never overlap, whichever goroutines deliver
+// them. Without a Queue: the goroutine that dialled delivers CONNECTED,
+// the reader the rest, and four goroutines Send meanwhile. With a Queue
+// shared by three connections: two goroutines dispatch it at once. Every
+// callback is slow (100µs), so that an overlap, if one can happen, does;
+// the recorder of each connection fails the test on one, and sees its
+// echoes in order.
 func TestCallbacksNeverOverlap(t *testing.T) {
-	r := newRecorder(t)
-	var active atomic.Int32
-	r.onEvent = func(c *websocket.Connection, d *websocket.Data) {
-		if active.Add(1) != 1 {
-			t.Errorf("callbacks overlap")
+	for _, queued := range []bool{false, true} {
+		name := "reader"
+		if queued {
+			name = "queue, two dispatchers"
 		}
-		time.Sleep(100 * time.Microsecond)
-		active.Add(-1)
-	}
-	c := openConn(t, r, wsURL("/echo"), nil)
-	var wg sync.WaitGroup
-	for g := 0; g < 4; g++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; i < 100; i++ {
-				websocket.Send(c, []byte("x"), nil)
+		t.Run(name, func(t *testing.T) {
+			const conns, senders, n = 3, 4, 50
+			var q *websocket.Queue
+			if queued {
+				q = websocket.NewQueue()
+				stop := make(chan struct{})
+				var wg sync.WaitGroup
+				defer func() { close(stop); wg.Wait() }()
+				for g := 0; g < 2; g++ {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						for {
+							select {
+							case <-q.Ready():
+								q.Dispatch()
+							case <-stop:
+								return
+							}
+						}
+					}()
+				}
 			}
-		}()
+			recs := make([]*recorder, conns)
+			cs := make([]*websocket.Connection, conns)
+			for i := range recs {
+				r := newRecorder(t)
+				r.onEvent = func(*websocket.Connection, *websocket.Data) { time.Sleep(100 * time.Microsecond) }
+				recs[i], cs[i] = r, openConn(t, r, wsURL("/echo"), &websocket.Params{Queue: q})
+			}
+			var wg sync.WaitGroup
+			for i, c := range cs {
+				for g := 0; g < senders; g++ {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						for k := 0; k < n; k++ {
+							if err := websocket.Send(c, []byte(fmt.Sprintf("%d %d %d", i, g, k)), text); err != nil {
+								t.Errorf("Send: %v", err)
+								return
+							}
+						}
+					}()
+				}
+			}
+			wg.Wait()
+			for i, r := range recs {
+				evs := r.waitFor(itoa(senders*n)+" echoes", func(evs []*websocket.Data) bool { return len(messages(evs)) == senders*n })
+				next := make([]int, senders) // each sender's messages come back in its order
+				for _, d := range messages(evs) {
+					var ci, g, k int
+					if _, err := fmt.Sscanf(string(d.Message), "%d %d %d", &ci, &g, &k); err != nil || ci != i || g < 0 || g >= senders || k != next[g] {
+						t.Fatalf("connection %d: echo %q out of order (want message %v)", i, d.Message, next)
+					}
+					next[g]++
+				}
+				websocket.Disconnect(cs[i])
+				r.waitDone()
+			}
+		})
 	}
-	wg.Wait()
-	r.waitFor("400 echoes", func(evs []*websocket.Data) bool { return len(messages(evs)) == 400 })
-	websocket.Disconnect(c)
-	r.waitDone()
 }
 
 // Backpressure: a connection whose events are not dispatched stops reading
@@ -384,6 +460,68 @@ func TestQueueReadyNeverLosesWakeUp(t *testing.T) {
 		}
 	}
 	t.Logf("%d events dispatched; %d looks without a token", dispatched, looks)
+}
+
+// No lost wake-up with two loops on one Queue, each waiting on Ready: loop
+// A runs a callback (of one connection) that blocks, meanwhile an event
+// (of another) arrives, and loop B takes its token; B's Dispatch returns 0
+// (A's runs). So when A's callback returns, A's Dispatch must leave a
+// token for the event that waits, or both loops sleep with an event in the
+// Queue.
+func TestQueueReadyTwoLoops(t *testing.T) {
+	q := websocket.NewQueue()
+	stop := make(chan struct{})
+	var loops sync.WaitGroup
+	blocked, release := make(chan struct{}), make(chan struct{})
+	var releaseOnce sync.Once
+	unblock := func() { releaseOnce.Do(func() { close(release) }) }
+	defer func() { unblock(); close(stop); loops.Wait() }()
+	for g := 0; g < 2; g++ {
+		loops.Add(1)
+		go func() {
+			defer loops.Done()
+			for {
+				select {
+				case <-q.Ready():
+					q.Dispatch()
+				case <-stop:
+					return
+				}
+			}
+		}()
+	}
+	other := newRecorder(t)
+	oc := openConn(t, other, wsURL("/echo"), &websocket.Params{Queue: q})
+	r := newRecorder(t)
+	r.onEvent = func(c *websocket.Connection, d *websocket.Data) {
+		if d.Event == websocket.EventMessage {
+			close(blocked)
+			<-release
+		}
+	}
+	c := openConn(t, r, wsURL("/echo"), &websocket.Params{Queue: q})
+	websocket.Send(c, []byte("a"), text)
+	select {
+	case <-blocked:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the echo never reached its callback")
+	}
+	if err := websocket.Send(oc, []byte("b"), text); err != nil {
+		t.Fatal(err)
+	}
+	// Wait until the other connection's echo waits and loop B has taken
+	// its token: a lost wake-up needs exactly this.
+	for deadline := time.Now().Add(20 * time.Second); queueLen(q) == 0 || len(q.Ready()) != 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("after 20s: %d events wait, %d tokens", queueLen(q), len(q.Ready()))
+		}
+	}
+	unblock()
+	other.waitFor("the echo dispatched", func(evs []*websocket.Data) bool { return len(messages(evs)) == 1 })
+	websocket.Disconnect(oc)
+	websocket.Disconnect(c)
+	checkSeq(t, other.waitDone(), "CONNECTED MESSAGE DISCONNECTED")
+	checkSeq(t, r.waitDone(), "CONNECTED MESSAGE DISCONNECTED")
 }
 
 // No lost wake-up with two loops on one Queue, the way events come in a
