@@ -75,6 +75,9 @@ var (
 
 func init() {
 	dialOverride = func(url string) dialFunc {
+		if v, ok := queueHolds.Load(url); ok {
+			return v.(dialFunc)
+		}
 		v, ok := stuckSockets.Load(url)
 		if !ok {
 			return nil
@@ -236,4 +239,42 @@ func SetReconnectStable(d time.Duration) func() {
 	old := reconnectStable
 	reconnectStable = d
 	return func() { reconnectStable = old }
+}
+
+var queueHolds sync.Map // URL -> dialFunc
+
+// HoldQueueUntilRead makes the next Connection dialled to url hold q's
+// lock from the moment its dial returns until its first Read has returned
+// (or for max at most): an event queued meanwhile waits for the lock. So a
+// reader that could start before the goroutine that dialled has queued
+// CONNECTED, and read a message, queues that message first (it runs while
+// the dialler waits for the lock), where it would otherwise lose that race
+// almost always. Where the reader starts only after CONNECTED is queued,
+// CONNECTED waits max.
+func HoldQueueUntilRead(url string, q *Queue, max time.Duration) {
+	queueHolds.Store(url, dialFunc(func(ctx context.Context, cfg *dialConfig) (transport, *HandshakeResponse, error) {
+		queueHolds.Delete(url)
+		t, hs, err := dial(ctx, cfg)
+		if err != nil {
+			return t, hs, err
+		}
+		q.mu.Lock()
+		var once sync.Once
+		unlock := func() { once.Do(q.mu.Unlock) }
+		timer := time.AfterFunc(max, unlock)
+		return &firstRead{transport: t, done: func() { timer.Stop(); unlock() }}, hs, nil
+	}))
+}
+
+// firstRead calls done once its first Read has returned.
+type firstRead struct {
+	transport
+	once sync.Once
+	done func()
+}
+
+func (f *firstRead) Read() (int, []byte, error) {
+	typ, p, err := f.transport.Read()
+	f.once.Do(f.done)
+	return typ, p, err
 }
