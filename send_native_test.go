@@ -11,11 +11,15 @@ package websocket_test
 
 import (
 	"encoding/binary"
+	"errors"
+	"net"
 	"runtime"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/hybridws/websocket"
+	"github.com/hybridws/websocket/internal/test/rawserver"
 )
 
 // numbered returns a message of n bytes that starts with seq and whose
@@ -153,5 +157,92 @@ func TestCallbackBigRoundTrips(t *testing.T) {
 	evs := r.waitDone()
 	if got != trips {
 		t.Fatalf("%d of %d round trips; events %s", got, trips, describe(evs))
+	}
+}
+
+// stopsReading starts a server that never reads what the client sends
+// (its receive buffer shrunk to a few KiB, so little waits on its side)
+// and sends it a 4-byte message every millisecond, ticks in all, so that
+// the client's callbacks run while its writes back up. It holds each
+// connection until hangUp (or the end of the test) drops it.
+func stopsReading(t *testing.T, ticks int) (srv *rawserver.Server, hangUp func()) {
+	t.Helper()
+	done := make(chan struct{})
+	srv = rawserver.Start(rawserver.Upgrade{}, func(c *rawserver.Conn) {
+		if tc, ok := c.Conn.(*net.TCPConn); ok {
+			tc.SetReadBuffer(4 << 10)
+		}
+		for i := 0; i < ticks; i++ {
+			if c.WriteFrames(frame(rawserver.OpBinary, "tick")) != nil {
+				return
+			}
+			time.Sleep(time.Millisecond)
+		}
+		<-done
+	})
+	var once sync.Once
+	hangUp = func() { once.Do(func() { close(done); srv.Close() }) }
+	t.Cleanup(hangUp)
+	return srv, hangUp
+}
+
+// SendQueueSize bounds what Sends made inside callbacks hold too, where a
+// callback's messages are written when it returns, on its goroutine (the
+// inline path, which also hands what the socket does not take to a spill
+// that drains on its own): a server that stops reading sends 200 messages,
+// and each callback Sends 16 KiB messages until ErrSendQueueFull. All they
+// had accepted must fit in SendQueueSize (256 KiB) plus what the kernel's
+// socket buffers took (4 MiB on loopback here): a path that wrote
+// every callback's messages into the spill, whatever waited there, would
+// accept 256 KiB per callback, 50 MiB in all.
+func TestSendQueueBoundsCallbackSends(t *testing.T) {
+	const limit, size, ticks = 256 << 10, 16 << 10, 200
+	const bound = 24 << 20
+	for _, queued := range []bool{false, true} {
+		name := "callback"
+		var q *websocket.Queue
+		if queued {
+			name, q = "queue", websocket.NewQueue()
+		}
+		t.Run(name, func(t *testing.T) {
+			srv, hangUp := stopsReading(t, ticks)
+			msg := make([]byte, size)
+			accepted := 0 // by callbacks, which never overlap
+			r := newRecorder(t)
+			r.onEvent = func(c *websocket.Connection, d *websocket.Data) {
+				if d.Event != websocket.EventMessage {
+					return
+				}
+				d.Message = nil
+				for accepted <= bound {
+					err := websocket.Send(c, msg, nil)
+					if err != nil {
+						if !errors.Is(err, websocket.ErrSendQueueFull) {
+							t.Errorf("Send: %v", err)
+						}
+						return
+					}
+					accepted += size
+				}
+			}
+			r.connect(srv.URL(), &websocket.Params{Queue: q, SendQueueSize: limit})
+			r.waitFor(itoa(ticks)+" messages", func(evs []*websocket.Data) bool {
+				q.Dispatch()
+				return len(messages(evs)) == ticks || find(evs, websocket.EventDisconnected) != nil
+			})
+			r.mu.Lock()
+			got := accepted
+			r.mu.Unlock()
+			if got > bound {
+				t.Errorf("Sends inside callbacks accepted more than %d MiB while the server read nothing: SendQueueSize %d KiB does not bound them", bound>>20, limit>>10)
+			}
+			t.Logf("Sends inside %d callbacks accepted %d KiB while the server read nothing (SendQueueSize %d KiB)", ticks, got>>10, limit>>10)
+			hangUp()
+			evs := r.waitFor("DISCONNECTED", func(evs []*websocket.Data) bool {
+				q.Dispatch()
+				return find(evs, websocket.EventDisconnected) != nil
+			})
+			checkDisconnected(t, evs, websocket.CloseAbnormalClosure, "")
+		})
 	}
 }
