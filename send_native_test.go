@@ -246,3 +246,83 @@ func TestSendQueueBoundsCallbackSends(t *testing.T) {
 		})
 	}
 }
+
+// sendStall is the longest a Send may take in the tests that time it: a
+// Send that waited for the network even 400ms breaks it, a loaded machine
+// does not.
+const sendStall = 250 * time.Millisecond
+
+// Guarantee 4 on the real native write path: Send never blocks, even on a
+// socket that stops moving. The server reads nothing (and sends a message
+// every millisecond, whose callbacks Send too); the test goroutine Sends
+// 64 KiB messages until the queue has refused them for 300ms in a row,
+// the socket's buffers long full. Every Send is timed, from both places:
+// the slowest must stay under sendStall. (TestSendNeverBlocksOnStuckSocket
+// checks the root package over a fake socket; this one checks the
+// transport that holds the promise, on the fast path and, under the
+// hybridws_portable tag, the portable one.)
+func TestSendNeverBlocksNative(t *testing.T) {
+	const limit, size = 1 << 20, 64 << 10
+	srv, hangUp := stopsReading(t, 1000)
+	msg := make([]byte, size)
+	var mu sync.Mutex
+	var slowest time.Duration
+	timedSend := func(c *websocket.Connection) error {
+		start := time.Now()
+		err := websocket.Send(c, msg, nil)
+		took := time.Since(start)
+		mu.Lock()
+		slowest = max(slowest, took)
+		mu.Unlock()
+		if err != nil && !errors.Is(err, websocket.ErrSendQueueFull) {
+			t.Errorf("Send: %v", err)
+		}
+		return err
+	}
+	r := newRecorder(t)
+	r.onEvent = func(c *websocket.Connection, d *websocket.Data) {
+		if d.Event == websocket.EventMessage {
+			d.Message = nil
+			timedSend(c)
+		}
+	}
+	c := openConn(t, r, srv.URL(), &websocket.Params{SendQueueSize: limit})
+	type result struct{ accepted, refused int }
+	done := make(chan result, 1)
+	go func() {
+		var res result
+		var fullSince time.Time
+		for fullSince.IsZero() || time.Since(fullSince) < 300*time.Millisecond {
+			if err := timedSend(c); err == nil {
+				res.accepted++
+				fullSince = time.Time{}
+			} else {
+				res.refused++
+				if fullSince.IsZero() {
+					fullSince = time.Now()
+				}
+				time.Sleep(time.Millisecond)
+			}
+		}
+		done <- res
+	}()
+	var res result
+	select {
+	case res = <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("Send blocked: the Sends to a socket that stopped moving did not end within 20s")
+	}
+	mu.Lock()
+	worst := slowest
+	mu.Unlock()
+	if worst > sendStall {
+		t.Errorf("a Send took %v to a socket that stopped moving: Send must not wait for it (bound %v)", worst, sendStall)
+	}
+	if res.refused == 0 {
+		t.Errorf("%d Sends accepted and none refused: the queue never filled", res.accepted)
+	}
+	t.Logf("%d x 64 KiB accepted, then %d refused with ErrSendQueueFull; slowest Send %v", res.accepted, res.refused, worst)
+	hangUp()
+	evs := r.waitDone()
+	checkDisconnected(t, evs, websocket.CloseAbnormalClosure, "")
+}
