@@ -34,6 +34,36 @@ func TestServerInvalidUTF8(t *testing.T) {
 	r.settle(evs)
 }
 
+// Invalid UTF-8 fails a text message at the offending byte, not at its
+// end: the server declares a 1 MiB text frame, sends its first three bytes,
+// the third not UTF-8, and nothing more. Natively: ERROR (ErrInvalidUTF8),
+// DISCONNECTED 1007, and the server gets 1007, all without the rest of the
+// message (a client that checked whole messages would wait for it for
+// ever; here the server gives up after 10s). The browser fails the
+// connection itself, at once too, and reports 1006; it sends the server
+// its own code, 1002.
+func TestServerInvalidUTF8FailsFast(t *testing.T) {
+	id := "utf8fast-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	url := wsURL("/badframe?kind=utf8&id=" + id)
+	r := newRecorder(t)
+	r.connect(url, nil)
+	evs := r.waitDone()
+	checkSeq(t, evs, "CONNECTED ERROR DISCONNECTED")
+	sent := websocket.CloseInvalidFramePayloadData
+	if inBrowserTest {
+		checkError(t, evs[1], []error{websocket.ErrConnectionLost}, url)
+		checkDisconnected(t, evs, websocket.CloseAbnormalClosure, "")
+		sent = websocket.CloseProtocolError
+	} else {
+		checkError(t, evs[1], []error{websocket.ErrInvalidUTF8}, url)
+		checkDisconnected(t, evs, websocket.CloseInvalidFramePayloadData, "*")
+	}
+	if rec := fetchRecord(t, id); rec.Code != sent {
+		t.Errorf("the server got close code %d from us, want %d (-2: none before it gave up)", rec.Code, sent)
+	}
+	r.settle(evs)
+}
+
 // A protocol violation (a frame with a reserved opcode) and a message too
 // big (a frame that declares 2^31 bytes, Chromium's own limit, of which
 // 200 come, past MaxMessageSize 100): ERROR, DISCONNECTED. Natively
