@@ -247,61 +247,97 @@ func TestSendQueueBoundsCallbackSends(t *testing.T) {
 	}
 }
 
-// sendStall is the longest a Send may take in the tests that time it: a
-// Send that waited for the network even 400ms breaks it, a loaded machine
-// does not.
-const sendStall = 250 * time.Millisecond
+// sendTimes collects how long Sends took, from any goroutine. Send never
+// waits for the network, yet a machine under load can hold any goroutine
+// for a few hundred milliseconds now and then (316ms was seen once, with
+// a load of 12 on two cores); a Send that waits for a stuck socket is slow
+// every time. So at most maxSlowSends Sends may take longer than
+// sendStall, which a Send that waited even 400ms breaks.
+type sendTimes struct {
+	mu      sync.Mutex
+	n, slow int
+	slowest time.Duration
+}
+
+const (
+	sendStall    = 200 * time.Millisecond
+	maxSlowSends = 3
+)
+
+// send calls websocket.Send and records how long it took.
+func (s *sendTimes) send(c *websocket.Connection, msg []byte) error {
+	start := time.Now()
+	err := websocket.Send(c, msg, nil)
+	took := time.Since(start)
+	s.mu.Lock()
+	s.n++
+	if took > sendStall {
+		s.slow++
+	}
+	s.slowest = max(s.slowest, took)
+	s.mu.Unlock()
+	return err
+}
+
+// check fails the test if more than maxSlowSends Sends were slow.
+func (s *sendTimes) check(t *testing.T) {
+	t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.slow > maxSlowSends {
+		t.Errorf("%d of %d Sends took more than %v (the slowest %v): Send waits for the socket", s.slow, s.n, sendStall, s.slowest)
+	}
+	t.Logf("%d Sends, %d over %v, the slowest %v", s.n, s.slow, sendStall, s.slowest)
+}
 
 // Guarantee 4 on the real native write path: Send never blocks, even on a
 // socket that stops moving. The server reads nothing (and sends a message
 // every millisecond, whose callbacks Send too); the test goroutine Sends
-// 64 KiB messages until the queue has refused them for 300ms in a row,
-// the socket's buffers long full. Every Send is timed, from both places:
-// the slowest must stay under sendStall. (TestSendNeverBlocksOnStuckSocket
-// checks the root package over a fake socket; this one checks the
-// transport that holds the promise, on the fast path and, under the
-// hybridws_portable tag, the portable one.)
+// 64 KiB messages until the queue has refused 10 of them and has been full
+// for 300ms, the socket's buffers long full. Every Send is timed, from
+// both places (sendTimes). TestSendNeverBlocksOnStuckSocket checks the
+// root package over a fake socket; this one checks the transport that
+// holds the promise, on the fast path and, under the hybridws_portable
+// tag, the portable one.
 func TestSendNeverBlocksNative(t *testing.T) {
 	const limit, size = 1 << 20, 64 << 10
 	srv, hangUp := stopsReading(t, 1000)
 	msg := make([]byte, size)
-	var mu sync.Mutex
-	var slowest time.Duration
-	timedSend := func(c *websocket.Connection) error {
-		start := time.Now()
-		err := websocket.Send(c, msg, nil)
-		took := time.Since(start)
-		mu.Lock()
-		slowest = max(slowest, took)
-		mu.Unlock()
-		if err != nil && !errors.Is(err, websocket.ErrSendQueueFull) {
-			t.Errorf("Send: %v", err)
-		}
-		return err
-	}
+	var times sendTimes
 	r := newRecorder(t)
 	r.onEvent = func(c *websocket.Connection, d *websocket.Data) {
 		if d.Event == websocket.EventMessage {
 			d.Message = nil
-			timedSend(c)
+			if err := times.send(c, msg); err != nil && !errors.Is(err, websocket.ErrSendQueueFull) {
+				t.Errorf("Send: %v", err)
+			}
 		}
 	}
 	c := openConn(t, r, srv.URL(), &websocket.Params{SendQueueSize: limit})
-	type result struct{ accepted, refused int }
+	type result struct {
+		accepted, refused int
+		err               error
+	}
 	done := make(chan result, 1)
 	go func() {
 		var res result
 		var fullSince time.Time
-		for fullSince.IsZero() || time.Since(fullSince) < 300*time.Millisecond {
-			if err := timedSend(c); err == nil {
+		for res.refused < 10 || time.Since(fullSince) < 300*time.Millisecond {
+			err := times.send(c, msg)
+			switch {
+			case err == nil:
 				res.accepted++
 				fullSince = time.Time{}
-			} else {
+			case errors.Is(err, websocket.ErrSendQueueFull):
 				res.refused++
 				if fullSince.IsZero() {
 					fullSince = time.Now()
 				}
 				time.Sleep(time.Millisecond)
+			default:
+				res.err = err
+				done <- res
+				return
 			}
 		}
 		done <- res
@@ -312,16 +348,11 @@ func TestSendNeverBlocksNative(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("Send blocked: the Sends to a socket that stopped moving did not end within 20s")
 	}
-	mu.Lock()
-	worst := slowest
-	mu.Unlock()
-	if worst > sendStall {
-		t.Errorf("a Send took %v to a socket that stopped moving: Send must not wait for it (bound %v)", worst, sendStall)
+	if res.err != nil {
+		t.Fatalf("Send: %v", res.err)
 	}
-	if res.refused == 0 {
-		t.Errorf("%d Sends accepted and none refused: the queue never filled", res.accepted)
-	}
-	t.Logf("%d x 64 KiB accepted, then %d refused with ErrSendQueueFull; slowest Send %v", res.accepted, res.refused, worst)
+	times.check(t)
+	t.Logf("%d x 64 KiB accepted, then %d refused with ErrSendQueueFull", res.accepted, res.refused)
 	hangUp()
 	evs := r.waitDone()
 	checkDisconnected(t, evs, websocket.CloseAbnormalClosure, "")
