@@ -72,7 +72,7 @@ func TestDisconnectWhileCallbackWrites(t *testing.T) {
 	evs := r.waitDone()
 	checkSeq(t, evs, "CONNECTED DISCONNECTED")
 	checkDisconnected(t, evs, websocket.CloseNormalClosure, "")
-	if took := r.doneAt().Sub(start); took > 3*time.Second {
+	if took := r.doneAt().Sub(start); took > 4*time.Second {
 		t.Errorf("DISCONNECTED came %v after Disconnect: the close frame did not go out behind the messages", took)
 	}
 	got := <-res
