@@ -2,7 +2,6 @@ package websocket_test
 
 import (
 	"bytes"
-	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -222,12 +221,16 @@ func TestQueueCallbacksSendAndDisconnect(t *testing.T) {
 }
 
 // Callbacks of one connection never overlap, whichever goroutines deliver
-// them. Without a Queue: the goroutine that dialled delivers CONNECTED,
-// the reader the rest, and four goroutines Send meanwhile. With a Queue
-// shared by three connections: two goroutines dispatch it at once. Every
-// callback is slow (100µs), so that an overlap, if one can happen, does;
-// the recorder of each connection fails the test on one, and sees its
-// echoes in order.
+// them; every callback is slow (100µs, CONNECTED 20ms), so that an
+// overlap, if one can happen, does (the recorder of each connection fails
+// the test on one),
+// and the server streams 200 messages of 64 KiB the instant the upgrade
+// is done. Without a Queue the goroutine that dialled delivers CONNECTED
+// and the reader the messages. With a Queue shared by the two connections,
+// two goroutines dispatch it at once: while one runs a batch, the other
+// takes the events that came after, of the same connections (the reader,
+// paused at the Queue's bound, pushes one as each is dispatched). Each
+// connection's messages must come one at a time and in order.
 func TestCallbacksNeverOverlap(t *testing.T) {
 	for _, queued := range []bool{false, true} {
 		name := "reader"
@@ -235,7 +238,7 @@ func TestCallbacksNeverOverlap(t *testing.T) {
 			name = "queue, two dispatchers"
 		}
 		t.Run(name, func(t *testing.T) {
-			const conns, senders, n = 3, 4, 50
+			const conns, n, size = 2, 200, 64 << 10
 			var q *websocket.Queue
 			if queued {
 				q = websocket.NewQueue()
@@ -258,40 +261,29 @@ func TestCallbacksNeverOverlap(t *testing.T) {
 				}
 			}
 			recs := make([]*recorder, conns)
-			cs := make([]*websocket.Connection, conns)
 			for i := range recs {
-				r := newRecorder(t)
-				r.onEvent = func(*websocket.Connection, *websocket.Data) { time.Sleep(100 * time.Microsecond) }
-				recs[i], cs[i] = r, openConn(t, r, wsURL("/echo"), &websocket.Params{Queue: q})
-			}
-			var wg sync.WaitGroup
-			for i, c := range cs {
-				for g := 0; g < senders; g++ {
-					wg.Add(1)
-					go func() {
-						defer wg.Done()
-						for k := 0; k < n; k++ {
-							if err := websocket.Send(c, []byte(fmt.Sprintf("%d %d %d", i, g, k)), text); err != nil {
-								t.Errorf("Send: %v", err)
-								return
-							}
-						}
-					}()
-				}
-			}
-			wg.Wait()
-			for i, r := range recs {
-				evs := r.waitFor(itoa(senders*n)+" echoes", func(evs []*websocket.Data) bool { return len(messages(evs)) == senders*n })
-				next := make([]int, senders) // each sender's messages come back in its order
-				for _, d := range messages(evs) {
-					var ci, g, k int
-					if _, err := fmt.Sscanf(string(d.Message), "%d %d %d", &ci, &g, &k); err != nil || ci != i || g < 0 || g >= senders || k != next[g] {
-						t.Fatalf("connection %d: echo %q out of order (want message %v)", i, d.Message, next)
+				recs[i] = newRecorder(t)
+				recs[i].onEvent = func(_ *websocket.Connection, d *websocket.Data) {
+					if d.Event == websocket.EventConnected {
+						time.Sleep(20 * time.Millisecond)
 					}
-					next[g]++
+					time.Sleep(100 * time.Microsecond)
 				}
-				websocket.Disconnect(cs[i])
-				r.waitDone()
+				recs[i].connect(wsURL("/send?n="+itoa(n)+"&size="+itoa(size)+"&then=close"), &websocket.Params{Queue: q})
+			}
+			for _, r := range recs {
+				evs := r.waitDone()
+				checkSeq(t, evs[:1], "CONNECTED")
+				ms := messages(evs)
+				if len(ms) != n {
+					t.Errorf("%d messages, want %d", len(ms), n)
+				}
+				for i, d := range ms {
+					if !bytes.Equal(d.Message, payload(i, size)) {
+						t.Fatalf("message %d is %.20q", i, d.Message)
+					}
+				}
+				checkDisconnected(t, evs, websocket.CloseNormalClosure, "done")
 			}
 		})
 	}
