@@ -350,7 +350,7 @@ func TestReconnectCountResets(t *testing.T) {
 // A connection that stayed open for the stable time resets the count for
 // its own loss only: the attempts that fail after it count again, so the
 // backoff grows and MaxAttempts ends it. Here the connection stays open
-// past a stable time of 100ms, then the Phoenix goes down for 2s: the loss
+// past a stable time of 100ms, then the Phoenix goes down for 3s: the loss
 // is failure 1 (RetryIn in [10ms, 20ms]), the refused attempts failures
 // 2, 3 (in [20ms, 40ms], [40ms, 80ms]) and 4, the last (RetryIn 0), then
 // DISCONNECTED. A mark left set would make every failure the first: ERRORs
@@ -364,7 +364,7 @@ func TestReconnectCountsAfterStableLoss(t *testing.T) {
 	r.connect("ws://"+addr+"/echo", &websocket.Params{Reconnect: rc})
 	r.waitEvent(websocket.EventConnected)
 	time.Sleep(300 * time.Millisecond)
-	restartPhoenix(t, 2*time.Second, false)
+	restartPhoenix(t, 3*time.Second, false)
 	defer waitPhoenix(t, addr)
 	evs := r.waitFor("DISCONNECTED, or more ERRORs than MaxAttempts", func(evs []*websocket.Data) bool {
 		return find(evs, websocket.EventDisconnected) != nil || count(evs, websocket.EventError) > attempts
