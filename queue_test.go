@@ -242,23 +242,7 @@ func TestCallbacksNeverOverlap(t *testing.T) {
 			var q *websocket.Queue
 			if queued {
 				q = websocket.NewQueue()
-				stop := make(chan struct{})
-				var wg sync.WaitGroup
-				defer func() { close(stop); wg.Wait() }()
-				for g := 0; g < 2; g++ {
-					wg.Add(1)
-					go func() {
-						defer wg.Done()
-						for {
-							select {
-							case <-q.Ready():
-								q.Dispatch()
-							case <-stop:
-								return
-							}
-						}
-					}()
-				}
+				dispatchLoops(t, q, 2)
 			}
 			recs := make([]*recorder, conns)
 			for i := range recs {
@@ -462,26 +446,11 @@ func TestQueueReadyNeverLosesWakeUp(t *testing.T) {
 // Queue.
 func TestQueueReadyTwoLoops(t *testing.T) {
 	q := websocket.NewQueue()
-	stop := make(chan struct{})
-	var loops sync.WaitGroup
+	dispatchLoops(t, q, 2)
 	blocked, release := make(chan struct{}), make(chan struct{})
 	var releaseOnce sync.Once
 	unblock := func() { releaseOnce.Do(func() { close(release) }) }
-	defer func() { unblock(); close(stop); loops.Wait() }()
-	for g := 0; g < 2; g++ {
-		loops.Add(1)
-		go func() {
-			defer loops.Done()
-			for {
-				select {
-				case <-q.Ready():
-					q.Dispatch()
-				case <-stop:
-					return
-				}
-			}
-		}()
-	}
+	defer unblock() // before the loops stop
 	other := newRecorder(t)
 	oc := openConn(t, other, wsURL("/echo"), &websocket.Params{Queue: q})
 	r := newRecorder(t)
@@ -533,23 +502,7 @@ func TestQueueTwoLoopsPingPong(t *testing.T) {
 		trips = 1000
 	}
 	q := websocket.NewQueue()
-	stop := make(chan struct{})
-	var loops sync.WaitGroup
-	defer func() { close(stop); loops.Wait() }()
-	for g := 0; g < 2; g++ {
-		loops.Add(1)
-		go func() {
-			defer loops.Done()
-			for {
-				select {
-				case <-q.Ready():
-					q.Dispatch()
-				case <-stop:
-					return
-				}
-			}
-		}()
-	}
+	dispatchLoops(t, q, 2)
 	var total atomic.Int64
 	ended := make(chan struct{}, conns)
 	cs := make([]*websocket.Connection, conns)

@@ -98,18 +98,7 @@ func TestReconnectAfterRestart(t *testing.T) {
 				var q *websocket.Queue
 				if queue {
 					q = websocket.NewQueue()
-					stop := make(chan struct{})
-					defer close(stop)
-					go func() {
-						for {
-							select {
-							case <-q.Ready():
-								q.Dispatch()
-							case <-stop:
-								return
-							}
-						}
-					}()
+					dispatchLoops(t, q, 1)
 				}
 				r := newRecorder(t)
 				var sent atomic.Int32
@@ -212,6 +201,24 @@ func TestReconnectMaxAttempts(t *testing.T) {
 	r.settle(evs)
 }
 
+// retryWaits dials a closed port with rc until its MaxAttempts failures
+// end the connection, checks the events (MaxAttempts ERRORs, the last one
+// without a retry, then DISCONNECTED) and returns the RetryIn of the
+// others, in order.
+func retryWaits(t testing.TB, rc *websocket.Reconnect) []time.Duration {
+	t.Helper()
+	r := newRecorder(t)
+	r.connect("ws://"+closedAddr(t)+"/", &websocket.Params{Reconnect: rc})
+	evs := r.waitDone()
+	checkGrammar(t, evs, false)
+	checkSeq(t, evs, strings.Repeat("ERROR ", rc.MaxAttempts)+"DISCONNECTED")
+	var waits []time.Duration
+	for _, e := range evs[:rc.MaxAttempts-1] {
+		waits = append(waits, e.RetryIn)
+	}
+	return waits
+}
+
 // Each wait is drawn at random in [d/2, d], so that the clients of a
 // restarted server do not all come back in the same instant. With
 // MinDelay == MaxDelay every wait has the same d: the RetryIn values of
@@ -219,26 +226,17 @@ func TestReconnectMaxAttempts(t *testing.T) {
 // draw from 20 million nanoseconds repeats itself almost never), where a
 // backoff without jitter gives d every time.
 func TestReconnectJitter(t *testing.T) {
-	const d, attempts = 40 * time.Millisecond, 8
-	r := newRecorder(t)
-	rc := &websocket.Reconnect{MinDelay: d, MaxDelay: d, MaxAttempts: attempts}
-	r.connect("ws://"+closedAddr(t)+"/", &websocket.Params{Reconnect: rc})
-	evs := r.waitDone()
-	checkGrammar(t, evs, false)
-	checkSeq(t, evs, strings.Repeat("ERROR ", attempts)+"DISCONNECTED")
+	const d = 40 * time.Millisecond
+	waits := retryWaits(t, &websocket.Reconnect{MinDelay: d, MaxDelay: d, MaxAttempts: 8})
 	seen := map[time.Duration]bool{}
-	for i, e := range evs[:attempts-1] {
-		if e.RetryIn < d/2 || e.RetryIn > d {
-			t.Errorf("ERROR %d: RetryIn %v, want in [%v, %v]", i, e.RetryIn, d/2, d)
+	for i, w := range waits {
+		if w < d/2 || w > d {
+			t.Errorf("ERROR %d: RetryIn %v, want in [%v, %v]", i, w, d/2, d)
 		}
-		seen[e.RetryIn] = true
+		seen[w] = true
 	}
-	if len(seen) < attempts-3 {
-		var got []time.Duration
-		for _, e := range evs[:attempts-1] {
-			got = append(got, e.RetryIn)
-		}
-		t.Errorf("RetryIn %v: only %d different waits in %d, the backoff has no jitter", got, len(seen), attempts-1)
+	if len(seen) < len(waits)-2 {
+		t.Errorf("RetryIn %v: only %d different waits in %d, the backoff has no jitter", waits, len(seen), len(waits))
 	}
 }
 
@@ -248,20 +246,14 @@ func TestReconnectJitter(t *testing.T) {
 // [30ms, 60ms], above 32ms 14 times in 15; with the defaults it would be
 // 32s instead of 30s.)
 func TestReconnectCappedAtMaxDelay(t *testing.T) {
-	const lo, hi, attempts = 30 * time.Millisecond, 32 * time.Millisecond, 8
-	r := newRecorder(t)
-	rc := &websocket.Reconnect{MinDelay: lo, MaxDelay: hi, MaxAttempts: attempts}
-	r.connect("ws://"+closedAddr(t)+"/", &websocket.Params{Reconnect: rc})
-	evs := r.waitDone()
-	checkGrammar(t, evs, false)
-	checkSeq(t, evs, strings.Repeat("ERROR ", attempts)+"DISCONNECTED")
-	for i, e := range evs[:attempts-1] {
+	const lo, hi = 30 * time.Millisecond, 32 * time.Millisecond
+	for i, w := range retryWaits(t, &websocket.Reconnect{MinDelay: lo, MaxDelay: hi, MaxAttempts: 8}) {
 		d := hi
 		if i == 0 {
 			d = lo
 		}
-		if e.RetryIn < d/2 || e.RetryIn > d {
-			t.Errorf("ERROR %d: RetryIn %v, want in [%v, %v] (MaxDelay %v)", i, e.RetryIn, d/2, d, hi)
+		if w < d/2 || w > d {
+			t.Errorf("ERROR %d: RetryIn %v, want in [%v, %v] (MaxDelay %v)", i, w, d/2, d, hi)
 		}
 	}
 }
