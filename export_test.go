@@ -286,7 +286,7 @@ func (f *firstRead) Read() (int, []byte, error) {
 // slice).
 func QueueFrameAllocs(n int) float64 {
 	q := NewQueue()
-	c := &Connection{cb: func(*Connection, *Data) {}, queue: q, resume: make(chan struct{}, 1)}
+	c := &Connection{cb: func(*Connection, *Data) {}} // the least Dispatch needs of one
 	d := &Data{Event: EventMessage}
 	frame := func() {
 		for i := 0; i < n; i++ {
