@@ -221,16 +221,16 @@ func TestQueueCallbacksSendAndDisconnect(t *testing.T) {
 }
 
 // Callbacks of one connection never overlap, whichever goroutines deliver
-// them; every callback is slow (100µs, CONNECTED 20ms), so that an
+// them. Every callback is slow (100µs, CONNECTED 20ms), so that an
 // overlap, if one can happen, does (the recorder of each connection fails
-// the test on one),
-// and the server streams 200 messages of 64 KiB the instant the upgrade
-// is done. Without a Queue the goroutine that dialled delivers CONNECTED
-// and the reader the messages. With a Queue shared by the two connections,
-// two goroutines dispatch it at once: while one runs a batch, the other
-// takes the events that came after, of the same connections (the reader,
-// paused at the Queue's bound, pushes one as each is dispatched). Each
-// connection's messages must come one at a time and in order.
+// the test on one), and the server streams 200 messages of 64 KiB the
+// instant the upgrade is done. Without a Queue the goroutine that dialled
+// delivers CONNECTED and the reader the messages. With a Queue shared by
+// the two connections, two goroutines dispatch it at once: while one runs
+// a batch, the other takes the events that came after, of the same
+// connections (the reader, paused at the Queue's bound, pushes one as each
+// is dispatched). Each connection's messages must come one at a time and
+// in order.
 func TestCallbacksNeverOverlap(t *testing.T) {
 	for _, queued := range []bool{false, true} {
 		name := "reader"
@@ -461,7 +461,9 @@ func TestQueueReadyTwoLoops(t *testing.T) {
 		}
 	}
 	c := openConn(t, r, wsURL("/echo"), &websocket.Params{Queue: q})
-	websocket.Send(c, []byte("a"), text)
+	if err := websocket.Send(c, []byte("a"), text); err != nil {
+		t.Fatal(err)
+	}
 	select {
 	case <-blocked:
 	case <-time.After(20 * time.Second):
