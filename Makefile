@@ -519,12 +519,36 @@ bench-game: $(BROWSER_BIN)/headless_shell game-page game-bins
 # About 300 mutants: an hour on a shared 2-core machine. When the budget
 # stops it, MUTATE_FLAGS="--exclude-files '^(conn|send)\.go$$'" (the files
 # done) runs the rest.
-MUTATE_BUDGET ?= 45m
-MUTATE_SKIP   ?= ^(TestDisconnectStuckSocket|TestSendQueueFull|TestFaultHalfOpen|TestDefaultTimeout|TestFaultSlowLink|TestKeepAlivePausedReader|Example.*)$$
-MUTATE_FLAGS  ?=
+MUTATE_BUDGET  ?= 45m
+MUTATE_SKIP    ?= ^(TestDisconnectStuckSocket|TestSendQueueFull|TestFaultHalfOpen|TestDefaultTimeout|TestFaultSlowLink|TestKeepAlivePausedReader|Example.*)$$
+MUTATE_FLAGS   ?=
+MUTATE_EXCLUDE := ^(internal|wasm|web|shim|tools|bench|e2e|examples)/|_wasm\.go$$
+MUTATE_ARGS     = --integration --coverpkg .,./native --exclude-files '$(MUTATE_EXCLUDE)' --timeout-coefficient 3 -S lt
+.PHONY: mutate-diff $(BROWSER_BIN)/gremlins
+
 ## mutate: mutation testing of the root package and native/ with gremlins (about an hour; not part of make test)
-mutate:
+mutate: $(BROWSER_BIN)/gremlins
+	GOFLAGS='-count=1 -skip=$(MUTATE_SKIP)' timeout --kill-after=30s $(MUTATE_BUDGET) $(BROWSER_BIN)/gremlins unleash \
+		$(MUTATE_ARGS) -o $(CACHE)/mutate.json $(MUTATE_FLAGS) .
+
+# mutate-diff: the same, on the lines a change added or rewrote since it
+# left MUTATE_BASE (gremlins' --diff: git diff --merge-base, uncommitted
+# edits included), so that a branch is checked in minutes, before it is
+# merged: the score and the mutants that lived, into .cache/mutate-diff.json
+# too. Git is asked for hunks without context lines: gremlins takes a hunk's
+# added lines as one run from its first, which context between two changes
+# would cut short. No library line changed: nothing to do (an empty diff
+# would make gremlins mutate everything).
+MUTATE_BASE ?= main
+## mutate-diff: mutation testing of only the library lines changed since MUTATE_BASE (main): minutes, not an hour
+mutate-diff: $(BROWSER_BIN)/gremlins
+	@files=$$(git diff --merge-base $(MUTATE_BASE) --name-only --diff-filter=d -- '*.go' | \
+		grep -v '_test\.go$$' | grep -Ev '$(MUTATE_EXCLUDE)'); \
+	if [ -z "$$files" ]; then echo "mutate-diff: no library line changed since $(MUTATE_BASE)"; exit 0; fi; \
+	echo "mutate-diff: lines changed since $(MUTATE_BASE) in" $$files; \
+	GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=diff.context GIT_CONFIG_VALUE_0=0 GOFLAGS='-count=1 -skip=$(MUTATE_SKIP)' \
+		timeout --kill-after=30s $(MUTATE_BUDGET) $(BROWSER_BIN)/gremlins unleash \
+		$(MUTATE_ARGS) --diff $(MUTATE_BASE) -o $(CACHE)/mutate-diff.json $(MUTATE_FLAGS) .
+
+$(BROWSER_BIN)/gremlins:
 	cd tools/mutate && $(GO) build -o $(BROWSER_BIN)/gremlins github.com/go-gremlins/gremlins/cmd/gremlins
-	GOFLAGS='-count=1 -skip=$(MUTATE_SKIP)' timeout --kill-after=30s $(MUTATE_BUDGET) $(BROWSER_BIN)/gremlins unleash --integration \
-		--coverpkg .,./native --exclude-files '^(internal|wasm|web|shim|tools|bench|e2e|examples)/' \
-		--exclude-files '_wasm\.go$$' --timeout-coefficient 3 -S lt -o $(CACHE)/mutate.json $(MUTATE_FLAGS) .

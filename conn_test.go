@@ -2,6 +2,7 @@ package websocket_test
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -187,53 +188,66 @@ func TestMessageOrder(t *testing.T) {
 // The CONNECTED/MESSAGE boundary: the server sends the instant the upgrade
 // completes, and the CONNECTED callback takes 50ms. Every MESSAGE still
 // comes after CONNECTED has returned, in order, never overlapping it (the
-// recorder fails on an overlap); in callback mode and in Queue mode.
+// recorder fails on an overlap); in callback mode and in Queue mode. In
+// Queue mode what counts is the order in the Queue: the goroutine that
+// dialled queues CONNECTED, the reader the messages, and a reader started
+// before CONNECTED is queued would almost never win that race by itself;
+// HoldQueueUntilRead makes it win whenever it can run that early (three
+// connections, each must dispatch CONNECTED first).
 func TestMessagesWaitForConnected(t *testing.T) {
 	const n = 50
 	for _, queued := range []bool{false, true} {
-		name := "callback"
-		var q *websocket.Queue
+		name, rounds := "callback", 1
 		if queued {
-			name, q = "queue", websocket.NewQueue()
+			name, rounds = "queue", 3
 		}
 		t.Run(name, func(t *testing.T) {
-			r := newRecorder(t)
-			var connectedEnd time.Time
-			r.onEvent = func(c *websocket.Connection, d *websocket.Data) {
-				if d.Event == websocket.EventConnected {
-					time.Sleep(50 * time.Millisecond)
-					r.mu.Lock()
-					connectedEnd = time.Now()
-					r.mu.Unlock()
+			for round := 0; round < rounds; round++ {
+				var q *websocket.Queue
+				url := wsURL("/send?n=" + itoa(n) + "&type=text&then=wait")
+				if queued {
+					q = websocket.NewQueue()
+					url += "&round=" + strconv.FormatInt(time.Now().UnixNano(), 36)
+					websocket.HoldQueueUntilRead(url, q, 50*time.Millisecond)
 				}
+				r := newRecorder(t)
+				var connectedEnd time.Time
+				r.onEvent = func(c *websocket.Connection, d *websocket.Data) {
+					if d.Event == websocket.EventConnected {
+						time.Sleep(50 * time.Millisecond)
+						r.mu.Lock()
+						connectedEnd = time.Now()
+						r.mu.Unlock()
+					}
+				}
+				c := r.connect(url, &websocket.Params{Queue: q})
+				evs := r.waitFor(itoa(n)+" messages", func(evs []*websocket.Data) bool {
+					if q != nil {
+						q.Dispatch()
+					}
+					return len(messages(evs)) >= n || find(evs, websocket.EventDisconnected) != nil
+				})
+				checkSeq(t, evs, "CONNECTED"+strings.Repeat(" MESSAGE", n))
+				for i, d := range messages(evs) {
+					if string(d.Message) != itoa(i) {
+						t.Fatalf("message %d is %q", i, d.Message)
+					}
+				}
+				r.mu.Lock()
+				end, first := connectedEnd, r.times[1]
+				r.mu.Unlock()
+				if end.IsZero() || first.Before(end) {
+					t.Errorf("the first MESSAGE began %v before CONNECTED returned", end.Sub(first))
+				}
+				websocket.Disconnect(c)
+				evs = r.waitFor("DISCONNECTED", func(evs []*websocket.Data) bool {
+					if q != nil {
+						q.Dispatch()
+					}
+					return find(evs, websocket.EventDisconnected) != nil
+				})
+				checkDisconnected(t, evs, websocket.CloseNormalClosure, "")
 			}
-			c := r.connect(wsURL("/send?n="+itoa(n)+"&type=text&then=wait"), &websocket.Params{Queue: q})
-			evs := r.waitFor(itoa(n)+" messages", func(evs []*websocket.Data) bool {
-				if q != nil {
-					q.Dispatch()
-				}
-				return len(messages(evs)) >= n || find(evs, websocket.EventDisconnected) != nil
-			})
-			checkSeq(t, evs, "CONNECTED"+strings.Repeat(" MESSAGE", n))
-			for i, d := range messages(evs) {
-				if string(d.Message) != itoa(i) {
-					t.Fatalf("message %d is %q", i, d.Message)
-				}
-			}
-			r.mu.Lock()
-			end, first := connectedEnd, r.times[1]
-			r.mu.Unlock()
-			if end.IsZero() || first.Before(end) {
-				t.Errorf("the first MESSAGE began %v before CONNECTED returned", end.Sub(first))
-			}
-			websocket.Disconnect(c)
-			evs = r.waitFor("DISCONNECTED", func(evs []*websocket.Data) bool {
-				if q != nil {
-					q.Dispatch()
-				}
-				return find(evs, websocket.EventDisconnected) != nil
-			})
-			checkDisconnected(t, evs, websocket.CloseNormalClosure, "")
 		})
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"testing"
 	"time"
 
 	"github.com/hybridws/websocket/internal/wire"
@@ -77,6 +78,9 @@ var (
 
 func init() {
 	dialOverride = func(url string) dialFunc {
+		if v, ok := queueHolds.Load(url); ok {
+			return v.(dialFunc)
+		}
 		v, ok := stuckSockets.Load(url)
 		if !ok {
 			return nil
@@ -228,4 +232,60 @@ func SetReconnectStable(d time.Duration) func() {
 	old := reconnectStable
 	reconnectStable = d
 	return func() { reconnectStable = old }
+}
+
+var queueHolds sync.Map // URL -> dialFunc
+
+// HoldQueueUntilRead makes the next Connection dialled to url hold q's
+// lock from the moment its dial returns until its first Read has returned
+// (or for max at most): an event queued meanwhile waits for the lock. So a
+// reader that could start before the goroutine that dialled has queued
+// CONNECTED, and read a message, queues that message first (it runs while
+// the dialler waits for the lock), where it would otherwise lose that race
+// almost always. Where the reader starts only after CONNECTED is queued,
+// CONNECTED waits max.
+func HoldQueueUntilRead(url string, q *Queue, max time.Duration) {
+	queueHolds.Store(url, dialFunc(func(ctx context.Context, cfg *dialConfig) (transport, *HandshakeResponse, error) {
+		queueHolds.Delete(url)
+		t, hs, err := dial(ctx, cfg)
+		if err != nil {
+			return t, hs, err
+		}
+		q.mu.Lock()
+		var once sync.Once
+		unlock := func() { once.Do(q.mu.Unlock) }
+		timer := time.AfterFunc(max, unlock)
+		return &firstRead{transport: t, done: func() { timer.Stop(); unlock() }}, hs, nil
+	}))
+}
+
+// firstRead calls done once its first Read has returned.
+type firstRead struct {
+	transport
+	once sync.Once
+	done func()
+}
+
+func (f *firstRead) Read() (int, []byte, error) {
+	typ, p, err := f.transport.Read()
+	f.once.Do(f.done)
+	return typ, p, err
+}
+
+// QueueFrameAllocs returns the allocations one frame of a steady game loop
+// costs q itself: n events queued for a connection whose callback does
+// nothing, then one Dispatch, after a first such frame (which makes the
+// slice).
+func QueueFrameAllocs(n int) float64 {
+	q := NewQueue()
+	c := &Connection{cb: func(*Connection, *Data) {}} // the least Dispatch needs of one
+	d := &Data{Event: EventMessage}
+	frame := func() {
+		for i := 0; i < n; i++ {
+			q.push(c, d, eventOverhead)
+		}
+		q.Dispatch()
+	}
+	frame()
+	return testing.AllocsPerRun(100, frame)
 }

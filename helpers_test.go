@@ -382,3 +382,25 @@ func wantErr(t testing.TB, err error, sentinels ...error) {
 		}
 	}
 }
+
+// dispatchLoops starts k goroutines that each wait on q's Ready channel and
+// Dispatch, as a game loop without frame pacing does, until the test ends.
+func dispatchLoops(t testing.TB, q *websocket.Queue, k int) {
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	t.Cleanup(func() { close(stop); wg.Wait() })
+	for g := 0; g < k; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-q.Ready():
+					q.Dispatch()
+				case <-stop:
+					return
+				}
+			}
+		}()
+	}
+}

@@ -162,7 +162,6 @@ func (q *Queue) Dispatch() int {
 	if q == nil || !q.dispatch.TryLock() {
 		return 0
 	}
-	defer q.dispatch.Unlock()
 	q.mu.Lock()
 	evs := q.events
 	q.events = nil
@@ -175,20 +174,24 @@ func (q *Queue) Dispatch() int {
 		if done < len(evs) { // a callback panicked: keep the rest for the next call
 			q.mu.Lock()
 			q.events = append(evs[done+1:len(evs):len(evs)], q.events...)
-			if len(q.events) > 0 {
-				q.signal()
-			}
 			q.mu.Unlock()
 			evs[done].c.dispatched(evs[done].cost)
-			return
+		} else {
+			// Keep the emptied slice for the next push (no allocation
+			// per frame), holding no reference to connections or their
+			// data.
+			clear(evs)
+			q.mu.Lock()
+			if cap(evs) <= spareMax {
+				q.spare = evs[:0]
+			}
+			q.mu.Unlock()
 		}
-		// Keep the emptied slice for the next push (no allocation per
-		// frame), holding no reference to connections or their data.
-		clear(evs)
+		// Let other calls in before the last look for events that wait: a
+		// call that found this one running returned 0, having perhaps
+		// taken their Ready token, so the look must come after it.
+		q.dispatch.Unlock()
 		q.mu.Lock()
-		if cap(evs) <= spareMax {
-			q.spare = evs[:0]
-		}
 		if len(q.events) > 0 {
 			q.signal()
 		}

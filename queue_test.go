@@ -79,29 +79,57 @@ func TestQueueDispatch(t *testing.T) {
 }
 
 // Dispatch never waits for the network: with a connection that is open but
-// silent, it returns at once, again and again.
+// silent, it returns 0 at once, again and again, from three goroutines at
+// the same time. Each call is watched with a deadline, so a Dispatch that
+// waits fails here instead of hanging until the suite's timeout.
 func TestQueueDispatchNeverWaits(t *testing.T) {
 	q := websocket.NewQueue()
 	r := newRecorder(t)
 	c := r.connect(wsURL("/silent"), &websocket.Params{Queue: q})
 	waitQueued(t, q, 1)
-	if n := q.Dispatch(); n != 1 {
+	if n := dispatchWithin(t, q); n != 1 {
 		t.Fatalf("Dispatch returned %d, want 1 (CONNECTED)", n)
 	}
-	for i := 0; i < 100; i++ {
-		start := time.Now()
-		if n := q.Dispatch(); n != 0 {
-			t.Fatalf("Dispatch returned %d on a silent connection", n)
-		}
-		if d := time.Since(start); d > 5*time.Second {
-			t.Fatalf("Dispatch blocked for %v", d)
-		}
+	var wg sync.WaitGroup
+	for g := 0; g < 3; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 100; i++ {
+				if n := dispatchWithin(t, q); n != 0 {
+					if n > 0 {
+						t.Errorf("Dispatch returned %d on a silent connection", n)
+					}
+					return
+				}
+			}
+		}()
 	}
+	wg.Wait()
 	websocket.Disconnect(c)
+	if t.Failed() {
+		return
+	}
 	waitQueued(t, q, 1)
-	q.Dispatch()
+	dispatchWithin(t, q)
 	evs := r.waitDone()
 	checkSeq(t, evs, "CONNECTED DISCONNECTED")
+}
+
+// dispatchWithin calls q.Dispatch and returns what it returned; if the call
+// has not returned after 5s, the test fails and dispatchWithin returns -1
+// (the call is left behind). Safe from any goroutine.
+func dispatchWithin(t testing.TB, q *websocket.Queue) int {
+	t.Helper()
+	done := make(chan int, 1)
+	go func() { done <- q.Dispatch() }()
+	select {
+	case n := <-done:
+		return n
+	case <-time.After(5 * time.Second):
+		t.Errorf("Dispatch has not returned after 5s: it waits")
+		return -1
+	}
 }
 
 // One Queue, several connections and several goroutines calling Dispatch:
@@ -197,33 +225,57 @@ func TestQueueCallbacksSendAndDisconnect(t *testing.T) {
 	checkDisconnected(t, evs, websocket.CloseNormalClosure, "")
 }
 
-// Without a Queue, callbacks never overlap even when they are slow and
-// Sends come from elsewhere (the recorder fails the test on an overlap).
+// Callbacks of one connection never overlap, whichever goroutines deliver
+// them. Every callback is slow (100µs, CONNECTED 20ms), so that an
+// overlap, if one can happen, does (the recorder of each connection fails
+// the test on one), and the server streams 200 messages of 64 KiB the
+// instant the upgrade is done. Without a Queue the goroutine that dialled
+// delivers CONNECTED and the reader the messages. With a Queue shared by
+// the two connections, two goroutines dispatch it at once: while one runs
+// a batch, the other takes the events that came after, of the same
+// connections (the reader, paused at the Queue's bound, pushes one as each
+// is dispatched). Each connection's messages must come one at a time and
+// in order.
 func TestCallbacksNeverOverlap(t *testing.T) {
-	r := newRecorder(t)
-	var active atomic.Int32
-	r.onEvent = func(c *websocket.Connection, d *websocket.Data) {
-		if active.Add(1) != 1 {
-			t.Errorf("callbacks overlap")
+	for _, queued := range []bool{false, true} {
+		name := "reader"
+		if queued {
+			name = "queue, two dispatchers"
 		}
-		time.Sleep(100 * time.Microsecond)
-		active.Add(-1)
-	}
-	c := openConn(t, r, wsURL("/echo"), nil)
-	var wg sync.WaitGroup
-	for g := 0; g < 4; g++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; i < 100; i++ {
-				websocket.Send(c, []byte("x"), nil)
+		t.Run(name, func(t *testing.T) {
+			const conns, n, size = 2, 200, 64 << 10
+			var q *websocket.Queue
+			if queued {
+				q = websocket.NewQueue()
+				dispatchLoops(t, q, 2)
 			}
-		}()
+			recs := make([]*recorder, conns)
+			for i := range recs {
+				recs[i] = newRecorder(t)
+				recs[i].onEvent = func(_ *websocket.Connection, d *websocket.Data) {
+					if d.Event == websocket.EventConnected {
+						time.Sleep(20 * time.Millisecond)
+					}
+					time.Sleep(100 * time.Microsecond)
+				}
+				recs[i].connect(wsURL("/send?n="+itoa(n)+"&size="+itoa(size)+"&then=close"), &websocket.Params{Queue: q})
+			}
+			for _, r := range recs {
+				evs := r.waitDone()
+				checkSeq(t, evs[:1], "CONNECTED")
+				ms := messages(evs)
+				if len(ms) != n {
+					t.Errorf("%d messages, want %d", len(ms), n)
+				}
+				for i, d := range ms {
+					if !bytes.Equal(d.Message, payload(i, size)) {
+						t.Fatalf("message %d is %.20q", i, d.Message)
+					}
+				}
+				checkDisconnected(t, evs, websocket.CloseNormalClosure, "done")
+			}
+		})
 	}
-	wg.Wait()
-	r.waitFor("400 echoes", func(evs []*websocket.Data) bool { return len(messages(evs)) == 400 })
-	websocket.Disconnect(c)
-	r.waitDone()
 }
 
 // Backpressure: a connection whose events are not dispatched stops reading
@@ -389,6 +441,135 @@ func TestQueueReadyNeverLosesWakeUp(t *testing.T) {
 		}
 	}
 	t.Logf("%d events dispatched; %d looks without a token", dispatched, looks)
+}
+
+// No lost wake-up with two loops on one Queue, each waiting on Ready: loop
+// A runs a callback (of one connection) that blocks, meanwhile an event
+// (of another) arrives, and loop B takes its token; B's Dispatch returns 0
+// (A's runs). So when A's callback returns, A's Dispatch must leave a
+// token for the event that waits, or both loops sleep with an event in the
+// Queue.
+func TestQueueReadyTwoLoops(t *testing.T) {
+	q := websocket.NewQueue()
+	dispatchLoops(t, q, 2)
+	blocked, release := make(chan struct{}), make(chan struct{})
+	var releaseOnce sync.Once
+	unblock := func() { releaseOnce.Do(func() { close(release) }) }
+	defer unblock() // before the loops stop
+	other := newRecorder(t)
+	oc := openConn(t, other, wsURL("/echo"), &websocket.Params{Queue: q})
+	r := newRecorder(t)
+	r.onEvent = func(c *websocket.Connection, d *websocket.Data) {
+		if d.Event == websocket.EventMessage {
+			close(blocked)
+			<-release
+		}
+	}
+	c := openConn(t, r, wsURL("/echo"), &websocket.Params{Queue: q})
+	if err := websocket.Send(c, []byte("a"), text); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-blocked:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the echo never reached its callback")
+	}
+	if err := websocket.Send(oc, []byte("b"), text); err != nil {
+		t.Fatal(err)
+	}
+	// Wait until the other connection's echo waits and loop B has taken
+	// its token: a lost wake-up needs exactly this.
+	for deadline := time.Now().Add(20 * time.Second); queueLen(q) == 0 || len(q.Ready()) != 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("after 20s: %d events wait, %d tokens", queueLen(q), len(q.Ready()))
+		}
+	}
+	unblock()
+	other.waitFor("the echo dispatched", func(evs []*websocket.Data) bool { return len(messages(evs)) == 1 })
+	websocket.Disconnect(oc)
+	websocket.Disconnect(c)
+	checkSeq(t, other.waitDone(), "CONNECTED MESSAGE DISCONNECTED")
+	checkSeq(t, r.waitDone(), "CONNECTED MESSAGE DISCONNECTED")
+}
+
+// No lost wake-up with two loops on one Queue, the way events come in a
+// game: three connections play ping-pong with the echo server (each
+// echo's callback sends the next message) through one Queue that two loops
+// dispatch, each waiting only on Ready. An event that arrives just as one
+// loop's Dispatch ends, while the other loop takes its token and returns 0
+// (the first still runs), must still get a token: without one both loops
+// sleep with the events queued, and the ping-pong stops. 10,000 round
+// trips, each connection's echoes in order (1,000 in a browser, whose one
+// thread switches goroutines only where they block, never inside that
+// window).
+func TestQueueTwoLoopsPingPong(t *testing.T) {
+	const conns = 3
+	trips := int64(10000)
+	if inBrowserTest {
+		trips = 1000
+	}
+	q := websocket.NewQueue()
+	dispatchLoops(t, q, 2)
+	var total atomic.Int64
+	ended := make(chan struct{}, conns)
+	cs := make([]*websocket.Connection, conns)
+	for i := range cs {
+		next := 0 // the echo this connection waits for; its callbacks never overlap
+		c, err := websocket.Connect(wsURL("/echo"), &websocket.Params{Queue: q}, func(c *websocket.Connection, d *websocket.Data) {
+			switch d.Event {
+			case websocket.EventMessage:
+				if string(d.Message) != itoa(next) {
+					t.Errorf("echo %q, want %d", d.Message, next)
+				}
+				next++
+				if total.Add(1) >= trips {
+					return
+				}
+			case websocket.EventDisconnected:
+				ended <- struct{}{}
+				return
+			case websocket.EventError:
+				t.Errorf("ERROR %s", d.Message)
+				return
+			}
+			if err := websocket.Send(c, []byte(itoa(next)), text); err != nil {
+				t.Errorf("Send: %v", err)
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cs[i] = c
+	}
+	last, since := int64(-1), time.Now()
+	for total.Load() < trips {
+		if n := total.Load(); n != last {
+			last, since = n, time.Now()
+		} else if time.Since(since) > 10*time.Second {
+			t.Fatalf("no progress for 10s after %d round trips: %d events wait, %d tokens in Ready (a lost wake-up)", n, queueLen(q), len(q.Ready()))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	for _, c := range cs {
+		websocket.Disconnect(c)
+	}
+	for range cs {
+		select {
+		case <-ended:
+		case <-time.After(20 * time.Second):
+			t.Fatalf("DISCONNECTED not dispatched within 20s: %d events wait, %d tokens in Ready", queueLen(q), len(q.Ready()))
+		}
+	}
+}
+
+// A steady loop costs the Queue no allocation: Dispatch keeps the slice
+// it emptied for the next frame's events.
+func TestQueueFrameAllocatesNothing(t *testing.T) {
+	for _, n := range []int{1, 100, 500} {
+		if a := websocket.QueueFrameAllocs(n); a != 0 {
+			t.Errorf("a frame of %d events costs the Queue %.1f allocations, want 0", n, a)
+		}
+	}
 }
 
 // Dispatch called from inside a callback it runs returns 0 at once (it

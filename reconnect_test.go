@@ -101,18 +101,7 @@ func TestReconnectAfterRestart(t *testing.T) {
 				var q *websocket.Queue
 				if queue {
 					q = websocket.NewQueue()
-					stop := make(chan struct{})
-					defer close(stop)
-					go func() {
-						for {
-							select {
-							case <-q.Ready():
-								q.Dispatch()
-							case <-stop:
-								return
-							}
-						}
-					}()
+					dispatchLoops(t, q, 1)
 				}
 				r := newRecorder(t)
 				var sent atomic.Int32
@@ -239,6 +228,69 @@ func firefoxDelay(n int, first time.Duration) time.Duration {
 	return d
 }
 
+// retryWaits dials a closed port with rc until its MaxAttempts failures
+// end the connection, checks the events (MaxAttempts ERRORs, the last one
+// without a retry, then DISCONNECTED) and returns the RetryIn of the
+// others, in order.
+func retryWaits(t testing.TB, rc *websocket.Reconnect) []time.Duration {
+	t.Helper()
+	if engine.Name == engine.Firefox {
+		// Each wait there is Firefox's own, longer, deterministic delay
+		// (TestReconnectMaxAttempts checks it): the backoff under it
+		// cannot be seen.
+		t.Skip("Firefox's own delay after a failed attempt (200-400 ms, growing 1.5x) overrides the backoff's jitter and cap there")
+	}
+	r := newRecorder(t)
+	r.connect("ws://"+closedAddr(t)+"/", &websocket.Params{Reconnect: rc})
+	evs := r.waitDone()
+	checkGrammar(t, evs, false)
+	checkSeq(t, evs, strings.Repeat("ERROR ", rc.MaxAttempts)+"DISCONNECTED")
+	var waits []time.Duration
+	for _, e := range evs[:rc.MaxAttempts-1] {
+		waits = append(waits, e.RetryIn)
+	}
+	return waits
+}
+
+// Each wait is drawn at random in [d/2, d], so that the clients of a
+// restarted server do not all come back in the same instant. With
+// MinDelay == MaxDelay every wait has the same d: the RetryIn values of
+// seven failed attempts (a closed port) lie in [d/2, d] and differ (a
+// draw from 20 million nanoseconds repeats itself almost never), where a
+// backoff without jitter gives d every time.
+func TestReconnectJitter(t *testing.T) {
+	const d = 40 * time.Millisecond
+	waits := retryWaits(t, &websocket.Reconnect{MinDelay: d, MaxDelay: d, MaxAttempts: 8})
+	seen := map[time.Duration]bool{}
+	for i, w := range waits {
+		if w < d/2 || w > d {
+			t.Errorf("ERROR %d: RetryIn %v, want in [%v, %v]", i, w, d/2, d)
+		}
+		seen[w] = true
+	}
+	if len(seen) < len(waits)-2 {
+		t.Errorf("RetryIn %v: only %d different waits in %d, the backoff has no jitter", waits, len(seen), len(waits))
+	}
+}
+
+// MaxDelay caps every wait, also when the doubling jumps past it: from
+// 30ms the delays go 30ms, then 60ms capped to 32ms, so every RetryIn
+// after the first lies in [16ms, 32ms]. (An uncapped 60ms draws in
+// [30ms, 60ms], above 32ms 14 times in 15; with the defaults it would be
+// 32s instead of 30s.)
+func TestReconnectCappedAtMaxDelay(t *testing.T) {
+	const lo, hi = 30 * time.Millisecond, 32 * time.Millisecond
+	for i, w := range retryWaits(t, &websocket.Reconnect{MinDelay: lo, MaxDelay: hi, MaxAttempts: 8}) {
+		d := hi
+		if i == 0 {
+			d = lo
+		}
+		if w < d/2 || w > d {
+			t.Errorf("ERROR %d: RetryIn %v, want in [%v, %v] (MaxDelay %v)", i, w, d/2, d, hi)
+		}
+	}
+}
+
 // Disconnect during the wait ends the connection at once, not when the
 // timer fires; Send during it returns ErrNotConnected.
 func TestReconnectDisconnectDuringWait(t *testing.T) {
@@ -361,6 +413,54 @@ func TestReconnectCountResets(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A connection that stayed open for the stable time resets the count for
+// its own loss only: the attempts that fail after it count again, so the
+// backoff grows and MaxAttempts ends it. Here the connection stays open
+// past a stable time of 100ms, then the Phoenix goes down for 3s: the loss
+// is failure 1 (RetryIn in [10ms, 20ms]), the refused attempts failures
+// 2, 3 (in [20ms, 40ms], [40ms, 80ms]) and 4, the last (RetryIn 0), then
+// DISCONNECTED. A mark left set would make every failure the first: ERRORs
+// at MinDelay until the Phoenix came back.
+func TestReconnectCountsAfterStableLoss(t *testing.T) {
+	addr := phoenixAddr(t)
+	defer websocket.SetReconnectStable(100 * time.Millisecond)()
+	const attempts = 4
+	rc := &websocket.Reconnect{MinDelay: 20 * time.Millisecond, MaxDelay: 5 * time.Second, MaxAttempts: attempts}
+	r := newRecorder(t)
+	r.connect("ws://"+addr+"/echo", &websocket.Params{Reconnect: rc})
+	r.waitEvent(websocket.EventConnected)
+	time.Sleep(300 * time.Millisecond)
+	restartPhoenix(t, 3*time.Second, false)
+	defer waitPhoenix(t, addr)
+	evs := r.waitFor("DISCONNECTED, or more ERRORs than MaxAttempts", func(evs []*websocket.Data) bool {
+		return find(evs, websocket.EventDisconnected) != nil || count(evs, websocket.EventError) > attempts
+	})
+	checkSeq(t, evs, "CONNECTED"+strings.Repeat(" ERROR", attempts)+" DISCONNECTED")
+	checkGrammar(t, evs, false)
+	for i, d := range []time.Duration{20, 40, 80} {
+		d *= time.Millisecond
+		lo, hi := d/2, d
+		if engine.Name == engine.Firefox && i > 0 { // a failed attempt: Firefox's own delay
+			lo, hi = firefoxDelay(i-1, 200*time.Millisecond), firefoxDelay(i-1, 400*time.Millisecond)
+		}
+		if got := evs[1+i].RetryIn; got < lo || got > hi {
+			t.Errorf("ERROR %d: RetryIn %v, want in [%v, %v]", i, got, lo, hi)
+		}
+	}
+	checkError(t, evs[1], []error{websocket.ErrConnectionLost}, addr)
+	checkDisconnected(t, evs, websocket.CloseAbnormalClosure, "")
+}
+
+// waitPhoenix waits until the Phoenix, at addr, accepts connections again.
+func waitPhoenix(t testing.TB, addr string) {
+	t.Helper()
+	r := newRecorder(t)
+	c := r.connect("ws://"+addr+"/echo", &websocket.Params{Reconnect: fast})
+	r.waitEvent(websocket.EventConnected)
+	websocket.Disconnect(c)
+	r.waitDone()
 }
 
 // Bad Reconnect values are bad input: an error naming the field, no event.

@@ -31,7 +31,10 @@
 //	                      client answers with within MS ms (default 10 s; as /record does, Messages empty) under ID:
 //	                      kind=opcode a frame with the reserved opcode 3 (a protocol error, 1002);
 //	                      huge a binary frame header declaring 2^31 bytes, then 200 of them
-//	                      (too big for Chromium, and for a MaxMessageSize of 100: 1009)
+//	                      (too big for Chromium, and for a MaxMessageSize of 100: 1009);
+//	                      utf8 a text frame header declaring 1 MiB, then only "ok\xff" (not
+//	                      UTF-8 from its third byte: a client that checks as the bytes come
+//	                      fails it at once, 1007; one that waits for the end never does)
 //
 // Every endpoint also answers under /u/TOKEN/ (/u/1/refuse is /refuse), so
 // that a test can reach it on a path of its own: Firefox delays a socket
@@ -406,8 +409,10 @@ func badframe(w http.ResponseWriter, r *http.Request) {
 		// it waits for the data). The native client counts the bytes as
 		// they come: 200 of them pass a MaxMessageSize of 100.
 		f = rawserver.Frame{Raw: append(binary.BigEndian.AppendUint64([]byte{0x82, 127}, 1<<31), make([]byte, 200)...)}
+	case "utf8":
+		f = rawserver.Frame{Raw: append(binary.BigEndian.AppendUint64([]byte{0x81, 127}, 1<<20), "ok\xff"...)}
 	default:
-		http.Error(w, "kind must be opcode or huge", http.StatusBadRequest)
+		http.Error(w, "kind must be opcode, huge or utf8", http.StatusBadRequest)
 		return
 	}
 	c, err := rawserver.Hijack(w, r)
