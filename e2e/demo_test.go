@@ -30,6 +30,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/hybridws/websocket/tools/wasmrun/drive"
 )
 
 // chromium is the browser the test drives; CHROMIUM overrides it.
@@ -168,14 +169,17 @@ func browser(t *testing.T, expected ...string) (context.Context, func() []string
 	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromium()),
-		// Loopback only: every other host name fails to resolve.
-		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-domain-reliability", true),
-		chromedp.Flag("no-pings", true),
 		chromedp.Flag("disable-gpu", true),
 		chromedp.WindowSize(1280, 800),
 	)
+	// Loopback only, quiet: tools/chromium.flags, as every harness.
+	flags, err := drive.ChromiumFlags(repoRoot(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range flags {
+		opts = append(opts, chromedp.Flag(f.Name, f.Value))
+	}
 	if os.Geteuid() == 0 {
 		opts = append(opts, chromedp.NoSandbox)
 	}

@@ -31,6 +31,7 @@ import (
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/hybridws/websocket/tools/wasmrun/drive"
 )
 
 // built holds what the tests run, built once per test binary.
@@ -262,14 +263,22 @@ func newBrowser(t testing.TB) context.Context {
 	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromium()),
-		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-domain-reliability", true),
-		chromedp.Flag("no-pings", true),
 		chromedp.Flag("use-angle", "swiftshader"),
 		chromedp.Flag("enable-unsafe-swiftshader", true),
 		chromedp.WindowSize(800, 600),
 	)
+	// Loopback only, quiet: tools/chromium.flags, as every harness.
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	flags, err := drive.ChromiumFlags(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range flags {
+		opts = append(opts, chromedp.Flag(f.Name, f.Value))
+	}
 	if os.Geteuid() == 0 {
 		opts = append(opts, chromedp.NoSandbox)
 	}

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/hybridws/websocket/tools/wasmrun/drive"
 )
 
 type serverStats struct {
@@ -253,12 +254,19 @@ func getStats(addr string, reset bool) serverStats {
 func openPages(chromium, url string, n int) []context.Context {
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromium),
-		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"),
-		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("use-angle", "swiftshader"),
 		chromedp.Flag("enable-unsafe-swiftshader", true),
 		chromedp.WindowSize(800, 600),
 	)
+	// Loopback only, quiet: tools/chromium.flags (the repo root is above
+	// examples/, where make bench-game runs this), as every harness.
+	flags, err := drive.ChromiumFlags("..")
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, f := range flags {
+		opts = append(opts, chromedp.Flag(f.Name, f.Value))
+	}
 	if os.Geteuid() == 0 {
 		opts = append(opts, chromedp.NoSandbox)
 	}
