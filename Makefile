@@ -215,7 +215,7 @@ js-package: wasm
 # heavy packages it links (fmt, net/url, net/http, ... none today), so that
 # the download cannot grow unnoticed. BENCHMARKS.md ("Download size") has
 # the figures; raise the budget only on purpose.
-WASM_BUDGET ?= 850000
+WASM_BUDGET ?= 880000
 WASM_HEAVY  := fmt|reflect|net|net/url|net/http|crypto/tls|os
 .PHONY: test-size
 

@@ -3,7 +3,6 @@
 package wasm
 
 import (
-	"net/url"
 	"strings"
 	"sync"
 	"syscall/js"
@@ -47,21 +46,35 @@ var failures struct {
 }
 
 // keyOf returns what Firefox keys its delays on: host, port and path (the
-// query is not part of it).
+// query is not part of it). rawURL is one the root package has validated
+// (ws:// or wss://, a host, no fragment), so a few cuts take it apart,
+// without net/url, which the JavaScript API's download leaves out.
 func keyOf(rawURL string) (failKey, bool) {
-	u, err := url.Parse(rawURL)
-	if err != nil || u.Host == "" {
+	scheme, rest, ok := strings.Cut(rawURL, "://")
+	if !ok {
 		return failKey{}, false
 	}
-	port := u.Port()
+	authority, path := rest, "/"
+	if i := strings.IndexAny(rest, "/?"); i >= 0 {
+		authority = rest[:i]
+		if p, _, _ := strings.Cut(rest[i:], "?"); p != "" {
+			path = p
+		}
+	}
+	if i := strings.LastIndexByte(authority, '@'); i >= 0 {
+		authority = authority[i+1:]
+	}
+	host, port := authority, ""
+	if i := strings.LastIndexByte(authority, ':'); i > strings.LastIndexByte(authority, ']') {
+		host, port = authority[:i], authority[i+1:]
+	}
+	if host == "" {
+		return failKey{}, false
+	}
 	if port == "" {
-		port = map[string]string{"ws": "80", "wss": "443", "http": "80", "https": "443"}[u.Scheme]
+		port = map[string]string{"ws": "80", "wss": "443"}[strings.ToLower(scheme)]
 	}
-	path := u.EscapedPath()
-	if path == "" {
-		path = "/"
-	}
-	return failKey{u.Hostname() + ":" + port, path}, true
+	return failKey{host + ":" + port, path}, true
 }
 
 // dialFailed records a failed attempt to rawURL.

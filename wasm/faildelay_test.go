@@ -90,3 +90,25 @@ func TestDialWaitsOutFirefoxDelay(t *testing.T) {
 		t.Errorf("%d js.Funcs live after the dials", n)
 	}
 }
+
+// Firefox keys its delay on host, port and path: the query, the user
+// information and the default port's absence make no difference.
+func TestFailKey(t *testing.T) {
+	for raw, want := range map[string]failKey{
+		"ws://h/p":                {"h:80", "/p"},
+		"ws://h:80/p?x=1":         {"h:80", "/p"},
+		"wss://h/p":               {"h:443", "/p"},
+		"wss://user:pw@h:9/p/q?x": {"h:9", "/p/q"},
+		"ws://h":                  {"h:80", "/"},
+		"ws://h?x=1":              {"h:80", "/"},
+		"ws://[::1]:8080/x":       {"[::1]:8080", "/x"},
+		"ws://[::1]/x":            {"[::1]:80", "/x"},
+	} {
+		if got, ok := keyOf(raw); !ok || got != want {
+			t.Errorf("keyOf(%q) = %+v, %v; want %+v", raw, got, ok, want)
+		}
+	}
+	if _, ok := keyOf("not a url"); ok {
+		t.Errorf("keyOf of a string without a scheme succeeded")
+	}
+}
