@@ -22,7 +22,7 @@ import (
 	"github.com/hybridws/websocket/bench/internal/work"
 )
 
-var nativeLibs = []string{"hybrid", "hybrid-queue", "coder", "gorilla", "gobwas", "hybrid-deflate", "coder-deflate", "coder-deflate-nct"}
+var nativeLibs = []string{"hybrid", "hybrid-queue", "coder", "coder-chan", "gws", "gorilla", "gobwas", "hybrid-deflate", "coder-deflate", "coder-deflate-nct"}
 var nativeWorks = []string{"rtt", "pipe", "big", "idle", "many", "json", "idle-json"}
 
 // The compression workloads (work/json.go) run on these clients only, and

@@ -243,22 +243,22 @@ func (h *Hyb) openAll(onMsg func(i int, c *websocket.Connection, d *websocket.Da
 	return conns, nil
 }
 
-func (h *Hyb) Idle() (float64, error) {
+func (h *Hyb) Idle() (*IdleCost, error) {
 	before := memNow()
 	conns, err := h.openAll(func(int, *websocket.Connection, *websocket.Data) {
 		h.fe.set(errors.New("unexpected message"))
 	})
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	if h.q != nil {
 		h.q.Dispatch()
 	}
 	time.Sleep(200 * time.Millisecond)
-	after := memNow()
+	cost := idleSince(before, len(conns))
 	heapProfile(h.cfg.MemProfile)
 	runtime.KeepAlive(conns)
-	return float64(after-before) / float64(len(conns)) / 1024, nil
+	return cost, nil
 }
 
 func (h *Hyb) Many() (int64, time.Duration, error) {

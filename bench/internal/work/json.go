@@ -126,23 +126,23 @@ func JSON(dial Dial, cfg Config) (int64, time.Duration, Wire, error) {
 }
 
 // IdleJSON runs the idle-json workload on a blocking peer library.
-func IdleJSON(dial Dial, cfg Config) (float64, error) {
+func IdleJSON(dial Dial, cfg Config) (*IdleCost, error) {
 	cfg.Conns = max(1, cfg.Conns/4)
 	before := memNow()
 	conns, err := dialAll(dial, cfg)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	for i, c := range conns {
 		if err := c.Write(1, jsonState(int64(i))); err != nil {
-			return 0, err
+			return nil, err
 		}
 		typ, e, err := c.Read()
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
 		if err := checkState(typ, e, int64(i)); err != nil {
-			return 0, err
+			return nil, err
 		}
 	}
 	return idleCost(conns, before, cfg), nil
@@ -195,7 +195,7 @@ func (h *Hyb) JSON() (int64, time.Duration, Wire, error) {
 }
 
 // IdleJSON runs the idle-json workload on this library.
-func (h *Hyb) IdleJSON() (float64, error) {
+func (h *Hyb) IdleJSON() (*IdleCost, error) {
 	h.cfg.Conns = max(1, h.cfg.Conns/4)
 	before := memNow()
 	var echoed atomic.Int64
@@ -210,19 +210,19 @@ func (h *Hyb) IdleJSON() (float64, error) {
 		}
 	})
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	for i, c := range conns {
 		if err := websocket.Send(c, jsonState(int64(i)), text); err != nil {
-			return 0, err
+			return nil, err
 		}
 	}
 	if err := h.wait(all); err != nil {
-		return 0, err
+		return nil, err
 	}
 	time.Sleep(200 * time.Millisecond)
-	after := memNow()
+	cost := idleSince(before, len(conns))
 	heapProfile(h.cfg.MemProfile)
 	runtime.KeepAlive(conns)
-	return float64(after-before) / float64(len(conns)) / 1024, nil
+	return cost, nil
 }
