@@ -20,6 +20,9 @@ type Conn struct {
 	ws   *websocket.Conn
 	body *checkedConn // the upgraded connection under ws, nil if unknown
 	ka   *keepAlive   // nil when keepalive is off
+	// frames: data messages are framed by us (datawrite.go), not by
+	// coder/websocket: body is known and no compression was negotiated.
+	frames bool
 
 	send sendQueue // Write's queue and writer (send.go)
 
@@ -105,11 +108,15 @@ func (c *Conn) writeWait(typ int, p []byte) error {
 	return err
 }
 
-// writeNow hands one message to coder/websocket; it waits for the network
-// only where writes block (see nonBlocking). A big one is written corked,
-// so that the 4 KiB pieces coder/websocket flushes it in go out as a few
-// large writes.
+// writeNow writes one message: as a frame of our own where it can
+// (datawrite.go), else through coder/websocket. It waits for the network
+// only where writes block (see nonBlocking). A big one that
+// coder/websocket writes is written corked, so that the 4 KiB pieces it
+// flushes it in go out as a few large writes.
 func (c *Conn) writeNow(typ int, p []byte) error {
+	if c.frames {
+		return c.body.writeData(byte(typ), p)
+	}
 	big := len(p) > corkBig
 	if big {
 		c.cork()

@@ -32,12 +32,7 @@ func (c *checkedConn) Write(p []byte) (int, error) {
 	k := &c.cork
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	f := c.sent.Load()
-	if f == nil {
-		f = new(sentFrames)
-		c.sent.Store(f) // writes are serialized by k.mu
-	}
-	f.scan(p)
+	c.sentLocked().scan(p)
 	if k.depth == 0 {
 		return c.writeRaw(p)
 	}
@@ -57,6 +52,17 @@ func (c *checkedConn) Write(p []byte) (int, error) {
 	}
 	*k.buf = append(*k.buf, p...)
 	return len(p), nil
+}
+
+// sentLocked returns the follower of what is written, made at the first
+// write. c.cork.mu is held: writes are serialized by it.
+func (c *checkedConn) sentLocked() *sentFrames {
+	f := c.sent.Load()
+	if f == nil {
+		f = new(sentFrames)
+		c.sent.Store(f)
+	}
+	return f
 }
 
 func (c *checkedConn) writeRaw(p []byte) (int, error) {

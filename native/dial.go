@@ -148,6 +148,8 @@ func Dial(ctx context.Context, o Options) (*Conn, Handshake, error) {
 	}
 	ws.SetReadLimit(o.MaxMessageSize)
 	c := &Conn{ws: ws, body: ut.body}
+	// Compressed messages are coder/websocket's to frame.
+	c.frames = c.body != nil && !strings.Contains(hs.Header.Get("Sec-WebSocket-Extensions"), "permessage-deflate")
 	c.send.limit = o.SendLimit
 	if o.KeepAlive > 0 {
 		c.startKeepAlive(o.KeepAlive, o.PongTimeout)

@@ -28,8 +28,13 @@
 //     the only way to notice a peer that vanished without closing TCP.
 //     Pings (the optional pinger interface) reports the last round trip and
 //     how many pings were answered.
-//   - coder/websocket: framing, masking, control frames, the closing
-//     handshake, permessage-deflate.
+//   - coder/websocket: reading and its framing, control frames, the
+//     closing handshake, permessage-deflate; writing only control frames,
+//     and compressed messages.
+//   - Data frames of our own (datawrite.go): where no compression was
+//     negotiated, Write's messages are framed and masked by us, straight
+//     into the cork buffer, without coder/websocket's two channel locks and
+//     4 KiB pieces per message.
 //   - checkedConn (check.go, utf8.go): the upgraded connection as
 //     coder/websocket sees it. It follows the frame headers going by and
 //     fails what coder/websocket lets through (or fails without a close
@@ -73,7 +78,9 @@
 //     TestCoderTalksThroughResponseBody; check.go, cork.go, sent.go,
 //     nbwrite.go, keepalive.go.
 //   - Each message goes out in a write of its own:
-//     TestCoderWritesEachMessageAtOnce; cork.go.
+//     TestCoderWritesEachMessageAtOnce; cork.go, and datawrite.go (its
+//     control frames are whole in one write, so ours never land inside
+//     one).
 //   - A big message goes out in 4 KiB pieces (its write buffer):
 //     TestCoderWritesIn4KiBPieces; cork.go, corkBig in conn.go.
 //   - Every frame it writes is masked, the key in its header:
