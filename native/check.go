@@ -88,6 +88,7 @@ type checkedConn struct {
 	// class: the idle figure in BENCHMARKS.md).
 	sent atomic.Pointer[sentFrames]
 	nb   *nbWriter // non-blocking writes (nbwrite.go), nil for TLS
+	fed  *feed     // what coder/websocket reads when we read the frames (dataread.go), else nil
 
 	mu   sync.Mutex // Read is called by one goroutine; mu keeps the race detector sure of it
 	hdr  [14]byte   // the frame header being collected
@@ -106,11 +107,21 @@ type checkedConn struct {
 
 func (c *checkedConn) arm() { c.armed.Store(true) }
 
-func (c *checkedConn) Close() error { return c.rwc.Close() }
+func (c *checkedConn) Close() error {
+	if c.fed != nil {
+		c.fed.close()
+	}
+	return c.rwc.Close()
+}
 
 func (c *checkedConn) Read(p []byte) (int, error) {
 	if !c.armed.Load() {
 		return 0, io.EOF
+	}
+	if c.fed != nil {
+		if n, ok, err := c.fed.read(p); ok {
+			return n, err
+		}
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -683,6 +683,32 @@ func TestCoderPingNeedsConcurrentReader(t *testing.T) {
 	}
 }
 
+func TestCoderReaderTakesControlFramesBeforeMessage(t *testing.T) {
+	p := pin{t, "dataread.go (control, pongBeat)",
+		"where we read the frames, each ping or pong is handed to coder/websocket followed by an empty binary message: its Reader must answer the ping (or take the pong), return that message, and read nothing past it"}
+	ws, pc := openPin(p, nil, nil)
+	pinged := async(func() error { return ws.Ping(context.Background()) })
+	fs := pc.waitFrames(p, "a ping", func(fs []clientFrameOf) bool { return len(fs) > 0 })
+	// Nothing follows the empty message: a Reader that read further would
+	// wait here for ever (pinConn's Read blocks), as it would on the feed.
+	empty := wireFrame{fin: true, op: 0x2}
+	pc.serve(wireFrame{fin: true, op: 0x9, payload: []byte("hi")}, pongFrame(string(fs[0].payload)), empty)
+	typ, r, err := ws.Reader(context.Background())
+	if err != nil || typ != websocket.MessageBinary {
+		p.fatalf("Reader after a ping, a pong and an empty binary message: %v %v, want the binary message", typ, err)
+	}
+	if n, err := r.Read(make([]byte, 1)); n != 0 || err != io.EOF {
+		p.fatalf("the empty message read %d bytes, %v; want io.EOF at once", n, err)
+	}
+	if err := await(p, "Ping, its pong taken by that Reader,", pinged); err != nil {
+		p.fatalf("Ping failed: %v", err)
+	}
+	fs = pc.waitFrames(p, "the pong", func(fs []clientFrameOf) bool { return len(fs) > 1 })
+	if fs[1].op != 0xA || string(fs[1].payload) != "hi" {
+		p.fatalf("the answer to the ping went out as opcode %d, payload %q; want a pong of %q", fs[1].op, fs[1].payload, "hi")
+	}
+}
+
 func TestCoderPingPayloadIsCounter(t *testing.T) {
 	p := pin{t, "keepalive.go (maxPingFrame)",
 		"keepalive does not count its own ping as a sign of life, taking a ping frame to be at most maxPingFrame bytes: header, mask, decimal counter"}

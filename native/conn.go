@@ -23,6 +23,7 @@ type Conn struct {
 	// frames: data messages are framed by us (datawrite.go), not by
 	// coder/websocket: body is known and no compression was negotiated.
 	frames bool
+	rd     *frameReader // reads the frames (dataread.go), or nil: coder/websocket does
 
 	send sendQueue // Write's queue and writer (send.go)
 
@@ -34,9 +35,19 @@ type Conn struct {
 // (1 text, 2 binary) and payload.
 func (c *Conn) Read() (int, []byte, error) {
 	c.ka.reading(true)
-	typ, p, err := c.read()
+	var typ int
+	var p []byte
+	var err error
+	if c.rd != nil {
+		typ, p, err = c.rd.message(c.ws)
+	} else {
+		typ, p, err = c.read()
+	}
 	c.ka.reading(false)
 	if err != nil {
+		if c.rd != nil {
+			c.body.fed.handBack()
+		}
 		if kerr := c.ka.failure(); kerr != nil {
 			return 0, nil, kerr
 		}
@@ -45,7 +56,7 @@ func (c *Conn) Read() (int, []byte, error) {
 		}
 		return 0, nil, err
 	}
-	return int(typ), p, nil
+	return typ, p, nil
 }
 
 // failure is an error that ends Read and fails the connection with a close
@@ -65,6 +76,8 @@ var failures = [...]failure{
 	{isErr(errFrameLength), wire.CloseProtocolError, "invalid frame length", true},
 	{isErr(errInvalidUTF8), wire.CloseInvalidFramePayloadData, "invalid UTF-8 in text message", true},
 	{isErr(errCloseReason), wire.CloseInvalidFramePayloadData, "invalid UTF-8 in close reason", true},
+	{isErr(errFrame), wire.CloseProtocolError, "frame not allowed here", true},
+	{isErr(errTooBig), wire.CloseMessageTooBig, "message too big", true},
 	{isCorruptDeflate, wire.CloseProtocolError, "corrupt compressed data", true},
 	{isErr(websocket.ErrMessageTooBig), wire.CloseMessageTooBig, "", false},
 }
@@ -84,13 +97,13 @@ func isErr(target error) func(error) bool {
 }
 
 // read is coder/websocket's Read with readMessage instead of io.ReadAll.
-func (c *Conn) read() (websocket.MessageType, []byte, error) {
+func (c *Conn) read() (int, []byte, error) {
 	typ, r, err := c.ws.Reader(context.Background())
 	if err != nil {
 		return 0, nil, err
 	}
 	p, err := readMessage(r)
-	return typ, p, err
+	return int(typ), p, err
 }
 
 // writeWait writes one message and returns once it is written: the

@@ -117,19 +117,22 @@ func (c *checkedConn) appendLocked(b []byte) error {
 // first byte is key's lowest, and returns the key turned to start at the
 // byte after b.
 func mask(b []byte, key uint32) uint32 {
-	if len(b) >= 8 {
-		k := uint64(key) | uint64(key)<<32
-		for len(b) >= 32 {
-			binary.LittleEndian.PutUint64(b, binary.LittleEndian.Uint64(b)^k)
-			binary.LittleEndian.PutUint64(b[8:], binary.LittleEndian.Uint64(b[8:])^k)
-			binary.LittleEndian.PutUint64(b[16:], binary.LittleEndian.Uint64(b[16:])^k)
-			binary.LittleEndian.PutUint64(b[24:], binary.LittleEndian.Uint64(b[24:])^k)
-			b = b[32:]
-		}
-		for len(b) >= 8 {
-			binary.LittleEndian.PutUint64(b, binary.LittleEndian.Uint64(b)^k)
-			b = b[8:]
-		}
+	k := uint64(key) | uint64(key)<<32
+	for len(b) >= 64 {
+		w := b[:64:64] // one bounds check for the block
+		binary.LittleEndian.PutUint64(w[0:8], binary.LittleEndian.Uint64(w[0:8])^k)
+		binary.LittleEndian.PutUint64(w[8:16], binary.LittleEndian.Uint64(w[8:16])^k)
+		binary.LittleEndian.PutUint64(w[16:24], binary.LittleEndian.Uint64(w[16:24])^k)
+		binary.LittleEndian.PutUint64(w[24:32], binary.LittleEndian.Uint64(w[24:32])^k)
+		binary.LittleEndian.PutUint64(w[32:40], binary.LittleEndian.Uint64(w[32:40])^k)
+		binary.LittleEndian.PutUint64(w[40:48], binary.LittleEndian.Uint64(w[40:48])^k)
+		binary.LittleEndian.PutUint64(w[48:56], binary.LittleEndian.Uint64(w[48:56])^k)
+		binary.LittleEndian.PutUint64(w[56:64], binary.LittleEndian.Uint64(w[56:64])^k)
+		b = b[64:]
+	}
+	for len(b) >= 8 {
+		binary.LittleEndian.PutUint64(b[:8], binary.LittleEndian.Uint64(b[:8])^k)
+		b = b[8:]
 	}
 	for i := range b {
 		b[i] ^= byte(key)

@@ -138,18 +138,26 @@ func Dial(ctx context.Context, o Options) (*Conn, Handshake, error) {
 		}
 		return nil, hs, err
 	}
-	if ut.body != nil {
-		dialedMu.Lock()
-		if len(dialed) == 1 {
-			ut.body.nb = newNBWriter(dialed[0])
-		}
-		dialedMu.Unlock()
-		ut.body.arm()
-	}
-	ws.SetReadLimit(o.MaxMessageSize)
 	c := &Conn{ws: ws, body: ut.body}
 	// Compressed messages are coder/websocket's to frame.
 	c.frames = c.body != nil && !strings.Contains(hs.Header.Get("Sec-WebSocket-Extensions"), "permessage-deflate")
+	if ut.body != nil {
+		dialedMu.Lock()
+		var conn net.Conn
+		if len(dialed) == 1 {
+			conn = dialed[0]
+			ut.body.nb = newNBWriter(conn)
+		}
+		dialedMu.Unlock()
+		if c.frames && ut.body.nb != nil {
+			c.rd = newFrameReader(ut.body, conn, ut.body.nb.raw, o.MaxMessageSize)
+		}
+		ut.body.arm()
+		if c.rd != nil {
+			c.rd.start(conn)
+		}
+	}
+	ws.SetReadLimit(o.MaxMessageSize)
 	c.send.limit = o.SendLimit
 	if o.KeepAlive > 0 {
 		c.startKeepAlive(o.KeepAlive, o.PongTimeout)

@@ -12,9 +12,10 @@
 //     End, which explains why Read ended: the close code and reason, what
 //     never went out, the write failure if one ended it. The table of
 //     failures gives each error that ends Read its close code, once. Read
-//     goes through readMessage (read.go), which reads a message into a
-//     pooled buffer and allocates once at its exact size (coder/websocket's
-//     Read grows several buffers per message).
+//     goes through our frame reader (dataread.go, below) where it can, or
+//     else through readMessage (read.go), which reads a message from
+//     coder/websocket into a pooled buffer and allocates once at its exact
+//     size (coder/websocket's Read grows several buffers per message).
 //   - sendQueue (send.go): Write never waits for the network. Messages wait
 //     in a queue bounded by Options.SendLimit; a writer goroutine, alive
 //     only while there is something to write, writes them in order (corked
@@ -28,13 +29,18 @@
 //     the only way to notice a peer that vanished without closing TCP.
 //     Pings (the optional pinger interface) reports the last round trip and
 //     how many pings were answered.
-//   - coder/websocket: reading and its framing, control frames, the
-//     closing handshake, permessage-deflate; writing only control frames,
-//     and compressed messages.
-//   - Data frames of our own (datawrite.go): where no compression was
-//     negotiated, Write's messages are framed and masked by us, straight
-//     into the cork buffer, without coder/websocket's two channel locks and
-//     4 KiB pieces per message.
+//   - Frames of our own where no compression was negotiated. Written
+//     (datawrite.go): Write's messages are framed and masked by us,
+//     straight into the cork buffer, without coder/websocket's two channel
+//     locks and 4 KiB pieces per message. Read (dataread.go, where writes
+//     do not block: plain ws:// on Unix): the data frames are parsed by
+//     us from a pooled buffer held only while bytes wait in it, each
+//     message into a buffer of its exact size; the control frames are
+//     handed to coder/websocket through a feed that its reads see instead
+//     of the socket.
+//   - coder/websocket: the control frames (pings, pongs, the closing
+//     handshake), permessage-deflate, and all the framing where we do not
+//     frame (compression; TLS and other platforms for reading).
 //   - checkedConn (check.go, utf8.go): the upgraded connection as
 //     coder/websocket sees it. It follows the frame headers going by and
 //     fails what coder/websocket lets through (or fails without a close
@@ -110,6 +116,9 @@
 //     dial.go.
 //   - A message's reader ends with io.EOF itself, not wrapped:
 //     TestCoderReaderEndsWithBareEOF; read.go.
+//   - Its Reader takes a ping or a pong before a data message (answering
+//     the ping), returns that message, and reads nothing past it:
+//     TestCoderReaderTakesControlFramesBeforeMessage; dataread.go.
 //
 // Closing:
 //

@@ -1,0 +1,375 @@
+//go:build !js
+
+package native
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"slices"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+// Reading data frames ourselves. coder/websocket's Reader and its
+// message reader take a lock that is a channel (a select) on each call,
+// three a message, and copy every byte through its 4 KiB read buffer. On a
+// connection that writes without blocking (nbwrite.go: plain ws:// on
+// Unix) and negotiated no compression, Conn.Read reads the frames itself
+// instead: from the socket into a pooled buffer that is held only while
+// bytes wait in it (parked in the netpoller, an idle reader holds none),
+// each data message into a buffer of its exact size, a big payload
+// straight from the socket. Every byte still goes through checkedConn's
+// checks (check.go) as it is read.
+//
+// The control frames stay coder/websocket's: a ping, a pong or a close
+// frame is handed to it through the feed (checkedConn reads from the feed
+// instead of the socket), followed, for a ping or a pong, by an empty
+// binary message of our making, so that its Reader answers the ping (or
+// wakes the keepalive's Ping), returns that message, and leaves nothing
+// behind; a close frame ends its Reader with the CloseError as before. Its
+// Close, waiting for the server's answer, reads the feed too. A frame
+// coder/websocket would refuse for its shape (reserved bits or opcodes, a
+// continuation out of place, a control frame fragmented or over 125
+// bytes) is failed here with 1002.
+
+// errFrame: a frame RFC 6455 does not allow here (section 5.2, 5.4, 5.5).
+var errFrame = errors.New("received a frame the protocol does not allow here")
+
+// errTooBig: a message past MaxMessageSize. coder/websocket's own error
+// for it (conn.go's failures) is for the messages it reads.
+var errTooBig = errors.New("received a message larger than the read limit")
+
+// pongBeat is what follows a ping or a pong in the feed: an empty binary
+// message, for coder/websocket's Reader to return.
+var pongBeat = []byte{0x82, 0x00}
+
+// exactMax: a single-frame message up to this size gets its buffer at
+// once; past it (possible only without MaxMessageSize) the buffer grows as
+// the bytes come, so a length alone cannot make us allocate.
+const exactMax = 16 << 20
+
+// directMin: a payload rest at least this long, with nothing buffered, is
+// read from the socket straight into the message.
+const directMin = scratchSize / 2
+
+// frameReader reads a Conn's frames (see above).
+type frameReader struct {
+	body  *checkedConn
+	raw   syscall.RawConn
+	conn  net.Conn // for the addresses in errors
+	limit int64    // MaxMessageSize; negative: none
+
+	buf   *[]byte // from scratchPool while bytes wait in it: [r:w]
+	r, w  int
+	fault error // what checkedConn found after byte w, returned once [r:w] is used
+
+	// try's argument and results (no closure per read)
+	tryFn func(fd uintptr) bool
+	dst   []byte // read here, or into buf when nil
+	tn    int
+	terr  error
+}
+
+// start switches the connection to it: coder/websocket reads the feed
+// from now on, and what net/http read past the 101 response (frames the
+// server sent at once) moves into the buffer. A read deadline already
+// past makes net/http's body give what it holds and then fail at once,
+// without waiting for the socket.
+func (rd *frameReader) start(conn net.Conn) {
+	rwc := rd.body.rwc
+	rd.body.fed = newFeed()
+	conn.SetReadDeadline(time.Unix(1, 0))
+	for rd.fault == nil {
+		b := rd.take()
+		if len(b) == 0 {
+			break
+		}
+		n, err := rwc.Read(b)
+		if n > 0 {
+			ok, ferr := rd.body.check(b[:n])
+			rd.w += ok
+			rd.fault = ferr
+		}
+		if err != nil {
+			break
+		}
+	}
+	conn.SetReadDeadline(time.Time{})
+	rd.release()
+}
+
+// message reads frames until a whole data message is in, handing control
+// frames to coder/websocket on the way.
+func (rd *frameReader) message(ws *websocket.Conn) (int, []byte, error) {
+	var msg []byte
+	var op byte // the message's opcode, once its first frame is in
+	for {
+		if err := rd.need(2); err != nil {
+			return 0, nil, err
+		}
+		b := *rd.buf
+		hl := headerLen(b[rd.r+1])
+		if err := rd.need(hl); err != nil {
+			return 0, nil, err
+		}
+		b = *rd.buf
+		h := b[rd.r : rd.r+hl]
+		fin, rsv, fop, n := h[0]&0x80 != 0, h[0]&0x70, h[0]&0x0f, payloadLen(h)
+		switch {
+		case fop == 0x8 || fop == 0x9 || fop == 0xA:
+			if !fin || n > 125 {
+				return 0, nil, errFrame
+			}
+			if err := rd.control(ws, hl+int(n), fop); err != nil {
+				return 0, nil, err
+			}
+			continue
+		case rsv != 0, fop > 0x2, fop == 0 && op == 0, fop != 0 && op != 0:
+			return 0, nil, errFrame
+		}
+		if fop != 0 {
+			op = fop
+		}
+		if rd.limit >= 0 && uint64(len(msg))+n > uint64(rd.limit) {
+			return 0, nil, errTooBig
+		}
+		rd.r += hl
+		var err error
+		if msg, err = rd.payload(msg, n, fin && msg == nil); err != nil {
+			return 0, nil, err
+		}
+		if fin {
+			rd.release()
+			if msg == nil {
+				msg = []byte{}
+			}
+			return int(op), msg, nil
+		}
+	}
+}
+
+// payload appends n payload bytes to msg: from the buffer, then straight
+// from the socket. only: the frame is the whole message, so msg can be
+// made at its size.
+func (rd *frameReader) payload(msg []byte, n uint64, only bool) ([]byte, error) {
+	if n == 0 {
+		return msg, nil
+	}
+	if only && n <= exactMax {
+		msg = make([]byte, 0, n)
+	}
+	for n > 0 {
+		if rd.buf == nil || rd.r == rd.w {
+			if n >= directMin {
+				k := int(min(n, exactMax))
+				at := len(msg)
+				msg = slices.Grow(msg, k)[:at+k]
+				got, err := rd.direct(msg[at:])
+				msg = msg[:at+got]
+				n -= uint64(got)
+				if err != nil {
+					return nil, err
+				}
+				continue
+			}
+			if err := rd.need(1); err != nil {
+				return nil, err
+			}
+		}
+		k := min(n, uint64(rd.w-rd.r))
+		msg = append(msg, (*rd.buf)[rd.r:rd.r+int(k)]...)
+		rd.r += int(k)
+		n -= k
+	}
+	return msg, nil
+}
+
+// control hands the control frame of size bytes at r to coder/websocket
+// and lets its Reader take it.
+func (rd *frameReader) control(ws *websocket.Conn, size int, op byte) error {
+	if err := rd.need(size); err != nil {
+		return err
+	}
+	frame := (*rd.buf)[rd.r : rd.r+size]
+	rd.body.fed.put(frame, op != 0x8)
+	rd.r += size
+	rd.release()
+	_, r, err := ws.Reader(context.Background())
+	if err != nil {
+		return err // a close frame (its CloseError), or one it refused
+	}
+	var one [1]byte
+	if n, err := r.Read(one[:]); n != 0 || err != io.EOF {
+		return errFrame // not our empty message: cannot happen
+	}
+	return nil
+}
+
+// need waits until k bytes are buffered.
+func (rd *frameReader) need(k int) error {
+	for rd.buf == nil || rd.w-rd.r < k {
+		if rd.fault != nil {
+			return rd.fault
+		}
+		if rd.buf != nil && len(*rd.buf)-rd.r < k {
+			rd.w = copy(*rd.buf, (*rd.buf)[rd.r:rd.w])
+			rd.r = 0
+		}
+		n, err := rd.read(nil)
+		if n > 0 {
+			ok, ferr := rd.body.check((*rd.buf)[rd.w : rd.w+n])
+			rd.w += ok
+			rd.fault = ferr
+		}
+		if err != nil {
+			rd.fault = err
+		}
+	}
+	return nil
+}
+
+// direct reads p whole from the socket, past the buffer (which is empty).
+func (rd *frameReader) direct(p []byte) (int, error) {
+	got := 0
+	for got < len(p) {
+		if rd.fault != nil {
+			return got, rd.fault
+		}
+		n, err := rd.read(p[got:])
+		if n > 0 {
+			ok, ferr := rd.body.check(p[got : got+n])
+			got += ok
+			rd.fault = ferr
+		}
+		if err != nil {
+			rd.fault = err
+		}
+	}
+	return got, nil
+}
+
+// read reads once from the socket into dst, or into the buffer when dst
+// is nil, waiting in the netpoller until something comes; EOF before a
+// frame is whole is io.ErrUnexpectedEOF.
+func (rd *frameReader) read(dst []byte) (int, error) {
+	rd.dst, rd.tn, rd.terr = dst, 0, nil
+	err := rd.raw.Read(rd.tryFn)
+	n, terr := rd.tn, rd.terr
+	rd.dst, rd.terr = nil, nil
+	if err != nil {
+		return 0, err // closed (Abort, CloseNow), or a deadline
+	}
+	if terr != nil {
+		return 0, &net.OpError{Op: "read", Net: "tcp", Source: rd.conn.LocalAddr(), Addr: rd.conn.RemoteAddr(), Err: terr}
+	}
+	if n == 0 {
+		return 0, io.ErrUnexpectedEOF
+	}
+	return n, nil
+}
+
+// release gives the buffer back when no bytes wait in it.
+func (rd *frameReader) release() {
+	if rd.buf != nil && rd.r == rd.w {
+		scratchPool.Put(rd.buf)
+		rd.buf, rd.r, rd.w = nil, 0, 0
+	}
+}
+
+// take makes sure there is a buffer to read into. From try.
+func (rd *frameReader) take() []byte {
+	if rd.dst != nil {
+		return rd.dst
+	}
+	if rd.buf == nil {
+		rd.buf, rd.r, rd.w = scratchPool.Get().(*[]byte), 0, 0
+	}
+	return (*rd.buf)[rd.w:]
+}
+
+// check runs p, just read from the socket, through the checks, and returns
+// how many of its bytes come before a fault, and the fault.
+func (c *checkedConn) check(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.err != nil {
+		return 0, c.err
+	}
+	c.got.Add(int64(len(p)))
+	if ok := c.scan(p); ok < len(p) {
+		return ok, c.err
+	}
+	return len(p), nil
+}
+
+// feed is what coder/websocket reads on a connection whose frames we read:
+// the control frames handed to it, each ping and pong followed by
+// pongBeat.
+type feed struct {
+	mu     sync.Mutex
+	cond   sync.Cond
+	b      []byte
+	closed bool
+	back   bool // handed back: our reader has stopped, coder/websocket reads the socket again
+}
+
+func newFeed() *feed {
+	f := new(feed)
+	f.cond.L = &f.mu
+	return f
+}
+
+// put appends a control frame, and pongBeat after it if beat.
+func (f *feed) put(frame []byte, beat bool) {
+	f.mu.Lock()
+	f.b = append(f.b, frame...)
+	if beat {
+		f.b = append(f.b, pongBeat...)
+	}
+	f.cond.Broadcast()
+	f.mu.Unlock()
+}
+
+// read waits for fed bytes, the connection's end, or the hand-back (ok
+// false: read the socket).
+func (f *feed) read(p []byte) (n int, ok bool, err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for len(f.b) == 0 && !f.closed && !f.back {
+		f.cond.Wait()
+	}
+	switch {
+	case len(f.b) > 0:
+		n = copy(p, f.b)
+		f.b = f.b[n:]
+		if len(f.b) == 0 {
+			f.b = nil
+		}
+		return n, true, nil
+	case f.closed:
+		return 0, true, net.ErrClosed
+	}
+	return 0, false, nil
+}
+
+// handBack gives the socket back to coder/websocket once our reader has
+// stopped (Read failed): a Close that waits for the server's answer then
+// reads it itself.
+func (f *feed) handBack() {
+	f.mu.Lock()
+	f.back = true
+	f.cond.Broadcast()
+	f.mu.Unlock()
+}
+
+func (f *feed) close() {
+	f.mu.Lock()
+	f.closed = true
+	f.cond.Broadcast()
+	f.mu.Unlock()
+}

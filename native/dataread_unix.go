@@ -1,0 +1,42 @@
+//go:build unix && !hybridws_portable
+
+package native
+
+import (
+	"net"
+	"os"
+	"syscall"
+)
+
+// newFrameReader returns the reader of body's frames (dataread.go) over
+// conn, the TCP connection under it, whose writes do not block (nb's raw
+// connection). limit is MaxMessageSize.
+func newFrameReader(body *checkedConn, conn net.Conn, raw syscall.RawConn, limit int64) *frameReader {
+	rd := &frameReader{body: body, raw: raw, conn: conn, limit: limit}
+	rd.tryFn = rd.tryFD
+	return rd
+}
+
+// tryFD reads what the socket holds now into rd.dst or the buffer; with
+// nothing there it gives the buffer back, if no bytes wait in it, and
+// returns false to wait in the netpoller (Go keeps its sockets in
+// non-blocking mode on Unix).
+func (rd *frameReader) tryFD(fd uintptr) bool {
+	for {
+		n, err := syscall.Read(int(fd), rd.take())
+		switch err {
+		case syscall.EINTR:
+			continue
+		case syscall.EAGAIN:
+			if rd.dst == nil {
+				rd.release()
+			}
+			return false
+		case nil:
+			rd.tn = n
+		default:
+			rd.terr = os.NewSyscallError("read", err)
+		}
+		return true
+	}
+}
