@@ -128,26 +128,60 @@ func (c *Connection) run(ctx context.Context, cancel func()) {
 // serve reads until the connection ends, then ends it, or with
 // Params.Reconnect reports the loss and dials again (lost).
 func (c *Connection) serve(t transport) {
-	var readErr error
-	var failErr *Error // a failure found here (bad UTF-8, a full Queue)
-	failCode, failReason := 0, ""
+	fail, readErr := c.readAll(t)
+	c.finish(t, fail, readErr)
+}
+
+// readFailure is a failure serve finds itself in what it reads (bad
+// UTF-8, a full Queue): the error, and the close code and reason it
+// fails the connection with.
+type readFailure struct {
+	err    *Error
+	code   int
+	reason string
+}
+
+// readAll delivers messages until Read fails (readErr) or a message fails
+// the connection. An idle connection's goroutine waits in here, under the
+// transport's Read: the work per message is in deliver, so that this
+// frame stays small and the reader's stack fits in 2 KiB (the idle figure
+// in BENCHMARKS.md).
+func (c *Connection) readAll(t transport) (*readFailure, error) {
 	for {
 		typ, p, err := t.Read()
 		if err != nil {
-			readErr = err
-			break
+			return nil, err
 		}
-		c.stats.messagesIn.Add(1)
-		c.stats.bytesIn.Add(int64(len(p)))
-		if typ == wire.OpText && !utf8.Valid(p) {
-			failCode, failErr = CloseInvalidFramePayloadData, newError("read", c.cfg.rawURL, ErrInvalidUTF8, "the server sent a text message that is not valid UTF-8", nil)
-			break
+		if f := c.deliver(typ, p); f != nil {
+			return f, nil
 		}
-		c.emit(&Data{Event: EventMessage, Message: p, Type: DataType(typ)}, int64(len(p)))
-		if err := c.waitDispatch(); err != nil {
-			failCode, failReason, failErr = CloseNormalClosure, queueFullReason, err
-			break
-		}
+	}
+}
+
+// deliver counts one message and emits it, or returns why it fails the
+// connection.
+//
+//go:noinline
+func (c *Connection) deliver(typ int, p []byte) *readFailure {
+	c.stats.messagesIn.Add(1)
+	c.stats.bytesIn.Add(int64(len(p)))
+	if typ == wire.OpText && !utf8.Valid(p) {
+		return &readFailure{newError("read", c.cfg.rawURL, ErrInvalidUTF8, "the server sent a text message that is not valid UTF-8", nil), CloseInvalidFramePayloadData, ""}
+	}
+	c.emit(&Data{Event: EventMessage, Message: p, Type: DataType(typ)}, int64(len(p)))
+	if err := c.waitDispatch(); err != nil {
+		return &readFailure{err, CloseNormalClosure, queueFullReason}
+	}
+	return nil
+}
+
+// finish ends the connection once reading stopped: it fails it first for
+// a failure of its own, then tears the transport down and reports the end.
+func (c *Connection) finish(t transport, fail *readFailure, readErr error) {
+	var failErr *Error
+	failCode, failReason := 0, ""
+	if fail != nil {
+		failErr, failCode, failReason = fail.err, fail.code, fail.reason
 	}
 	if failErr != nil {
 		c.mu.Lock()

@@ -9,6 +9,7 @@ import (
 	"net"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -64,7 +65,7 @@ type frameReader struct {
 	conn  net.Conn // for the addresses in errors
 	limit int64    // MaxMessageSize; negative: none
 
-	buf   *[]byte // from scratchPool while bytes wait in it: [r:w]
+	buf   *[]byte // a read buffer (spareBufs, scratchPool) while bytes wait in it: [r:w]
 	r, w  int
 	fault error // what checkedConn found after byte w, returned once [r:w] is used
 
@@ -73,6 +74,7 @@ type frameReader struct {
 	dst   []byte // read here, or into buf when nil
 	tn    int
 	terr  error
+	short bool // no buffer to read into (take)
 }
 
 // start switches the connection to it: coder/websocket reads the feed
@@ -84,8 +86,9 @@ func (rd *frameReader) start(conn net.Conn) {
 	rwc := rd.body.rwc
 	rd.body.fed = newFeed()
 	conn.SetReadDeadline(time.Unix(1, 0))
+	rd.buf, rd.r, rd.w = scratchPool.Get().(*[]byte), 0, 0
 	for rd.fault == nil {
-		b := rd.take()
+		b := (*rd.buf)[rd.w:]
 		if len(b) == 0 {
 			break
 		}
@@ -100,7 +103,7 @@ func (rd *frameReader) start(conn net.Conn) {
 		}
 	}
 	conn.SetReadDeadline(time.Time{})
-	rd.release()
+	rd.release(false)
 }
 
 // message reads frames until a whole data message is in, handing control
@@ -144,7 +147,7 @@ func (rd *frameReader) message(ws *websocket.Conn) (int, []byte, error) {
 			return 0, nil, err
 		}
 		if fin {
-			rd.release()
+			rd.release(false)
 			if msg == nil {
 				msg = []byte{}
 			}
@@ -198,7 +201,7 @@ func (rd *frameReader) control(ws *websocket.Conn, size int, op byte) error {
 	frame := (*rd.buf)[rd.r : rd.r+size]
 	rd.body.fed.put(frame, op != 0x8)
 	rd.r += size
-	rd.release()
+	rd.release(false)
 	_, r, err := ws.Reader(context.Background())
 	if err != nil {
 		return err // a close frame (its CloseError), or one it refused
@@ -257,37 +260,81 @@ func (rd *frameReader) direct(p []byte) (int, error) {
 // is nil, waiting in the netpoller until something comes; EOF before a
 // frame is whole is io.ErrUnexpectedEOF.
 func (rd *frameReader) read(dst []byte) (int, error) {
-	rd.dst, rd.tn, rd.terr = dst, 0, nil
-	err := rd.raw.Read(rd.tryFn)
-	n, terr := rd.tn, rd.terr
-	rd.dst, rd.terr = nil, nil
-	if err != nil {
-		return 0, err // closed (Abort, CloseNow), or a deadline
+	for {
+		rd.dst, rd.tn, rd.terr, rd.short = dst, 0, nil, false
+		err := rd.raw.Read(rd.tryFn)
+		n, terr, short := rd.tn, rd.terr, rd.short
+		rd.dst, rd.terr, rd.short = nil, nil, false
+		switch {
+		case err != nil:
+			return 0, err // closed (Abort, CloseNow), or a deadline
+		case short:
+			rd.buf, rd.r, rd.w = scratchPool.Get().(*[]byte), 0, 0
+			continue
+		case terr != nil:
+			return 0, &net.OpError{Op: "read", Net: "tcp", Source: rd.conn.LocalAddr(), Addr: rd.conn.RemoteAddr(), Err: terr}
+		case n == 0:
+			return 0, io.ErrUnexpectedEOF
+		}
+		return n, nil
 	}
-	if terr != nil {
-		return 0, &net.OpError{Op: "read", Net: "tcp", Source: rd.conn.LocalAddr(), Addr: rd.conn.RemoteAddr(), Err: terr}
-	}
-	if n == 0 {
-		return 0, io.ErrUnexpectedEOF
-	}
-	return n, nil
 }
 
-// release gives the buffer back when no bytes wait in it.
-func (rd *frameReader) release() {
-	if rd.buf != nil && rd.r == rd.w {
+// Read buffers not in use, for a reader that has none, before
+// scratchPool: taken and given back inside the netpoller's read function
+// (tryFD), which runs deepest in the reader's stack, where sync.Pool's
+// slow paths and an allocation would make the stack of every idle reader
+// grow past 2 KiB. A few slots swapped with atomics: nothing there blocks
+// or allocates.
+var spareBufs [4]atomic.Pointer[[]byte]
+
+// takeSpare returns a spare buffer, or nil.
+func takeSpare() *[]byte {
+	for i := range spareBufs {
+		if b := spareBufs[i].Load(); b != nil && spareBufs[i].CompareAndSwap(b, nil) {
+			return b
+		}
+	}
+	return nil
+}
+
+// giveSpare keeps b for the next reader, and reports false when every
+// slot is taken.
+func giveSpare(b *[]byte) bool {
+	for i := range spareBufs {
+		if spareBufs[i].CompareAndSwap(nil, b) {
+			return true
+		}
+	}
+	return false
+}
+
+// release gives the buffer back when no bytes wait in it: from tryFD (in
+// the netpoller's read function: the collector takes what no slot takes),
+// or not (inside: false).
+func (rd *frameReader) release(inside bool) {
+	if rd.buf == nil || rd.r != rd.w {
+		return
+	}
+	if !giveSpare(rd.buf) && !inside {
 		scratchPool.Put(rd.buf)
-		rd.buf, rd.r, rd.w = nil, 0, 0
 	}
+	rd.buf, rd.r, rd.w = nil, 0, 0
 }
 
-// take makes sure there is a buffer to read into. From try.
+// take returns where tryFD reads: dst, or the buffer's free part, or nil
+// when there is no buffer and no spare one (rd.short: read allocates one
+// outside).
 func (rd *frameReader) take() []byte {
 	if rd.dst != nil {
 		return rd.dst
 	}
 	if rd.buf == nil {
-		rd.buf, rd.r, rd.w = scratchPool.Get().(*[]byte), 0, 0
+		if rd.buf = takeSpare(); rd.buf == nil {
+			rd.short = true
+			return nil
+		}
+		rd.r, rd.w = 0, 0
 	}
 	return (*rd.buf)[rd.w:]
 }

@@ -23,13 +23,17 @@ func newFrameReader(body *checkedConn, conn net.Conn, raw syscall.RawConn, limit
 // non-blocking mode on Unix).
 func (rd *frameReader) tryFD(fd uintptr) bool {
 	for {
-		n, err := syscall.Read(int(fd), rd.take())
+		dst := rd.take()
+		if dst == nil {
+			return true // read takes a buffer, and calls again
+		}
+		n, err := syscall.Read(int(fd), dst)
 		switch err {
 		case syscall.EINTR:
 			continue
 		case syscall.EAGAIN:
 			if rd.dst == nil {
-				rd.release()
+				rd.release(true)
 			}
 			return false
 		case nil:
