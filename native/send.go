@@ -25,10 +25,11 @@ import (
 // pause, still goes out at once.
 //
 // Hold and Release bracket the root package's callbacks. Where the socket
-// takes writes without waiting (nbwrite.go), messages written during a
-// Hold wait for Release, which writes them on its own goroutine, corked:
-// a request/response exchange then costs no goroutine switch, and a
-// callback's burst goes out in one write.
+// takes writes without waiting (nbwrite.go), the first message a callback
+// writes goes out at once, on the callback's goroutine, like any other
+// (the reply of a request/response exchange leaves before the callback
+// returns, with no copy and no goroutine switch); the rest of its burst
+// waits for Release, which writes it on the same goroutine, corked.
 
 // outMsg is one message waiting to be written.
 type outMsg struct {
@@ -91,11 +92,10 @@ var (
 // reference to p: where nothing waits and the socket takes writes without
 // waiting (nbwrite.go), p is written at once on the caller's goroutine,
 // with no copy and no goroutine switch; otherwise a copy waits in the
-// queue. Inside a Hold a small message waits for Release (a callback's
-// burst goes out in one write), a big one is written at once if it can
-// be; outside, a message that follows an inline write within burstGap
-// waits for the writer (a loop's burst goes out corked). It returns a *wire.QueueFullError when the message would take the
-// queue past Options.SendLimit, and an error once the connection is
+// queue. A message that follows an inline write within burstGap waits:
+// for Release inside a Hold, else for the writer (a burst goes out
+// corked). It returns a *wire.QueueFullError when the message would take
+// the queue past Options.SendLimit, and an error once the connection is
 // closing or has ended.
 func (c *Conn) Write(typ int, p []byte) error {
 	s := &c.send
@@ -107,7 +107,7 @@ func (c *Conn) Write(typ int, p []byte) error {
 	}
 	s.queued += m.cost()
 	s.payload += int64(len(m.p))
-	if len(s.out) == 0 && !s.writing && (s.holds > 0 && len(p) > corkBig || s.holds == 0 && !s.burst()) && c.canWriteNow() {
+	if len(s.out) == 0 && !s.writing && !s.burst() && c.canWriteNow() {
 		s.writing = true // nobody else writes meanwhile: order holds
 		s.mu.Unlock()
 		c.writeInline(m)
