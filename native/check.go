@@ -88,7 +88,9 @@ type checkedConn struct {
 	// class: the idle figure in BENCHMARKS.md).
 	sent atomic.Pointer[sentFrames]
 	nb   *nbWriter // non-blocking writes (nbwrite.go), nil for TLS
-	fed  *feed     // what coder/websocket reads when we read the frames (dataread.go), else nil
+	// letting: coder/websocket is being let go (control.go); the close it
+	// passes down is not ours
+	letting bool
 
 	mu   sync.Mutex // Read is called by one goroutine; mu keeps the race detector sure of it
 	hdr  [14]byte   // the frame header being collected
@@ -108,8 +110,8 @@ type checkedConn struct {
 func (c *checkedConn) arm() { c.armed.Store(true) }
 
 func (c *checkedConn) Close() error {
-	if c.fed != nil {
-		c.fed.close()
+	if c.letting {
+		return nil
 	}
 	return c.rwc.Close()
 }
@@ -117,11 +119,6 @@ func (c *checkedConn) Close() error {
 func (c *checkedConn) Read(p []byte) (int, error) {
 	if !c.armed.Load() {
 		return 0, io.EOF
-	}
-	if c.fed != nil {
-		if n, ok, err := c.fed.read(p); ok {
-			return n, err
-		}
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -639,8 +639,8 @@ func TestCoderReadSeesAnswerToOurClose(t *testing.T) {
 }
 
 func TestCoderCloseNowClosesAtOnce(t *testing.T) {
-	p := pin{t, "conn.go (Abort, abortNow) and keepalive.go",
-		"Abort and keepalive's kill end the connection with CloseNow: it must close the connection without a close frame, end a Read that waits, and be safe to call again"}
+	p := pin{t, "conn.go (Abort, abortNow), keepalive.go and control.go (letGo)",
+		"Abort and keepalive's kill end the connection with CloseNow, and letGo ends coder/websocket's part once we speak the protocol: it must close the connection without a close frame, end a Read that waits, and be safe to call again"}
 	ws, pc := openPin(p, nil, nil)
 	read := readAsync(ws)
 	pc.waitReading(p)
@@ -680,32 +680,6 @@ func TestCoderPingNeedsConcurrentReader(t *testing.T) {
 	pc.serve(pongFrame(string(fs[1].payload)))
 	if err := await(p, "Ping, with a Reader running and its pong sent,", pinged); err != nil {
 		p.fatalf("with a Reader running, Ping failed: %v", err)
-	}
-}
-
-func TestCoderReaderTakesControlFramesBeforeMessage(t *testing.T) {
-	p := pin{t, "dataread.go (control, pongBeat)",
-		"where we read the frames, each ping or pong is handed to coder/websocket followed by an empty binary message: its Reader must answer the ping (or take the pong), return that message, and read nothing past it"}
-	ws, pc := openPin(p, nil, nil)
-	pinged := async(func() error { return ws.Ping(context.Background()) })
-	fs := pc.waitFrames(p, "a ping", func(fs []clientFrameOf) bool { return len(fs) > 0 })
-	// Nothing follows the empty message: a Reader that read further would
-	// wait here for ever (pinConn's Read blocks), as it would on the feed.
-	empty := wireFrame{fin: true, op: 0x2}
-	pc.serve(wireFrame{fin: true, op: 0x9, payload: []byte("hi")}, pongFrame(string(fs[0].payload)), empty)
-	typ, r, err := ws.Reader(context.Background())
-	if err != nil || typ != websocket.MessageBinary {
-		p.fatalf("Reader after a ping, a pong and an empty binary message: %v %v, want the binary message", typ, err)
-	}
-	if n, err := r.Read(make([]byte, 1)); n != 0 || err != io.EOF {
-		p.fatalf("the empty message read %d bytes, %v; want io.EOF at once", n, err)
-	}
-	if err := await(p, "Ping, its pong taken by that Reader,", pinged); err != nil {
-		p.fatalf("Ping failed: %v", err)
-	}
-	fs = pc.waitFrames(p, "the pong", func(fs []clientFrameOf) bool { return len(fs) > 1 })
-	if fs[1].op != 0xA || string(fs[1].payload) != "hi" {
-		p.fatalf("the answer to the ping went out as opcode %d, payload %q; want a pong of %q", fs[1].op, fs[1].payload, "hi")
 	}
 }
 

@@ -41,7 +41,9 @@ type Conn struct {
 func (c *Conn) Read() (typ int, p []byte, err error) {
 	c.ka.reading(true)
 	if c.rd != nil {
-		typ, p, err = c.rd.message(c.ws)
+		c.rd.reading.Lock()
+		typ, p, err = c.rd.message()
+		c.rd.reading.Unlock()
 	} else {
 		typ, p, err = c.read()
 	}
@@ -59,7 +61,7 @@ func (c *Conn) Read() (typ int, p []byte, err error) {
 //go:noinline
 func (c *Conn) ended(err error) error {
 	if c.rd != nil {
-		c.body.fed.handBack()
+		c.rd.end()
 	}
 	if kerr := c.ka.failure(); kerr != nil {
 		return kerr
@@ -139,7 +141,7 @@ func (c *Conn) writeWait(typ int, p []byte) error {
 // flushes it in go out as a few large writes.
 func (c *Conn) writeNow(typ int, p []byte) error {
 	if c.frames {
-		return c.body.writeData(byte(typ), p)
+		return c.body.writeFrame(byte(typ), p)
 	}
 	big := len(p) > corkBig
 	if big {
@@ -176,12 +178,17 @@ func (c *Conn) Fail(code int, reason string) {
 
 // closeNow sends a close frame and waits (at most a few seconds) for the
 // peer's answer; at most failWait when the code fails the connection.
+// Where we speak the protocol (control.go) closeOwn does it.
 func (c *Conn) closeNow(code int, reason string) error {
 	c.mu.Lock()
 	if c.sentCode == 0 {
 		c.sentCode = code
 	}
 	c.mu.Unlock()
+	if c.rd != nil {
+		c.closeOwn(code, reason)
+		return nil
+	}
 	if code != wire.CloseNormalClosure && c.body != nil {
 		t := liveTimers.AfterFunc(failWait, func() { c.body.Close() })
 		defer liveTimers.Stop(t)
@@ -222,7 +229,9 @@ func (c *Conn) abortNow() {
 		// ends that wait at once.
 		c.body.Close()
 	}
-	c.ws.CloseNow()
+	if c.ws != nil {
+		c.ws.CloseNow()
+	}
 	c.ka.stop()
 	if c.body != nil && c.body.nb != nil {
 		c.body.nb.wait() // the drainer ends with the connection

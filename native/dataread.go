@@ -3,51 +3,34 @@
 package native
 
 import (
-	"context"
 	"errors"
 	"io"
 	"net"
 	"slices"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
-
-	"github.com/coder/websocket"
 )
 
-// Reading data frames ourselves. coder/websocket's Reader and its
-// message reader take a lock that is a channel (a select) on each call,
-// three a message, and copy every byte through its 4 KiB read buffer. On a
+// Reading frames ourselves. coder/websocket's Reader and its message
+// reader take a lock that is a channel (a select) on each call, three a
+// message, and copy every byte through its 4 KiB read buffer. On a
 // connection that writes without blocking (nbwrite.go: plain ws:// on
 // Unix) and negotiated no compression, Conn.Read reads the frames itself
 // instead: from the socket into a pooled buffer that is held only while
 // bytes wait in it (parked in the netpoller, an idle reader holds none),
 // each data message into a buffer of its exact size, a big payload
 // straight from the socket. Every byte still goes through checkedConn's
-// checks (check.go) as it is read.
-//
-// The control frames stay coder/websocket's: a ping, a pong or a close
-// frame is handed to it through the feed (checkedConn reads from the feed
-// instead of the socket), followed, for a ping or a pong, by an empty
-// binary message of our making, so that its Reader answers the ping (or
-// wakes the keepalive's Ping), returns that message, and leaves nothing
-// behind; a close frame ends its Reader with the CloseError as before. Its
-// Close, waiting for the server's answer, reads the feed too. A frame
-// coder/websocket would refuse for its shape (reserved bits or opcodes, a
-// continuation out of place, a control frame fragmented or over 125
-// bytes) is failed here with 1002.
+// checks (check.go) as it is read. The control frames are ours too there
+// (control.go): coder/websocket dials, and is then let go.
 
-// errFrame: a frame RFC 6455 does not allow here (section 5.2, 5.4, 5.5).
+// errFrame: a frame RFC 6455 does not allow here (section 5.2, 5.4, 5.5),
+// or a close frame with a payload it does not allow (section 7.4).
 var errFrame = errors.New("received a frame the protocol does not allow here")
 
 // errTooBig: a message past MaxMessageSize. coder/websocket's own error
 // for it (conn.go's failures) is for the messages it reads.
 var errTooBig = errors.New("received a message larger than the read limit")
-
-// pongBeat is what follows a ping or a pong in the feed: an empty binary
-// message, for coder/websocket's Reader to return.
-var pongBeat = []byte{0x82, 0x00}
 
 // exactMax: a single-frame message up to this size gets its buffer at
 // once; past it (possible only without MaxMessageSize) the buffer grows as
@@ -60,6 +43,7 @@ const directMin = scratchSize / 2
 
 // frameReader reads a Conn's frames (see above).
 type frameReader struct {
+	c     *Conn
 	body  *checkedConn
 	raw   syscall.RawConn
 	conn  net.Conn // for the addresses in errors
@@ -75,16 +59,16 @@ type frameReader struct {
 	tn    int
 	terr  error
 	short bool // no buffer to read into (take)
+
+	protocol // the control frames' state (control.go)
 }
 
-// start switches the connection to it: coder/websocket reads the feed
-// from now on, and what net/http read past the 101 response (frames the
-// server sent at once) moves into the buffer. A read deadline already
-// past makes net/http's body give what it holds and then fail at once,
-// without waiting for the socket.
+// start moves what net/http read past the 101 response (frames the
+// server sent at once) into the buffer. A read deadline already past makes
+// net/http's body give what it holds and then fail at once, without
+// waiting for the socket.
 func (rd *frameReader) start(conn net.Conn) {
 	rwc := rd.body.rwc
-	rd.body.fed = newFeed()
 	conn.SetReadDeadline(time.Unix(1, 0))
 	rd.buf, rd.r, rd.w = scratchPool.Get().(*[]byte), 0, 0
 	for rd.fault == nil {
@@ -106,9 +90,9 @@ func (rd *frameReader) start(conn net.Conn) {
 	rd.release(false)
 }
 
-// message reads frames until a whole data message is in, handing control
-// frames to coder/websocket on the way.
-func (rd *frameReader) message(ws *websocket.Conn) (int, []byte, error) {
+// message reads frames until a whole data message is in, taking the
+// control frames on the way (control.go).
+func (rd *frameReader) message() (int, []byte, error) {
 	var msg []byte
 	var op byte // the message's opcode, once its first frame is in
 	for {
@@ -125,10 +109,18 @@ func (rd *frameReader) message(ws *websocket.Conn) (int, []byte, error) {
 		fin, rsv, fop, n := h[0]&0x80 != 0, h[0]&0x70, h[0]&0x0f, payloadLen(h)
 		switch {
 		case fop == 0x8 || fop == 0x9 || fop == 0xA:
-			if !fin || n > 125 {
+			if !fin || n > 125 || rsv != 0 {
 				return 0, nil, errFrame
 			}
-			if err := rd.control(ws, hl+int(n), fop); err != nil {
+			if err := rd.need(hl + int(n)); err != nil {
+				return 0, nil, err
+			}
+			rd.r += hl
+			p := (*rd.buf)[rd.r : rd.r+int(n)]
+			rd.r += int(n)
+			err := rd.c.control(fop, p) // p is the buffer's: used at once
+			rd.release(false)
+			if err != nil {
 				return 0, nil, err
 			}
 			continue
@@ -190,27 +182,6 @@ func (rd *frameReader) payload(msg []byte, n uint64, only bool) ([]byte, error) 
 		n -= k
 	}
 	return msg, nil
-}
-
-// control hands the control frame of size bytes at r to coder/websocket
-// and lets its Reader take it.
-func (rd *frameReader) control(ws *websocket.Conn, size int, op byte) error {
-	if err := rd.need(size); err != nil {
-		return err
-	}
-	frame := (*rd.buf)[rd.r : rd.r+size]
-	rd.body.fed.put(frame, op != 0x8)
-	rd.r += size
-	rd.release(false)
-	_, r, err := ws.Reader(context.Background())
-	if err != nil {
-		return err // a close frame (its CloseError), or one it refused
-	}
-	var one [1]byte
-	if n, err := r.Read(one[:]); n != 0 || err != io.EOF {
-		return errFrame // not our empty message: cannot happen
-	}
-	return nil
 }
 
 // need waits until k bytes are buffered.
@@ -352,71 +323,4 @@ func (c *checkedConn) check(p []byte) (int, error) {
 		return ok, c.err
 	}
 	return len(p), nil
-}
-
-// feed is what coder/websocket reads on a connection whose frames we read:
-// the control frames handed to it, each ping and pong followed by
-// pongBeat.
-type feed struct {
-	mu     sync.Mutex
-	cond   sync.Cond
-	b      []byte
-	closed bool
-	back   bool // handed back: our reader has stopped, coder/websocket reads the socket again
-}
-
-func newFeed() *feed {
-	f := new(feed)
-	f.cond.L = &f.mu
-	return f
-}
-
-// put appends a control frame, and pongBeat after it if beat.
-func (f *feed) put(frame []byte, beat bool) {
-	f.mu.Lock()
-	f.b = append(f.b, frame...)
-	if beat {
-		f.b = append(f.b, pongBeat...)
-	}
-	f.cond.Broadcast()
-	f.mu.Unlock()
-}
-
-// read waits for fed bytes, the connection's end, or the hand-back (ok
-// false: read the socket).
-func (f *feed) read(p []byte) (n int, ok bool, err error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	for len(f.b) == 0 && !f.closed && !f.back {
-		f.cond.Wait()
-	}
-	switch {
-	case len(f.b) > 0:
-		n = copy(p, f.b)
-		f.b = f.b[n:]
-		if len(f.b) == 0 {
-			f.b = nil
-		}
-		return n, true, nil
-	case f.closed:
-		return 0, true, net.ErrClosed
-	}
-	return 0, false, nil
-}
-
-// handBack gives the socket back to coder/websocket once our reader has
-// stopped (Read failed): a Close that waits for the server's answer then
-// reads it itself.
-func (f *feed) handBack() {
-	f.mu.Lock()
-	f.back = true
-	f.cond.Broadcast()
-	f.mu.Unlock()
-}
-
-func (f *feed) close() {
-	f.mu.Lock()
-	f.closed = true
-	f.cond.Broadcast()
-	f.mu.Unlock()
 }

@@ -9,4 +9,4 @@ import (
 
 // newFrameReader returns nil: coder/websocket reads every frame
 // (dataread.go) where writes may block.
-func newFrameReader(*checkedConn, net.Conn, syscall.RawConn, int64) *frameReader { return nil }
+func newFrameReader(*Conn, net.Conn, syscall.RawConn, int64) *frameReader { return nil }

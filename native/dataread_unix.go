@@ -8,11 +8,11 @@ import (
 	"syscall"
 )
 
-// newFrameReader returns the reader of body's frames (dataread.go) over
-// conn, the TCP connection under it, whose writes do not block (nb's raw
-// connection). limit is MaxMessageSize.
-func newFrameReader(body *checkedConn, conn net.Conn, raw syscall.RawConn, limit int64) *frameReader {
-	rd := &frameReader{body: body, raw: raw, conn: conn, limit: limit}
+// newFrameReader returns the reader of c's frames (dataread.go) over
+// conn, the TCP connection under c.body, whose writes do not block (raw is
+// the nbWriter's). limit is MaxMessageSize.
+func newFrameReader(c *Conn, conn net.Conn, raw syscall.RawConn, limit int64) *frameReader {
+	rd := &frameReader{c: c, body: c.body, raw: raw, conn: conn, limit: limit}
 	rd.tryFn = rd.tryFD
 	return rd
 }

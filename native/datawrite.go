@@ -9,7 +9,7 @@ import (
 	"net"
 )
 
-// Data frames written by us. coder/websocket's Write takes two locks per
+// Frames written by us. coder/websocket's Write takes two locks per
 // message that are channels (its message writer's and its frame writer's,
 // a select each), and copies the message into its 4 KiB write buffer a
 // piece at a time, masking each piece and flushing each full buffer: about
@@ -17,15 +17,16 @@ import (
 // (BENCHMARKS.md). Where no compression was negotiated, Conn.writeNow
 // writes each message here instead: one masked frame, built in the cork
 // buffer (cork.go) and written as one piece, or in corkMax pieces for a big
-// message. coder/websocket still writes the control frames (pong, ping,
-// close), each whole in one Write call (TestCoderWritesEachMessageAtOnce),
+// message. Where we also read the frames (dataread.go), the control frames
+// are written here too (control.go); elsewhere coder/websocket writes
+// them, each whole in one Write call (TestCoderWritesEachMessageAtOnce),
 // and checkedConn's cork lock keeps every frame whole on the wire.
 
-// writeData writes one data message (op 1 text, 2 binary) as a single
-// masked frame. After a close frame has gone out (ours or
+// writeFrame writes one frame, FIN set: a data message (op 1 text, 2
+// binary) or a control frame. After a close frame has gone out (ours or
 // coder/websocket's own) it writes nothing and fails as coder/websocket's
 // Write does then.
-func (c *checkedConn) writeData(op byte, p []byte) error {
+func (c *checkedConn) writeFrame(op byte, p []byte) error {
 	var hdr [14]byte
 	hdr[0] = 0x80 | op // FIN
 	n := 2
@@ -69,8 +70,8 @@ func (c *checkedConn) writeData(op byte, p []byte) error {
 		k.buf = corkPool.Get().(*[]byte)
 	}
 	// f follows the frames for a close frame's code. Between frames (every
-	// frame goes out whole under k.mu) a data frame leaves it where it is.
-	follow := f.n != 0 || f.skip != 0
+	// frame goes out whole under k.mu) another frame leaves it where it is.
+	follow := op == 0x8 || f.n != 0 || f.skip != 0
 	if follow {
 		f.scan(hdr[:n])
 	}

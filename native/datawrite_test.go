@@ -26,8 +26,8 @@ func TestWriteDataFrames(t *testing.T) {
 		}
 		msgs = append(msgs, p)
 		op := byte(2 - i%2) // binary and text in turn
-		if err := c.writeData(op, p); err != nil {
-			t.Fatalf("writeData of %d bytes: %v", n, err)
+		if err := c.writeFrame(op, p); err != nil {
+			t.Fatalf("writeFrame of %d bytes: %v", n, err)
 		}
 	}
 	writes, _, _, _ := pc.state()
@@ -65,8 +65,8 @@ func TestWriteDataCorkedThenClosed(t *testing.T) {
 	c := &checkedConn{rwc: pc}
 	c.corkWrites()
 	for _, m := range []string{"one", "two", "three"} {
-		if err := c.writeData(1, []byte(m)); err != nil {
-			t.Fatalf("corked writeData: %v", err)
+		if err := c.writeFrame(1, []byte(m)); err != nil {
+			t.Fatalf("corked writeFrame: %v", err)
 		}
 	}
 	if writes, _, _, _ := pc.state(); len(writes) != 0 {
@@ -83,8 +83,8 @@ func TestWriteDataCorkedThenClosed(t *testing.T) {
 	if _, err := c.Write(closeFrame.bytes()); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.writeData(2, []byte("late")); !errors.Is(err, net.ErrClosed) {
-		t.Fatalf("writeData after a close frame: %v, want net.ErrClosed", err)
+	if err := c.writeFrame(2, []byte("late")); !errors.Is(err, net.ErrClosed) {
+		t.Fatalf("writeFrame after a close frame: %v, want net.ErrClosed", err)
 	}
 	if fs := pc.frames(); len(fs) != 4 || fs[3].op != 0x8 {
 		t.Fatalf("after the close frame the frames written are %d, the last op %d; want the close frame last", len(fs), fs[len(fs)-1].op)

@@ -141,23 +141,25 @@ func Dial(ctx context.Context, o Options) (*Conn, Handshake, error) {
 	c := &Conn{ws: ws, body: ut.body}
 	// Compressed messages are coder/websocket's to frame.
 	c.frames = c.body != nil && !strings.Contains(hs.Header.Get("Sec-WebSocket-Extensions"), "permessage-deflate")
+	var conn net.Conn // the TCP connection, where we keep it
 	if ut.body != nil {
 		dialedMu.Lock()
-		var conn net.Conn
 		if len(dialed) == 1 {
 			conn = dialed[0]
 			ut.body.nb = newNBWriter(conn)
 		}
 		dialedMu.Unlock()
 		if c.frames && ut.body.nb != nil {
-			c.rd = newFrameReader(ut.body, conn, ut.body.nb.raw, o.MaxMessageSize)
+			c.rd = newFrameReader(c, conn, ut.body.nb.raw, o.MaxMessageSize)
 		}
 		ut.body.arm()
-		if c.rd != nil {
-			c.rd.start(conn)
-		}
 	}
 	ws.SetReadLimit(o.MaxMessageSize)
+	if c.rd != nil {
+		// We speak the protocol from here (control.go).
+		c.rd.start(conn)
+		c.letGo()
+	}
 	c.send.limit = o.SendLimit
 	if o.KeepAlive > 0 {
 		c.startKeepAlive(o.KeepAlive, o.PongTimeout)

@@ -1,8 +1,8 @@
 //go:build !js
 
 // Package native is the native transport of hybridws, over
-// github.com/coder/websocket. It only moves bytes: it knows nothing of
-// events or callbacks. Use the root package instead.
+// github.com/coder/websocket and frames of its own. It only moves bytes: it
+// knows nothing of events or callbacks. Use the root package instead.
 //
 // A Conn is a stack of layers, from the root package down to the socket:
 //
@@ -29,25 +29,29 @@
 //     the only way to notice a peer that vanished without closing TCP.
 //     Pings (the optional pinger interface) reports the last round trip and
 //     how many pings were answered.
-//   - Frames of our own where no compression was negotiated. Written
-//     (datawrite.go): Write's messages are framed and masked by us,
-//     straight into the cork buffer, without coder/websocket's two channel
-//     locks and 4 KiB pieces per message. Read (dataread.go, where writes
-//     do not block: plain ws:// on Unix): the data frames are parsed by
-//     us from a pooled buffer held only while bytes wait in it, each
-//     message into a buffer of its exact size; the control frames are
-//     handed to coder/websocket through a feed that its reads see instead
-//     of the socket.
-//   - coder/websocket: the control frames (pings, pongs, the closing
-//     handshake), permessage-deflate, and all the framing where we do not
-//     frame (compression; TLS and other platforms for reading).
+//   - Frames of our own. Where no compression was negotiated, Write's
+//     messages are framed and masked by us (datawrite.go), straight into
+//     the cork buffer, without coder/websocket's two channel locks and
+//     4 KiB pieces per message. Where writes also do not block (plain
+//     ws:// on Unix), the whole protocol after the handshake is ours:
+//     frames are read by us (dataread.go) from a pooled buffer held only
+//     while bytes wait in it, each message into a buffer of its exact
+//     size, and the control frames and the closing handshake are ours too
+//     (control.go); coder/websocket, which dialled, is let go, with its
+//     4 KiB read and write buffers, so that an idle connection costs a
+//     third of what it did (BENCHMARKS.md).
+//   - coder/websocket: the handshake; and where we do not frame
+//     (compression, wss://, other platforms, the hybridws_portable tag),
+//     the framing, the control frames, the closing handshake and
+//     permessage-deflate.
 //   - checkedConn (check.go, utf8.go): the upgraded connection as
-//     coder/websocket sees it. It follows the frame headers going by and
-//     fails what coder/websocket lets through (or fails without a close
-//     frame): a masked frame from the server, a 64-bit length with its top
-//     bit set, text that stops being UTF-8 (at the offending byte, not at
-//     the end of the message), a close reason that is not UTF-8 (held back,
-//     so that coder/websocket does not echo it).
+//     coder/websocket sees it, and what our reader reads through. It
+//     follows the frame headers going by and fails what coder/websocket
+//     lets through (or fails without a close frame): a masked frame from
+//     the server, a 64-bit length with its top bit set, text that stops
+//     being UTF-8 (at the offending byte, not at the end of the message),
+//     a close reason that is not UTF-8 (held back, so that coder/websocket
+//     does not echo it).
 //   - corking (cork.go): while corked, coder/websocket's per-message
 //     flushes and the 4 KiB pieces of a big message are gathered into
 //     writes of up to 64 KiB.
@@ -116,9 +120,6 @@
 //     dial.go.
 //   - A message's reader ends with io.EOF itself, not wrapped:
 //     TestCoderReaderEndsWithBareEOF; read.go.
-//   - Its Reader takes a ping or a pong before a data message (answering
-//     the ping), returns that message, and reads nothing past it:
-//     TestCoderReaderTakesControlFramesBeforeMessage; dataread.go.
 //
 // Closing:
 //
@@ -134,7 +135,7 @@
 //     TestCoderCloseEndsWhenConnCloses; failWait in conn.go.
 //   - CloseNow closes at once without a close frame, ends a Read that
 //     waits, and may be called again: TestCoderCloseNowClosesAtOnce; conn.go,
-//     keepalive.go.
+//     keepalive.go, and control.go (letGo: it must send nothing).
 //   - CloseNow during a Close waits for that Close to end, so Abort does too
 //     (at most 5 s, or failWait): TestCoderCloseNowWaitsForClose; conn.go.
 //
