@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -23,7 +24,7 @@ type Connection struct {
 	bye      *closeFrame   // what Disconnect asked for; nil until it is called
 	stop     func()        // ends what the connection waits on: the dial, the wait before a retry, or (closing) the close timer
 	t        transport     // set while open
-	pending  int64         // cost of this connection's undispatched Queue events
+	pending  atomic.Int64  // cost of this connection's undispatched Queue events
 	openedAt time.Time     // when the current connection opened; zero while none is open
 	fails    int           // failures in a row, for Reconnect's backoff
 	resume   chan struct{} // wakes a reader paused on pending, or a retry waiting for Dispatch
@@ -301,9 +302,7 @@ func (c *Connection) emit(d *Data, size int64) {
 		return
 	}
 	cost := size + eventOverhead
-	c.mu.Lock()
-	c.pending += cost
-	c.mu.Unlock()
+	c.pending.Add(cost)
 	c.cfg.queue.push(c, d, cost)
 }
 
@@ -313,12 +312,12 @@ func (c *Connection) emit(d *Data, size int64) {
 // that fails the connection.
 func (c *Connection) waitDispatch() *Error {
 	q := c.cfg.queue
-	if q == nil {
+	if q == nil || !inBrowser && c.pending.Load() <= maxPending {
 		return nil
 	}
 	for {
 		c.mu.Lock()
-		pending, open, opened := c.pending, c.state == StateOpen, c.openedAt
+		pending, open, opened := c.pending.Load(), c.state == StateOpen, c.openedAt
 		c.mu.Unlock()
 		if inBrowser {
 			if pending > maxPendingBrowser && open {
@@ -340,12 +339,13 @@ func (c *Connection) waitDispatch() *Error {
 // only 1000 or 3000-4999, and codes of 3000 and up belong to applications.
 const queueFullReason = "client stopped dispatching events"
 
-// dispatched is called by Queue.Dispatch after running one event.
+// dispatched is called by Queue.Dispatch after running one event. Only a
+// reader or a retry that saw more than maxPending waits to be woken, and
+// the dispatch that runs first after that starts above it.
 func (c *Connection) dispatched(cost int64) {
-	c.mu.Lock()
-	c.pending -= cost
-	c.mu.Unlock()
-	c.wake()
+	if c.pending.Add(-cost)+cost > maxPending {
+		c.wake()
+	}
 }
 
 func (c *Connection) wake() {
