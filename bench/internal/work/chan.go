@@ -69,7 +69,14 @@ func (l *Chan) roundTrips(p, tmpl []byte, typ int, next func([]byte, uint64), ev
 	if err := c.Write(typ, p); err != nil {
 		return 0, 0, err
 	}
-	for m := range ch {
+	timeout := time.After(2*l.cfg.Dur + 60*time.Second)
+	for {
+		var m inMsg
+		select { // a game loop's select: a channel of its own besides the messages'
+		case m = <-ch:
+		case <-timeout:
+			return 0, 0, errTimeout
+		}
 		if m.err != nil {
 			return 0, 0, m.err
 		}
@@ -122,7 +129,14 @@ func (l *Chan) Pipe() (int64, time.Duration, error) {
 		}
 	}()
 	var next uint64
-	for m := range ch {
+	timeout := time.After(2*l.cfg.Dur + 60*time.Second)
+	for {
+		var m inMsg
+		select {
+		case m = <-ch:
+		case <-timeout:
+			return 0, 0, errTimeout
+		}
 		if m.err != nil {
 			return 0, 0, m.err
 		}
