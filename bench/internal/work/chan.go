@@ -33,6 +33,18 @@ type inMsg struct {
 
 func NewChan(dial Dial, cfg Config) *Chan { return &Chan{dial: dial, cfg: cfg} }
 
+// recv waits for the next message, as a game loop's select would, with a
+// channel of its own (timeout) besides the messages'; a message that
+// carries a read error returns it.
+func recv(ch <-chan inMsg, timeout <-chan time.Time) (inMsg, error) {
+	select {
+	case m := <-ch:
+		return m, m.err
+	case <-timeout:
+		return inMsg{}, errTimeout
+	}
+}
+
 // readInto reads c until it fails, handing each message to ch as
 // connection i's.
 func readInto(ch chan<- inMsg, i int, c Conn) {
@@ -71,14 +83,9 @@ func (l *Chan) roundTrips(p, tmpl []byte, typ int, next func([]byte, uint64), ev
 	}
 	timeout := time.After(2*l.cfg.Dur + 60*time.Second)
 	for {
-		var m inMsg
-		select { // a game loop's select: a channel of its own besides the messages'
-		case m = <-ch:
-		case <-timeout:
-			return 0, 0, errTimeout
-		}
-		if m.err != nil {
-			return 0, 0, m.err
+		m, err := recv(ch, timeout)
+		if err != nil {
+			return 0, 0, err
 		}
 		if m.typ != typ {
 			return 0, 0, fmt.Errorf("echo has type %d, want %d", m.typ, typ)
@@ -111,43 +118,23 @@ func (l *Chan) Pipe() (int64, time.Duration, error) {
 	go readInto(ch, 0, c)
 	start := time.Now()
 	go func() {
-		p := append([]byte(nil), tmpl...)
-		for seq := uint64(0); ; seq++ {
-			last := time.Since(start) >= l.cfg.Dur
-			if last {
-				total.Store(seq + 1)
-			}
-			putSeq(p, seq)
-			if err := c.Write(2, p); err != nil {
-				werr <- err
-				return
-			}
-			if last {
-				werr <- nil
-				return
-			}
-		}
+		werr <- sendPipe(tmpl, start, l.cfg.Dur, &total, nil, func(p []byte) error { return c.Write(2, p) })
 	}()
-	var next uint64
+	var seq uint64
 	timeout := time.After(2*l.cfg.Dur + 60*time.Second)
 	for {
-		var m inMsg
-		select {
-		case m = <-ch:
-		case <-timeout:
-			return 0, 0, errTimeout
-		}
-		if m.err != nil {
-			return 0, 0, m.err
+		m, err := recv(ch, timeout)
+		if err != nil {
+			return 0, 0, err
 		}
 		if m.typ != 2 {
 			return 0, 0, fmt.Errorf("echo has type %d, want binary", m.typ)
 		}
-		if err := check(m.p, next, PipeSize, tmpl); err != nil {
+		if err := check(m.p, seq, PipeSize, tmpl); err != nil {
 			return 0, 0, err
 		}
-		next++
-		if t := total.Load(); t != 0 && next == t {
+		seq++
+		if t := total.Load(); t != 0 && seq == t {
 			break
 		}
 	}
@@ -155,7 +142,7 @@ func (l *Chan) Pipe() (int64, time.Duration, error) {
 	if err := <-werr; err != nil {
 		return 0, 0, err
 	}
-	return int64(next), el, nil
+	return int64(seq), el, nil
 }
 
 func (l *Chan) Idle() (*IdleCost, error) {
@@ -207,14 +194,9 @@ func (l *Chan) Many() (int64, time.Duration, error) {
 	}
 	timeout := time.After(2*l.cfg.Dur + 60*time.Second)
 	for left := len(conns); left > 0; {
-		var m inMsg
-		select {
-		case m = <-ch:
-		case <-timeout:
-			return 0, 0, errTimeout
-		}
-		if m.err != nil {
-			return 0, 0, m.err
+		m, err := recv(ch, timeout)
+		if err != nil {
+			return 0, 0, err
 		}
 		if err := check(m.p, seqs[m.i], RTTSize, nil); err != nil {
 			return 0, 0, err

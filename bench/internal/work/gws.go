@@ -3,11 +3,9 @@
 package work
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"runtime"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -160,20 +158,8 @@ func (g *Gws) Pipe() (int64, time.Duration, error) {
 	go c.ReadLoop()
 	start = time.Now()
 	go func() {
-		p := append([]byte(nil), tmpl...)
-		for seq := uint64(0); ; seq++ {
-			last := time.Since(start) >= g.cfg.Dur
-			if last {
-				total.Store(seq + 1)
-			}
-			putSeq(p, seq)
-			if err := c.WriteMessage(gws.OpcodeBinary, p); err != nil {
-				g.fe.set(err)
-				return
-			}
-			if last {
-				return
-			}
+		if err := sendPipe(tmpl, start, g.cfg.Dur, &total, nil, func(p []byte) error { return c.WriteMessage(gws.OpcodeBinary, p) }); err != nil {
+			g.fe.set(err)
 		}
 	}()
 	err = g.wait(done)
@@ -188,35 +174,18 @@ func (g *Gws) Pipe() (int64, time.Duration, error) {
 // ...) for connection i, and starts their ReadLoops.
 func (g *Gws) dialAll(onMsg func(i int, c *gws.Conn, typ gws.Opcode, p []byte)) ([]*gws.Conn, error) {
 	conns := make([]*gws.Conn, g.cfg.Conns)
-	var wg sync.WaitGroup
-	var next atomic.Int64
-	var mu sync.Mutex
-	var first error
-	for range 32 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(conns) {
-					return
-				}
-				c, h, err := g.dial()
-				if err != nil {
-					mu.Lock()
-					first = cmp.Or(first, err)
-					mu.Unlock()
-					return
-				}
-				h.onMsg = func(c *gws.Conn, typ gws.Opcode, p []byte) { onMsg(i, c, typ, p) }
-				conns[i] = c
-			}
-		}()
-	}
-	wg.Wait()
-	if first != nil {
+	err := dialEach(len(conns), func(i int) error {
+		c, h, err := g.dial()
+		if err != nil {
+			return err
+		}
+		h.onMsg = func(c *gws.Conn, typ gws.Opcode, p []byte) { onMsg(i, c, typ, p) }
+		conns[i] = c
+		return nil
+	})
+	if err != nil {
 		g.closeAll(conns...)
-		return nil, first
+		return nil, err
 	}
 	for _, c := range conns {
 		go c.ReadLoop()

@@ -1,6 +1,7 @@
 package work
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"os"
@@ -209,26 +210,7 @@ func Pipe(dial Dial, cfg Config) (int64, time.Duration, error) {
 	}
 	start := time.Now()
 	go func() {
-		p := make([]byte, PipeSize)
-		copy(p, tmpl)
-		for seq := uint64(0); ; seq++ {
-			if free != nil {
-				<-free
-			}
-			last := time.Since(start) >= cfg.Dur
-			if last {
-				total.Store(seq + 1)
-			}
-			putSeq(p, seq)
-			if err := c.Write(2, p); err != nil {
-				werr <- err
-				return
-			}
-			if last {
-				werr <- nil
-				return
-			}
-		}
+		werr <- sendPipe(tmpl, start, cfg.Dur, &total, free, func(p []byte) error { return c.Write(2, p) })
 	}()
 	var next uint64
 	for {
@@ -257,37 +239,68 @@ func Pipe(dial Dial, cfg Config) (int64, time.Duration, error) {
 	return int64(next), el, nil
 }
 
-// dialAll dials n connections, a few at a time.
+// dialAll dials cfg.Conns connections, a few at a time.
 func dialAll(dial Dial, cfg Config) ([]Conn, error) {
 	conns := make([]Conn, cfg.Conns)
+	err := dialEach(len(conns), func(i int) (err error) {
+		conns[i], err = dial(cfg.URL)
+		return err
+	})
+	return conns, err
+}
+
+// dialEach runs dial(i) for each i below n, 32 at a time, and returns the
+// first error; after one, no more are started.
+func dialEach(n int, dial func(i int) error) error {
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var first error
-	next := atomic.Int64{}
-	for w := 0; w < 32; w++ {
+	var next atomic.Int64
+	for range 32 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for {
 				i := int(next.Add(1) - 1)
-				if i >= len(conns) {
+				if i >= n {
 					return
 				}
-				c, err := dial(cfg.URL)
-				if err != nil {
+				if err := dial(i); err != nil {
 					mu.Lock()
-					if first == nil {
-						first = err
-					}
+					first = cmp.Or(first, err)
 					mu.Unlock()
+					next.Store(int64(n)) // start no more
 					return
 				}
-				conns[i] = c
 			}
 		}()
 	}
 	wg.Wait()
-	return conns, first
+	return first
+}
+
+// sendPipe is pipe's sender: it writes 1 KiB messages built from tmpl,
+// numbered from 0, with write for cfg.Dur from start, storing how many in
+// total before the last one; with free set, each waits for a token from
+// it (a window of messages in flight).
+func sendPipe(tmpl []byte, start time.Time, dur time.Duration, total *atomic.Uint64, free <-chan struct{}, write func([]byte) error) error {
+	p := append([]byte(nil), tmpl...)
+	for seq := uint64(0); ; seq++ {
+		if free != nil {
+			<-free
+		}
+		last := time.Since(start) >= dur
+		if last {
+			total.Store(seq + 1)
+		}
+		putSeq(p, seq)
+		if err := write(p); err != nil {
+			return err
+		}
+		if last {
+			return nil
+		}
+	}
 }
 
 func Idle(dial Dial, cfg Config) (*IdleCost, error) {
