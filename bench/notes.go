@@ -53,13 +53,20 @@ byte went through its 4 KiB buffers.
   big unchanged within the noise: 16,200 -> 17,900 round trips/s, 609 ->
   645 MiB/s; 9 alternating runs, load 1.4-3); the copy itself was not the
   cost. The burst rule brought it back (6.6 -> 4.2 µs per message at load
-  26-29), and our own frames past it.
-- **rtt.** Both gws and this library make one write and one read system
-  call per round trip and now run about the same instructions, and the
-  client's CPU time per round trip is the same (14.3 and 14.4 µs in one run
-  of five); what is left between them is the scheduling of the two
-  processes on two loaded cores: single runs of either spread 2-3x, and
-  medians of 5 to 21 alternating runs put hybrid at 0.86-0.99x gws.
+  26-29), and our own frames past it: against the library before ` + "`Send`" + `
+  copied, pipe 307 -> 455 MiB/s, big 625 -> 868 MiB/s (Queue mode 314 ->
+  498 and 602 -> 826), rtt within the noise (7 alternating runs, load
+  1.8-3.5).
+- **rtt against gws.** Both make one write and one read system call per
+  round trip (strace) and now run about the same instructions. Their CPU
+  profiles (5 s each, load 2): system calls 81% of the client's CPU for
+  hybrid, 83% for gws; the scheduler (parking, waking, the netpoller) 8%
+  and 6%; the library's own code 3% and 4%; 13.2 and 12.0 µs of CPU per
+  round trip. The floor is those two system calls and the wake-up of the
+  goroutine that waits for the echo; what is left between the two clients
+  is how the two processes are scheduled on two loaded cores: single runs
+  of either spread 2-3x, and medians of 5 to 21 alternating runs put hybrid
+  at 0.86-0.99x gws (the table above: 0.91x).
 - **rtt, Queue mode.** Each event crosses from the connection's reader
   goroutine to the loop that calls ` + "`Dispatch`" + `, as in ` + "`coder-chan`" + `; the queue
   now takes no connection lock per event (the pending count is an atomic)
