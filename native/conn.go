@@ -38,7 +38,10 @@ type Conn struct {
 // make its goroutine's stack: kept under 2 KiB where we read the frames
 // (the idle figure in BENCHMARKS.md), so Read keeps its locals few and
 // leaves the failure to ended.
-func (c *Conn) Read() (typ int, p []byte, err error) {
+func (c *Conn) Read() (int, []byte, error) {
+	var typ int
+	var p []byte
+	var err error
 	c.ka.reading(true)
 	if c.rd != nil {
 		c.rd.reading.Lock()
