@@ -93,7 +93,7 @@ var failures = [...]failure{
 	{isErr(errInvalidUTF8), wire.CloseInvalidFramePayloadData, "invalid UTF-8 in text message", true},
 	{isErr(errCloseReason), wire.CloseInvalidFramePayloadData, "invalid UTF-8 in close reason", true},
 	{isErr(errFrame), wire.CloseProtocolError, "frame not allowed here", true},
-	{isErr(errTooBig), wire.CloseMessageTooBig, "message too big", true},
+	{isErr(errTooBig), wire.CloseMessageTooBig, "message too big", true}, // before ErrMessageTooBig's row: it wraps it
 	{isCorruptDeflate, wire.CloseProtocolError, "corrupt compressed data", true},
 	{isErr(websocket.ErrMessageTooBig), wire.CloseMessageTooBig, "", false},
 }

@@ -4,12 +4,15 @@ package native
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"slices"
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/coder/websocket"
 )
 
 // Reading frames ourselves. coder/websocket's Reader and its message
@@ -28,9 +31,10 @@ import (
 // or a close frame with a payload it does not allow (section 7.4).
 var errFrame = errors.New("received a frame the protocol does not allow here")
 
-// errTooBig: a message past MaxMessageSize. coder/websocket's own error
-// for it (conn.go's failures) is for the messages it reads.
-var errTooBig = errors.New("received a message larger than the read limit")
+// errTooBig: a message past MaxMessageSize, which we fail with 1009
+// ourselves. It wraps ErrMessageTooBig, as coder/websocket's own error for
+// the messages it reads does.
+var errTooBig = fmt.Errorf("native: %w: the message is longer than MaxMessageSize", websocket.ErrMessageTooBig)
 
 // exactMax: a single-frame message up to this size gets its buffer at
 // once; past it (possible only without MaxMessageSize) the buffer grows as
