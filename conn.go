@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -22,7 +23,7 @@ type Connection struct {
 	bye      *closeFrame   // what Disconnect asked for; nil until it is called
 	stop     func()        // ends what the connection waits on: the dial, the wait before a retry, or (closing) the close timer
 	t        transport     // set while open
-	pending  int64         // cost of this connection's undispatched Queue events
+	pending  atomic.Int64  // cost of this connection's undispatched Queue events
 	openedAt time.Time     // when the current connection opened; zero while none is open
 	fails    int           // failures in a row, for Reconnect's backoff
 	resume   chan struct{} // wakes a reader paused on pending, or a retry waiting for Dispatch
@@ -127,26 +128,60 @@ func (c *Connection) run(ctx context.Context, cancel func()) {
 // serve reads until the connection ends, then ends it, or with
 // Params.Reconnect reports the loss and dials again (lost).
 func (c *Connection) serve(t transport) {
-	var readErr error
-	var failErr *Error // a failure found here (bad UTF-8, a full Queue)
-	failCode, failReason := 0, ""
+	fail, readErr := c.readAll(t)
+	c.finish(t, fail, readErr)
+}
+
+// readFailure is a failure serve finds itself in what it reads (bad
+// UTF-8, a full Queue): the error, and the close code and reason it
+// fails the connection with.
+type readFailure struct {
+	err    *Error
+	code   int
+	reason string
+}
+
+// readAll delivers messages until Read fails (readErr) or a message fails
+// the connection. An idle connection's goroutine waits in here, under the
+// transport's Read: the work per message is in deliver, so that this
+// frame stays small and the reader's stack fits in 2 KiB (the idle figure
+// in BENCHMARKS.md).
+func (c *Connection) readAll(t transport) (*readFailure, error) {
 	for {
 		typ, p, err := t.Read()
 		if err != nil {
-			readErr = err
-			break
+			return nil, err
 		}
-		c.stats.messagesIn.Add(1)
-		c.stats.bytesIn.Add(int64(len(p)))
-		if typ == wire.OpText && !utf8.Valid(p) {
-			failCode, failErr = CloseInvalidFramePayloadData, newError("read", c.cfg.rawURL, ErrInvalidUTF8, "the server sent a text message that is not valid UTF-8", nil)
-			break
+		if f := c.deliver(typ, p); f != nil {
+			return f, nil
 		}
-		c.emit(&Data{Event: EventMessage, Message: p, Type: DataType(typ)}, int64(len(p)))
-		if err := c.waitDispatch(); err != nil {
-			failCode, failReason, failErr = CloseNormalClosure, queueFullReason, err
-			break
-		}
+	}
+}
+
+// deliver counts one message and emits it, or returns why it fails the
+// connection.
+//
+//go:noinline
+func (c *Connection) deliver(typ int, p []byte) *readFailure {
+	c.stats.messagesIn.Add(1)
+	c.stats.bytesIn.Add(int64(len(p)))
+	if typ == wire.OpText && !utf8.Valid(p) {
+		return &readFailure{newError("read", c.cfg.rawURL, ErrInvalidUTF8, "the server sent a text message that is not valid UTF-8", nil), CloseInvalidFramePayloadData, ""}
+	}
+	c.emit(&Data{Event: EventMessage, Message: p, Type: DataType(typ)}, int64(len(p)))
+	if err := c.waitDispatch(); err != nil {
+		return &readFailure{err, CloseNormalClosure, queueFullReason}
+	}
+	return nil
+}
+
+// finish ends the connection once reading stopped: it fails it first for
+// a failure of its own, then tears the transport down and reports the end.
+func (c *Connection) finish(t transport, fail *readFailure, readErr error) {
+	var failErr *Error
+	failCode, failReason := 0, ""
+	if fail != nil {
+		failErr, failCode, failReason = fail.err, fail.code, fail.reason
 	}
 	if failErr != nil {
 		c.mu.Lock()
@@ -266,9 +301,7 @@ func (c *Connection) emit(d *Data, size int64) {
 		return
 	}
 	cost := size + eventOverhead
-	c.mu.Lock()
-	c.pending += cost
-	c.mu.Unlock()
+	c.pending.Add(cost)
 	c.cfg.queue.push(c, d, cost)
 }
 
@@ -278,12 +311,12 @@ func (c *Connection) emit(d *Data, size int64) {
 // that fails the connection.
 func (c *Connection) waitDispatch() *Error {
 	q := c.cfg.queue
-	if q == nil {
+	if q == nil || !inBrowser && c.pending.Load() <= maxPending {
 		return nil
 	}
 	for {
 		c.mu.Lock()
-		pending, open, opened := c.pending, c.state == StateOpen, c.openedAt
+		pending, open, opened := c.pending.Load(), c.state == StateOpen, c.openedAt
 		c.mu.Unlock()
 		if inBrowser {
 			if pending > maxPendingBrowser && open {
@@ -306,12 +339,13 @@ func (c *Connection) waitDispatch() *Error {
 // only 1000 or 3000-4999, and codes of 3000 and up belong to applications.
 const queueFullReason = "client stopped dispatching events"
 
-// dispatched is called by Queue.Dispatch after running one event.
+// dispatched is called by Queue.Dispatch after running one event. Only a
+// reader or a retry that saw more than maxPending waits to be woken, and
+// the dispatch that runs first after that starts above it.
 func (c *Connection) dispatched(cost int64) {
-	c.mu.Lock()
-	c.pending -= cost
-	c.mu.Unlock()
-	c.wake()
+	if c.pending.Add(-cost)+cost > maxPending {
+		c.wake()
+	}
 }
 
 func (c *Connection) wake() {

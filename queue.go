@@ -44,7 +44,7 @@ type Queue struct {
 	events   []queued
 	spare    []queued      // the slice the last Dispatch ran, emptied, for the next push
 	ready    chan struct{} // cap 1; made on first use so that the zero Queue works
-	last     time.Time     // when the last Dispatch ran events
+	last     time.Time     // when the last Dispatch ran events (kept in browsers only, for ErrQueueFull's text)
 	dispatch sync.Mutex    // held while Dispatch runs callbacks
 }
 
@@ -109,8 +109,15 @@ func (q *Queue) push(c *Connection, d *Data, cost int64) {
 		q.events, q.spare = q.spare, nil
 	}
 	q.events = append(q.events, queued{c, d, cost})
-	q.signal()
+	ready := q.readyLocked()
 	q.mu.Unlock()
+	// The token goes in once the lock is free: the loop it wakes takes the
+	// lock at once. A Dispatch in between may have run the event already;
+	// the loop then finds nothing, which Ready allows.
+	select {
+	case ready <- struct{}{}:
+	default:
+	}
 }
 
 // Len returns how many events wait in q for Dispatch; 0 for a nil Queue.
@@ -165,8 +172,8 @@ func (q *Queue) Dispatch() int {
 	q.mu.Lock()
 	evs := q.events
 	q.events = nil
-	if len(evs) > 0 {
-		q.last = time.Now()
+	if len(evs) > 0 && inBrowser {
+		q.last = time.Now() // for the error of a browser connection whose Queue is full
 	}
 	q.mu.Unlock()
 	done := 0

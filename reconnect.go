@@ -183,7 +183,7 @@ func (c *Connection) waitRetry(delay time.Duration, untilDispatched bool) (conte
 	}
 	for untilDispatched {
 		c.mu.Lock()
-		untilDispatched = c.pending > maxPending && c.bye == nil
+		untilDispatched = c.pending.Load() > maxPending && c.bye == nil
 		c.mu.Unlock()
 		if untilDispatched {
 			select {

@@ -23,7 +23,7 @@ import (
 	"github.com/hybridws/websocket/bench/internal/work"
 )
 
-var nativeLibs = []string{"hybrid", "hybrid-queue", "coder", "gorilla", "gobwas", "hybrid-deflate", "hybrid-deflate-nct", "coder-deflate", "coder-deflate-nct"}
+var nativeLibs = []string{"hybrid", "hybrid-queue", "coder", "coder-chan", "gws", "gorilla", "gobwas", "hybrid-deflate", "hybrid-deflate-nct", "coder-deflate", "coder-deflate-nct"}
 var nativeWorks = []string{"rtt", "pipe", "big", "idle", "many", "json", "idle-json1", "idle-json", "files"}
 
 // The compression workloads (work/json.go, work/files.go) run on these

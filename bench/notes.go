@@ -9,38 +9,111 @@ const notesText = `## What the profiles say
 
 ### Native
 
-- **rtt, callback mode.** Before this work every message sent from a callback
-  was handed to a new writer goroutine, and the round trip paid for waking it
-  on another thread: ` + "`BenchmarkRoundTrip`" + ` (in-process echo) took 35–50 µs against
-  21–30 µs for raw coder/websocket, and the client's CPU profile was
-  dominated by ` + "`runtime.futex`" + ` and ` + "`wakep`" + `. Now a message sent from inside a
-  callback is written when the callback returns, on the same goroutine, with
-  a non-blocking write system call (plain ws://; what the socket does not
-  take at once is written by a drainer goroutine, so ` + "`Send`" + ` still never
-  blocks): 21–29 µs, the same as raw coder/websocket. What is left is
-  parity, not a gain: both clients make one write and one read system call
-  per round trip, and this library's extra work (a few uncontended locks,
-  the ` + "`*Data`" + `) is under 1 µs of 40–50. So the rtt median lands on either side
-  of 1.0× from run to run: 0.93×, 0.98× and 1.28× in three full runs here
-  before the one above, while single rtt runs of every client spread ±30% on
-  this shared 2-core machine.
-- **rtt and many, Queue mode.** Each event crosses from the connection's
-  reader goroutine to the goroutine that calls ` + "`Dispatch`" + `. The loop now
-  sleeps on ` + "`Queue.Ready`" + ` instead of polling ` + "`Dispatch`" + ` with a 1 µs sleep
-  (which cost 7% in timers and 23% in ` + "`runtime.futex`" + ` in the earlier
-  profile); the handoff between the two goroutines is what remains, the
-  price of running callbacks on the game's own goroutine.
-- **pipe and big** are above 1.0× because queued messages go out corked: while
-  the writer has more than one message, coder/websocket's per-message flushes
-  and the 4 KiB pieces of a big message are gathered into writes of up to
-  64 KiB; and a received message is read into a pooled 32 KiB buffer and
-  copied once into a buffer of exactly its size (coder/websocket's ` + "`Read`" + `
-  uses ` + "`io.ReadAll`" + `: 512 bytes for any message, several growing chunks and a
-  final copy for a big one).
-- **idle**: the connection's reader used to be the goroutine that dialled,
-  whose stack had grown to 16 KiB during the dial and stayed so: 19.4 KiB per
-  connection. Reading on a fresh goroutine: 15.4 KiB (raw coder/websocket with
-  a blocked reader: 14.5).
+Since the protocol after the handshake became ours (below), the peers to
+beat are the lean ones: lxzan/gws does about as little per message as a
+Go client can, and ` + "`coder-chan`" + ` is what a game loop on raw
+coder/websocket pays. Counting instructions (valgrind ` + "`--tool=callgrind`" + `,
+user space, per round trip or message, the difference of a 3 s and a 6 s
+run, so that start-up drops out; load does not change them):
+
+| | rtt (round trip) | pipe (message) | rtt, Queue mode |
+| --- | ---: | ---: | ---: |
+| hybrid before this work | 14,900 | 17,400 | 22,800 |
+| hybrid, our own data frames written | 13,300 | 11,900 | |
+| hybrid, frames read and the protocol ours | 7,700 | 7,700 | 15,200 |
+| gws | 7,000–7,700 | 5,500 | |
+| coder | 13,700 | | |
+| coder-chan | | | 17,800–19,100 |
+
+Half of the old cost was coder/websocket's locks: each is a channel taken
+with a select (its Reader, every Read of a message, its Write and its
+frame writer: five per round trip, about 6,000 instructions), and every
+byte went through its 4 KiB buffers.
+
+- **What changed.** Where no compression was negotiated, every message is
+  framed and masked by us straight into the cork buffer (` + "`native/datawrite.go`" + `).
+  Where writes do not block (plain ws:// on Unix) the whole protocol after the
+  handshake is ours (` + "`native/dataread.go`" + `, ` + "`control.go`" + `): frames are read from
+  a pooled buffer held only while bytes wait in it, each message into a
+  buffer of its exact size (a big payload straight from the socket), the
+  pings, pongs and the closing handshake answered as coder/websocket did,
+  every byte still through checkedConn's checks; coder/websocket dials and
+  is then let go. Conformance (298 of the 301 client cases OK, 3
+  informational, as before) and interop with npm ws and python3-websockets
+  pass on it; wss://, compression and the portable build keep
+  coder/websocket's framing.
+- **Sending.** A message sent when nothing waits goes out at once on the
+  caller's goroutine, also from inside a callback (the reply of a
+  request/response leaves before the callback returns); one sent less than
+  5 µs after such a write is part of a loop's burst and waits, to go out
+  corked with the rest (one system call per 64 KiB instead of one per
+  message). When ` + "`Send`" + ` began to copy a message that waits and to write one that
+  does not at once, pipe lost that batching: 304 -> 161 MiB/s, client CPU
+  3.2 -> 5.8 µs per message (hybrid, Queue mode alike: 315 -> 139; rtt and
+  big unchanged within the noise: 16,200 -> 17,900 round trips/s, 609 ->
+  645 MiB/s; 9 alternating runs, load 1.4-3); the copy itself was not the
+  cost. The burst rule brought it back (6.6 -> 4.2 µs per message at load
+  26-29), and our own frames past it: against the library before ` + "`Send`" + `
+  copied, pipe 307 -> 455 MiB/s, big 625 -> 868 MiB/s (Queue mode 314 ->
+  498 and 602 -> 826), rtt within the noise (7 alternating runs, load
+  1.8-3.5).
+- **rtt against gws.** Both make one write and one read system call per
+  round trip (strace) and now run about the same instructions. Their CPU
+  profiles (5 s each, load 2): system calls 81% of the client's CPU for
+  hybrid, 83% for gws; the scheduler (parking, waking, the netpoller) 8%
+  and 6%; the library's own code 3% and 4%; 13.2 and 12.0 µs of CPU per
+  round trip. The floor is those two system calls and the wake-up of the
+  goroutine that waits for the echo; what is left between the two clients
+  is how the two processes are scheduled on two loaded cores: single runs
+  of either spread 2-3x, and medians of 5 to 21 alternating runs put hybrid
+  at 0.86-0.99x gws (the table above: 0.91x).
+- **rtt, Queue mode.** Each event crosses from the connection's reader
+  goroutine to the loop that calls ` + "`Dispatch`" + `, as in ` + "`coder-chan`" + `; the queue
+  now takes no connection lock per event (the pending count is an atomic)
+  and wakes the loop after letting go of its own lock. Counted, a round trip
+  costs less than ` + "`coder-chan`" + `'s (15,200 instructions against 17,800-19,100); the
+  rates of both are those of the hand-off between two goroutines on two
+  cores, and swing more from run to run (min-max 2-3x) than they differ.
+- **pipe and big** are far above every peer because a burst goes out
+  corked and a received message is read into a pooled buffer and allocated
+  once at its size (gws copies into pooled buffers the callback must give
+  back; coder/websocket's ` + "`Read`" + ` grows several).
+
+### Idle memory
+
+What one idle open connection costs (` + "`bench client -work idle -memprofile`" + `,
+every allocation sampled, 2,000 connections; stacks from
+` + "`runtime.MemStats.StackInuse`" + `), in bytes:
+
+| | before | now |
+| --- | ---: | ---: |
+| coder/websocket: its 4 KiB read and 4 KiB write buffers | 8,352 | 0 |
+| coder/websocket: its Conn, two channel locks, message reader and writer | 1,440 | 0 |
+| this library: checkedConn, native.Conn, nbWriter, frame reader | 672 | 960 |
+| this library: Connection, its config and headers | 448 | 448 |
+| net: the socket's netFD, addresses | 376 | 376 |
+| the reader goroutine's descriptor | 502 | 502 |
+| the benchmark's own callback closures | 240 | 240 |
+| read buffers kept for the next reader (128 KiB a process) | | 66 |
+| the reader goroutine's stack | 4,096 | 2,048-2,540 |
+| **total** | **16.1 KiB** | **4.6-5.2 KiB** |
+
+coder/websocket keeps its two 4 KiB buffers and 1.4 KiB of state for the
+life of a connection, idle or not: 9.6 KiB, more than the 10 KiB goal
+leaves for everything else. Where the protocol is ours it is let go after
+the handshake (CloseNow sends nothing; its buffers go back to its pools).
+The reader used to wait deep in coder/websocket's Reader (2.5 KiB of
+frames: a 4 KiB stack); now it waits in the netpoller under frames kept
+small (1 KiB), holding no read buffer (it takes one from four atomic spare
+slots inside the netpoller's read function, where sync.Pool's slow paths
+made a fifth of the stacks grow), so its stack stays at 2 KiB. Go starts a
+goroutine's stack at the average size it saw at the last collection
+(` + "`GODEBUG=adaptivestackstart`" + `), and dialling raises that average: with it off
+every reader stack is 2 KiB (4.6 KiB a connection); with it on, as in
+` + "`make bench`" + `, up to a third start at 4 KiB. A connection that has run callbacks
+keeps the stack they grew (at least 4 KiB once the collector has shrunk
+it); wss://, compression and the portable build still carry
+coder/websocket (about 14.5 KiB).
 
 ### Browser
 
@@ -151,8 +224,10 @@ noisy ±30%):
 | Round trip 32 B (in-process echo, server included) | 35–50 µs, 11 allocs, 837 B | 21–29 µs, 10 allocs, 313 B | 21–30 µs, 9 allocs, 696 B |
 
 The two allocations left per received message are the ` + "`*Data`" + ` and the payload,
-both owned by the callback (DESIGN.md); the send path allocates nothing per
-message.
+both owned by the callback (DESIGN.md); the send path allocates only a copy
+of a message that has to wait (` + "`Send`" + ` keeps no reference to it). These
+micro-benchmarks are from the round before the frames became ours; the
+instruction counts above are this round's.
 
 ### How to profile
 

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -23,10 +24,14 @@ type stat struct {
 	med, min, max float64
 	ok, failed    int
 	errs          []string
+	cpu           float64        // median client CPU time per message, µs; 0 if not measured
+	idle          *work.IdleCost // medians of the idle breakdown, if measured
 }
 
 func stats(rs []work.Result) map[[2]string]*stat {
 	vals := map[[2]string][]float64{}
+	cpus := map[[2]string][]float64{}
+	idles := map[[2]string][]*work.IdleCost{}
 	out := map[[2]string]*stat{}
 	for _, r := range rs {
 		k := [2]string{r.Lib, r.Work}
@@ -42,18 +47,50 @@ func stats(rs []work.Result) map[[2]string]*stat {
 		}
 		s.ok++
 		vals[k] = append(vals[k], r.Value)
+		if r.CPU > 0 && r.N > 0 {
+			cpus[k] = append(cpus[k], r.CPU/float64(r.N)*1e6)
+		}
+		if r.Idle != nil {
+			idles[k] = append(idles[k], r.Idle)
+		}
 	}
 	for k, v := range vals {
-		sort.Float64s(v)
 		s := out[k]
-		s.min, s.max = v[0], v[len(v)-1]
-		if n := len(v); n%2 == 1 {
-			s.med = v[n/2]
-		} else {
-			s.med = (v[n/2-1] + v[n/2]) / 2
+		s.med = median(v)
+		s.min, s.max = slices.Min(v), slices.Max(v)
+		if c := cpus[k]; len(c) > 0 {
+			s.cpu = median(c)
+		}
+		if is := idles[k]; len(is) > 0 {
+			s.idle = &work.IdleCost{}
+			for _, f := range []struct {
+				dst *float64
+				get func(*work.IdleCost) float64
+			}{
+				{&s.idle.KiB, func(i *work.IdleCost) float64 { return i.KiB }},
+				{&s.idle.Heap, func(i *work.IdleCost) float64 { return i.Heap }},
+				{&s.idle.Stack, func(i *work.IdleCost) float64 { return i.Stack }},
+				{&s.idle.Goroutines, func(i *work.IdleCost) float64 { return i.Goroutines }},
+			} {
+				var xs []float64
+				for _, i := range is {
+					xs = append(xs, f.get(i))
+				}
+				*f.dst = median(xs)
+			}
 		}
 	}
 	return out
+}
+
+// median returns the median of v, which it sorts.
+func median(v []float64) float64 {
+	sort.Float64s(v)
+	if n := len(v); n%2 == 1 {
+		return v[n/2]
+	}
+	n := len(v)
+	return (v[n/2-1] + v[n/2]) / 2
 }
 
 // ratio is how a client compares with the reference: >1 is better, for
@@ -125,11 +162,15 @@ func writeReport(o runOpts, sr savedRun) error {
 	fmt.Fprintf(&b, "## Native\n\n")
 	fmt.Fprintf(&b, "One loopback echo server process for every client (gobwas/ws frames, each echoed frame streamed back through a 32 KiB buffer, replies flushed when no more input waits, so that the server is not what limits the clients); every client run is its own process. ")
 	fmt.Fprintf(&b, "`hybrid` is this library in callback mode, `hybrid-queue` in Queue mode (the main goroutine is a loop without frame pacing that waits on `Queue.Ready` and then calls `Dispatch`), both through the public API only, everything done in the callback; ")
-	fmt.Fprintf(&b, "`coder` is raw github.com/coder/websocket v1.8.15 (`Read`/`Write`), `gorilla` github.com/gorilla/websocket v1.5.3 (`ReadMessage`/`WriteMessage`), `gobwas` github.com/gobwas/ws v1.4.0 (`wsutil.ReadServerData`/`WriteClientMessage`). ")
-	fmt.Fprintf(&b, "Every echo is checked: length, sequence number, content; a run that lost or reordered a message counts as failed, not as a number.\n\n")
+	fmt.Fprintf(&b, "`coder` is raw github.com/coder/websocket v1.8.15 (`Read`/`Write`), `gorilla` github.com/gorilla/websocket v1.5.3 (`ReadMessage`/`WriteMessage`), `gobwas` github.com/gobwas/ws v1.4.0 (`wsutil.ReadServerData`/`WriteClientMessage`); ")
+	fmt.Fprintf(&b, "`gws` is github.com/lxzan/gws v1.8.9, event-driven like `hybrid` (its `ReadLoop` goroutine calls `OnMessage`, where everything is done, `WriteMessage` writing at once; default options); ")
+	fmt.Fprintf(&b, "`coder-chan` is raw coder/websocket as a game loop must use it, the floor of Queue mode: a reader goroutine per connection hands each message to the loop (the main goroutine) over a channel (256 deep), and the loop checks it and writes the next. ")
+	fmt.Fprintf(&b, "Every echo is checked: length, sequence number, content; a run that lost or reordered a message counts as failed, not as a number. ")
+	fmt.Fprintf(&b, "CPU µs/msg is the client process's CPU time (user and system, connecting included) per message or round trip: on this shared machine it moves less with the load than the rates do.\n\n")
 	fmt.Fprintf(&b, "- rtt: sequential round trips of a 32-byte text message\n- pipe: 1 KiB binary messages, a sender and a receiver running at once (figure: MiB/s one way)\n- big: sequential round trips of a 1 MiB binary message (MiB/s of echoes)\n- idle: Go heap plus stacks per open idle connection, after GC, at %d connections (lower is better; each peer has one goroutine blocked in a read per connection)\n- many: %d connections, each doing %d sequential round trips of 32 bytes, all at once\n\n", o.conns, o.conns, o.trips)
 	mainWorks, mainLibs := withoutCompression(o.works, o.libs)
-	table(&b, nst, mainWorks, mainLibs, "coder", "× coder")
+	table(&b, nst, mainWorks, mainLibs, "coder", "× coder", "gws", "× gws", "coder-chan", "× coder-chan")
+	idleTable(&b, nst, mainLibs)
 	writeCompression(&b, nst, o, sr)
 
 	if len(br) > 0 {
@@ -163,6 +204,9 @@ func writeReport(o runOpts, sr savedRun) error {
 	if err := os.WriteFile(o.out, []byte(b.String()), 0o644); err != nil {
 		return err
 	}
+	if o.out == os.DevNull {
+		return nil // a quick run: no chart either
+	}
 	chartPath := filepath.Join(filepath.Dir(o.out), o.chart)
 	if err := drawChart(chartPath, nst, bst, o); err != nil {
 		return fmt.Errorf("chart: %v", err)
@@ -183,11 +227,25 @@ func fmtVal(v float64) string {
 }
 
 func table(b *strings.Builder, st map[[2]string]*stat, works, libs []string, refs ...string) {
+	cpu := false // a column of CPU time per message, where the runs measured it
+	for _, w := range works {
+		for _, l := range libs {
+			if s := st[[2]string{l, w}]; s != nil && s.cpu > 0 {
+				cpu = true
+			}
+		}
+	}
 	fmt.Fprintf(b, "| workload | client | median | min | max | unit |")
+	if cpu {
+		b.WriteString(" CPU µs/msg |")
+	}
 	for i := 1; i < len(refs); i += 2 {
 		fmt.Fprintf(b, " %s |", refs[i])
 	}
 	b.WriteString("\n| --- | --- | ---: | ---: | ---: | --- |")
+	if cpu {
+		b.WriteString(" ---: |")
+	}
 	for i := 1; i < len(refs); i += 2 {
 		b.WriteString(" ---: |")
 	}
@@ -206,6 +264,13 @@ func table(b *strings.Builder, st map[[2]string]*stat, works, libs []string, ref
 				}
 			} else {
 				fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s |", w, l, fmtVal(s.med), fmtVal(s.min), fmtVal(s.max), work.Units[w])
+			}
+			if cpu {
+				if s.cpu > 0 {
+					fmt.Fprintf(b, " %s |", fmtVal(s.cpu))
+				} else {
+					b.WriteString(" |")
+				}
 			}
 			for i := 0; i < len(refs); i += 2 {
 				if r, ok := ratio(st, l, refs[i], w); ok {
@@ -229,13 +294,19 @@ func table(b *strings.Builder, st map[[2]string]*stat, works, libs []string, ref
 
 func targets(nst, bst map[[2]string]*stat, o runOpts, browser bool) []target {
 	var ts []target
-	for _, lib := range []string{"hybrid", "hybrid-queue"} {
-		for _, w := range []string{"rtt", "pipe", "big"} {
-			r, ok := ratio(nst, lib, "coder", w)
-			ts = append(ts, target{fmt.Sprintf("native %s, %s ≥ 1.0× coder", w, lib), ok && r >= 1.0, fmtRatio(r, ok)})
+	for _, ref := range []string{"coder", "gws"} {
+		for _, w := range []string{"rtt", "pipe", "big", "many"} {
+			r, ok := ratio(nst, "hybrid", ref, w)
+			ts = append(ts, target{fmt.Sprintf("native %s, hybrid ≥ 1.0× %s", w, ref), ok && r >= 1.0, fmtRatio(r, ok)})
 		}
+	}
+	for _, w := range []string{"rtt", "pipe"} {
+		r, ok := ratio(nst, "hybrid-queue", "coder-chan", w)
+		ts = append(ts, target{fmt.Sprintf("native %s, hybrid-queue ≥ 1.0× coder-chan", w), ok && r >= 1.0, fmtRatio(r, ok)})
+	}
+	for _, lib := range []string{"hybrid", "hybrid-queue"} {
 		if s := nst[[2]string{lib, "idle"}]; s != nil {
-			ts = append(ts, target{fmt.Sprintf("native idle, %s ≤ 16 KiB per connection", lib), s.failed == 0 && s.ok > 0 && s.med <= 16, fmt.Sprintf("%.1f KiB", s.med)})
+			ts = append(ts, target{fmt.Sprintf("native idle, %s ≤ 10 KiB per connection", lib), s.failed == 0 && s.ok > 0 && s.med <= 10, fmt.Sprintf("%.1f KiB", s.med)})
 		}
 	}
 	if !browser {
@@ -290,7 +361,8 @@ func noiseNote(sts ...map[[2]string]*stat) string {
 
 var palette = []color.Color{
 	color.RGBA{0x1f, 0x77, 0xb4, 0xff}, color.RGBA{0xff, 0x7f, 0x0e, 0xff}, color.RGBA{0x2c, 0xa0, 0x2c, 0xff},
-	color.RGBA{0xd6, 0x27, 0x28, 0xff}, color.RGBA{0x94, 0x67, 0xbd, 0xff},
+	color.RGBA{0xd6, 0x27, 0x28, 0xff}, color.RGBA{0x94, 0x67, 0xbd, 0xff}, color.RGBA{0x8c, 0x56, 0x4b, 0xff},
+	color.RGBA{0xe3, 0x77, 0xc2, 0xff}, color.RGBA{0x7f, 0x7f, 0x7f, 0xff},
 }
 
 func barPlot(title, ylabel string, st map[[2]string]*stat, works, libs []string, ref string) (*plot.Plot, error) {
@@ -413,4 +485,24 @@ func chromiumVersion() string {
 		return "not found"
 	}
 	return strings.TrimSpace(string(out))
+}
+
+// idleTable says where each client's idle KiB per connection go.
+func idleTable(b *strings.Builder, st map[[2]string]*stat, libs []string) {
+	var rows []string
+	for _, l := range libs {
+		if s := st[[2]string{l, "idle"}]; s != nil && s.idle != nil && s.failed == 0 {
+			i := s.idle
+			rows = append(rows, fmt.Sprintf("| %s | %.2f | %.2f | %.2f | %.2f |", l, i.KiB, i.Heap, i.Stack, i.Goroutines))
+		}
+	}
+	if len(rows) == 0 {
+		return
+	}
+	b.WriteString("Where idle's KiB go (medians of the runs; the heap by allocation site in the notes below):\n\n")
+	b.WriteString("| client | KiB/conn | heap | goroutine stacks | goroutines/conn |\n| --- | ---: | ---: | ---: | ---: |\n")
+	for _, r := range rows {
+		b.WriteString(r + "\n")
+	}
+	b.WriteString("\n")
 }

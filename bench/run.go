@@ -32,6 +32,7 @@ type runOpts struct {
 	blibs    []string // browser clients, a subset of browserLibs
 	pageDir  string
 	profile  string // directory for CPU profiles of every client run, "" for none
+	base     string // an older bench binary, which runs the clients named X-base as X
 	start    time.Time
 	since    time.Time
 	loadFrom string
@@ -59,6 +60,7 @@ func runMain(args []string) error {
 	fs.StringVar(&o.out, "out", "../BENCHMARKS.md", "report to write")
 	fs.StringVar(&o.chart, "chart", "bench/chart.png", "chart to write, relative to the report's directory")
 	fs.StringVar(&o.profile, "cpuprofile", "", "directory: write a CPU profile of every native client run there")
+	fs.StringVar(&o.base, "base", "", "an older bench binary (go build at the old commit), for A/B runs of the library: it runs the native clients named X-base as X (-libs=hybrid,hybrid-base)")
 	since := fs.Int64("since", 0, "Unix time the whole run (make bench) started, for the wall time in the report")
 	resultsFile := fs.String("results", "results.json", "write the measurements here as JSON")
 	from := fs.String("from", "", "draw the report again from a -results file, without measuring")
@@ -229,13 +231,17 @@ func startServer(self, pageDir string) (*exec.Cmd, string, error) {
 }
 
 func clientRun(self, lib, w, url string, o runOpts, run int) work.Result {
-	args := []string{"client", "-lib", lib, "-work", w, "-url", url,
+	bin, name := self, lib
+	if base, ok := strings.CutSuffix(lib, "-base"); ok && o.base != "" {
+		bin, name = o.base, base
+	}
+	args := []string{"client", "-lib", name, "-work", w, "-url", url,
 		"-dur", o.dur.String(), "-conns", fmt.Sprint(o.conns), "-trips", fmt.Sprint(o.trips)}
 	if o.profile != "" {
 		os.MkdirAll(o.profile, 0o755)
 		args = append(args, "-cpuprofile", filepath.Join(o.profile, fmt.Sprintf("%s-%s-%d.prof", w, lib, run+1)))
 	}
-	cmd := exec.Command(self, args...)
+	cmd := exec.Command(bin, args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Start(); err != nil {
@@ -252,6 +258,7 @@ func clientRun(self, lib, w, url string, o runOpts, run int) work.Result {
 		}
 		return work.Result{Lib: lib, Work: w, Err: "client process: " + msg}
 	}
+	r.Lib = lib
 	return r
 }
 

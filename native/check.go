@@ -85,6 +85,9 @@ type checkedConn struct {
 	// class: the idle figure in BENCHMARKS.md).
 	sent atomic.Pointer[sentFrames]
 	nb   *nbWriter // non-blocking writes (nbwrite.go), nil for TLS
+	// letting: coder/websocket is being let go (control.go); the close it
+	// passes down is not ours
+	letting bool
 
 	mu   sync.Mutex // Read is called by one goroutine; mu keeps the race detector sure of it
 	hdr  [14]byte   // the frame header being collected
@@ -103,7 +106,12 @@ type checkedConn struct {
 
 func (c *checkedConn) arm() { c.armed.Store(true) }
 
-func (c *checkedConn) Close() error { return c.rwc.Close() }
+func (c *checkedConn) Close() error {
+	if c.letting {
+		return nil
+	}
+	return c.rwc.Close()
+}
 
 func (c *checkedConn) Read(p []byte) (int, error) {
 	if !c.armed.Load() {

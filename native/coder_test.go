@@ -398,7 +398,8 @@ func TestCoderTalksThroughResponseBody(t *testing.T) {
 }
 
 func TestCoderWritesEachMessageAtOnce(t *testing.T) {
-	p := pin{t, "cork.go", "corking: it exists because each message costs coder/websocket a write of its own, which the cork gathers while a burst waits"}
+	p := pin{t, "cork.go and datawrite.go",
+		"corking exists because each message costs coder/websocket a write of its own, which the cork gathers while a burst waits; and our own data frames go out between its frames, which needs each of its control frames whole in one write"}
 	ws, pc := openPin(p, nil, nil)
 	sizes := []int{1, 100, 1000, 4000}
 	for _, n := range sizes {
@@ -406,14 +407,19 @@ func TestCoderWritesEachMessageAtOnce(t *testing.T) {
 			p.fatalf("Write of %d bytes failed: %v", n, err)
 		}
 	}
+	pc.serve(closingFrame(1000, "")) // the answer, in place already: Close does not wait
+	if err := ws.Close(websocket.StatusNormalClosure, strings.Repeat("r", 123)); err != nil {
+		p.fatalf("Close, answered, failed: %v", err)
+	}
+	sizes = append(sizes, 2+123) // the close frame's payload
 	writes, _, _, _ := pc.state()
 	fs := pc.frames()
 	if len(writes) != len(sizes) || len(fs) != len(sizes) {
-		p.fatalf("%d messages went out in %d writes (%d frames), want one write each", len(sizes), len(writes), len(fs))
+		p.fatalf("%d messages and a close frame went out in %d writes (%d frames), want one write each", len(sizes)-1, len(writes), len(fs))
 	}
 	for i, f := range fs {
 		if len(writes[i]) != f.size || len(f.payload) != sizes[i] {
-			p.fatalf("message %d (%d bytes) went out in a write of %d bytes, want its whole frame of %d", i, sizes[i], len(writes[i]), f.size)
+			p.fatalf("frame %d (%d bytes of payload, op %d) went out in a write of %d bytes, want its whole frame of %d", i, sizes[i], f.op, len(writes[i]), f.size)
 		}
 	}
 }
@@ -633,8 +639,8 @@ func TestCoderReadSeesAnswerToOurClose(t *testing.T) {
 }
 
 func TestCoderCloseNowClosesAtOnce(t *testing.T) {
-	p := pin{t, "conn.go (Abort, abortNow) and keepalive.go",
-		"Abort and keepalive's kill end the connection with CloseNow: it must close the connection without a close frame, end a Read that waits, and be safe to call again"}
+	p := pin{t, "conn.go (Abort, abortNow), keepalive.go and control.go (letGo)",
+		"Abort and keepalive's kill end the connection with CloseNow, and letGo ends coder/websocket's part once we speak the protocol: it must close the connection without a close frame, end a Read that waits, and be safe to call again"}
 	ws, pc := openPin(p, nil, nil)
 	read := readAsync(ws)
 	pc.waitReading(p)

@@ -23,6 +23,10 @@ type Conn struct {
 	// deflate compresses our messages, nil unless permessage-deflate was
 	// negotiated (extension.go).
 	deflate *deflater
+	// frames: data messages are framed by us (datawrite.go), not by
+	// coder/websocket: body is known and no compression was negotiated.
+	frames bool
+	rd     *frameReader // reads the frames (dataread.go), or nil: coder/websocket does
 
 	send      sendQueue // Write's queue and writer (send.go)
 	readLimit int64     // MaxMessageSize, negative for none
@@ -33,20 +37,46 @@ type Conn struct {
 
 // Read blocks until a whole message arrives and returns its opcode
 // (1 text, 2 binary) and payload.
+//
+// An idle connection's reader waits in here, and the frames it waits in
+// make its goroutine's stack: kept under 2 KiB where we read the frames
+// (the idle figure in BENCHMARKS.md), so Read keeps its locals few and
+// leaves the failure to ended.
 func (c *Conn) Read() (int, []byte, error) {
+	var typ int
+	var p []byte
+	var err error
 	c.ka.reading(true)
-	typ, p, err := c.read()
+	if c.rd != nil {
+		c.rd.reading.Lock()
+		typ, p, err = c.rd.message()
+		c.rd.reading.Unlock()
+	} else {
+		typ, p, err = c.read()
+	}
 	c.ka.reading(false)
 	if err != nil {
-		if kerr := c.ka.failure(); kerr != nil {
-			return 0, nil, kerr
-		}
-		if f, ok := failureOf(err); ok && f.ours {
-			c.Fail(f.code, f.reason)
-		}
-		return 0, nil, err
+		return 0, nil, c.ended(err)
 	}
-	return int(typ), p, nil
+	return typ, p, nil
+}
+
+// ended handles the error that ended Read, and returns the error Read
+// returns: the keepalive's when it killed the connection. A failure of
+// ours goes out as a close frame.
+//
+//go:noinline
+func (c *Conn) ended(err error) error {
+	if c.rd != nil {
+		c.rd.end()
+	}
+	if kerr := c.ka.failure(); kerr != nil {
+		return kerr
+	}
+	if f, ok := failureOf(err); ok && f.ours {
+		c.Fail(f.code, f.reason)
+	}
+	return err
 }
 
 // failure is an error that ends Read and fails the connection with a close
@@ -66,6 +96,7 @@ var failures = [...]failure{
 	{isErr(errFrameLength), wire.CloseProtocolError, "invalid frame length", true},
 	{isErr(errInvalidUTF8), wire.CloseInvalidFramePayloadData, "invalid UTF-8 in text message", true},
 	{isErr(errCloseReason), wire.CloseInvalidFramePayloadData, "invalid UTF-8 in close reason", true},
+	{isErr(errFrame), wire.CloseProtocolError, "frame not allowed here", true},
 	{isCorruptDeflate, wire.CloseProtocolError, "corrupt compressed data", true},
 	{isErr(errTooBig), wire.CloseMessageTooBig, "message too big", true}, // before the next: it wraps ErrMessageTooBig
 	{isErr(websocket.ErrMessageTooBig), wire.CloseMessageTooBig, "", false},
@@ -86,13 +117,13 @@ func isErr(target error) func(error) bool {
 }
 
 // read is coder/websocket's Read with readMessage instead of io.ReadAll.
-func (c *Conn) read() (websocket.MessageType, []byte, error) {
+func (c *Conn) read() (int, []byte, error) {
 	typ, r, err := c.ws.Reader(context.Background())
 	if err != nil {
 		return 0, nil, err
 	}
 	p, err := readMessage(r, c.readLimit)
-	return typ, p, err
+	return int(typ), p, err
 }
 
 // writeWait writes one message and returns once it is written: the
@@ -110,13 +141,17 @@ func (c *Conn) writeWait(typ int, p []byte) error {
 	return err
 }
 
-// writeNow hands one message to coder/websocket; it waits for the network
-// only where writes block (see nonBlocking). A big one is written corked,
-// so that the 4 KiB pieces coder/websocket flushes it in go out as a few
-// large writes.
+// writeNow writes one message: as a frame of our own where it can
+// (datawrite.go), else through coder/websocket. It waits for the network
+// only where writes block (see nonBlocking). A big one that
+// coder/websocket writes is written corked, so that the 4 KiB pieces it
+// flushes it in go out as a few large writes.
 func (c *Conn) writeNow(typ int, p []byte) error {
 	if c.deflate != nil && len(p) >= c.deflate.threshold() {
 		return c.writeDeflated(typ, p)
+	}
+	if c.frames {
+		return c.body.writeFrame(byte(typ), p)
 	}
 	big := len(p) > corkBig
 	if big {
@@ -153,12 +188,17 @@ func (c *Conn) Fail(code int, reason string) {
 
 // closeNow sends a close frame and waits (at most a few seconds) for the
 // peer's answer; at most failWait when the code fails the connection.
+// Where we speak the protocol (control.go) closeOwn does it.
 func (c *Conn) closeNow(code int, reason string) error {
 	c.mu.Lock()
 	if c.sentCode == 0 {
 		c.sentCode = code
 	}
 	c.mu.Unlock()
+	if c.rd != nil {
+		c.closeOwn(code, reason)
+		return nil
+	}
 	if code != wire.CloseNormalClosure && c.body != nil {
 		t := liveTimers.AfterFunc(failWait, func() { c.body.Close() })
 		defer liveTimers.Stop(t)
@@ -199,7 +239,9 @@ func (c *Conn) abortNow() {
 		// ends that wait at once.
 		c.body.Close()
 	}
-	c.ws.CloseNow()
+	if c.ws != nil {
+		c.ws.CloseNow()
+	}
 	c.ka.stop()
 	if c.body != nil && c.body.nb != nil {
 		c.body.nb.wait() // the drainer ends with the connection

@@ -145,16 +145,30 @@ func Dial(ctx context.Context, o Options) (*Conn, Handshake, error) {
 		}
 		return nil, hs, err
 	}
+	c := &Conn{ws: ws, body: ut.body, deflate: ut.deflater(), readLimit: o.MaxMessageSize}
+	// Where permessage-deflate was negotiated coder/websocket frames our
+	// compressed messages and inflates the server's: the frames are ours
+	// only without it.
+	c.frames = c.body != nil && c.deflate == nil
+	var conn net.Conn // the TCP connection, where we keep it
 	if ut.body != nil {
 		dialedMu.Lock()
 		if len(dialed) == 1 {
-			ut.body.nb = newNBWriter(dialed[0])
+			conn = dialed[0]
+			ut.body.nb = newNBWriter(conn)
 		}
 		dialedMu.Unlock()
+		if c.frames && ut.body.nb != nil {
+			c.rd = newFrameReader(c, conn, ut.body.nb.raw, o.MaxMessageSize)
+		}
 		ut.body.arm()
 	}
 	ws.SetReadLimit(o.MaxMessageSize)
-	c := &Conn{ws: ws, body: ut.body, deflate: ut.deflater(), readLimit: o.MaxMessageSize}
+	if c.rd != nil {
+		// We speak the protocol from here (control.go).
+		c.rd.start(conn)
+		c.letGo()
+	}
 	c.send.limit = o.SendLimit
 	if o.KeepAlive > 0 {
 		c.startKeepAlive(o.KeepAlive, o.PongTimeout)

@@ -1,8 +1,8 @@
 //go:build !js
 
 // Package native is the native transport of hybridws, over
-// github.com/coder/websocket. It only moves bytes: it knows nothing of
-// events or callbacks. Use the root package instead.
+// github.com/coder/websocket and frames of its own. It only moves bytes: it
+// knows nothing of events or callbacks. Use the root package instead.
 //
 // A Conn is a stack of layers, from the root package down to the socket:
 //
@@ -12,9 +12,10 @@
 //     End, which explains why Read ended: the close code and reason, what
 //     never went out, the write failure if one ended it. The table of
 //     failures gives each error that ends Read its close code, once. Read
-//     goes through readMessage (read.go), which reads a message into a
-//     pooled buffer and allocates once at its exact size (coder/websocket's
-//     Read grows several buffers per message).
+//     goes through our frame reader (dataread.go, below) where it can, or
+//     else through readMessage (read.go), which reads a message from
+//     coder/websocket into a pooled buffer and allocates once at its exact
+//     size (coder/websocket's Read grows several buffers per message).
 //   - sendQueue (send.go): Write never waits for the network. Messages wait
 //     in a queue bounded by Options.SendLimit; a writer goroutine, alive
 //     only while there is something to write, writes them in order (corked
@@ -37,15 +38,29 @@
 //     in the cork buffer (sentFrames). coder/websocket inflates the
 //     server's messages, and readMessage reads them in pieces that never
 //     pass MaxMessageSize.
-//   - coder/websocket: framing, masking, control frames, the closing
-//     handshake, inflating.
+//   - Frames of our own. Where no compression was negotiated, Write's
+//     messages are framed and masked by us (datawrite.go), straight into
+//     the cork buffer, without coder/websocket's two channel locks and
+//     4 KiB pieces per message. Where writes also do not block (plain
+//     ws:// on Unix), the whole protocol after the handshake is ours:
+//     frames are read by us (dataread.go) from a pooled buffer held only
+//     while bytes wait in it, each message into a buffer of its exact
+//     size, and the control frames and the closing handshake are ours too
+//     (control.go); coder/websocket, which dialled, is let go, with its
+//     4 KiB read and write buffers, so that an idle connection costs a
+//     third of what it did (BENCHMARKS.md).
+//   - coder/websocket: the handshake; and where we do not frame
+//     (compression, wss://, other platforms, the hybridws_portable tag),
+//     the framing, the control frames, the closing handshake, and
+//     inflating the server's compressed messages.
 //   - checkedConn (check.go, utf8.go): the upgraded connection as
-//     coder/websocket sees it. It follows the frame headers going by and
-//     fails what coder/websocket lets through (or fails without a close
-//     frame): a masked frame from the server, a 64-bit length with its top
-//     bit set, text that stops being UTF-8 (at the offending byte, not at
-//     the end of the message), a close reason that is not UTF-8 (held back,
-//     so that coder/websocket does not echo it).
+//     coder/websocket sees it, and what our reader reads through. It
+//     follows the frame headers going by and fails what coder/websocket
+//     lets through (or fails without a close frame): a masked frame from
+//     the server, a 64-bit length with its top bit set, text that stops
+//     being UTF-8 (at the offending byte, not at the end of the message),
+//     a close reason that is not UTF-8 (held back, so that coder/websocket
+//     does not echo it).
 //   - corking (cork.go): while corked, coder/websocket's per-message
 //     flushes and the 4 KiB pieces of a big message are gathered into
 //     writes of up to 64 KiB.
@@ -86,7 +101,9 @@
 //     TestCoderTalksThroughResponseBody; check.go, cork.go, sent.go,
 //     nbwrite.go, keepalive.go.
 //   - Each message goes out in a write of its own:
-//     TestCoderWritesEachMessageAtOnce; cork.go.
+//     TestCoderWritesEachMessageAtOnce; cork.go, and datawrite.go (its
+//     control frames are whole in one write, so ours never land inside
+//     one).
 //   - A big message goes out in 4 KiB pieces (its write buffer):
 //     TestCoderWritesIn4KiBPieces; cork.go, corkBig in conn.go.
 //   - Every frame it writes is masked, the key in its header:
@@ -131,7 +148,7 @@
 //     TestCoderCloseEndsWhenConnCloses; failWait in conn.go.
 //   - CloseNow closes at once without a close frame, ends a Read that
 //     waits, and may be called again: TestCoderCloseNowClosesAtOnce; conn.go,
-//     keepalive.go.
+//     keepalive.go, and control.go (letGo: it must send nothing).
 //   - CloseNow during a Close waits for that Close to end, so Abort does too
 //     (at most 5 s, or failWait): TestCoderCloseNowWaitsForClose; conn.go.
 //

@@ -108,7 +108,7 @@ func (k *keepAlive) run(t *time.Timer) {
 			if errors.Is(err, errNoPong) {
 				err = fmt.Errorf("keepalive: no answer from the server within %v of a ping: %w", k.timeout, err)
 				k.err.Store(&err)
-				k.c.ws.CloseNow()
+				k.c.kill()
 			}
 			return // otherwise the connection is closing: the reader says why
 		}
@@ -116,6 +116,23 @@ func (k *keepAlive) run(t *time.Timer) {
 		k.pongs.Add(1)
 		t.Reset(k.interval)
 	}
+}
+
+// kill closes the connection without a close frame: the server is gone.
+func (c *Conn) kill() {
+	if c.rd != nil {
+		c.body.Close()
+		return
+	}
+	c.ws.CloseNow()
+}
+
+// ping sends a ping and waits for its pong, or ctx's end.
+func (c *Conn) ping(ctx context.Context) error {
+	if c.rd != nil {
+		return c.rd.ping(ctx)
+	}
+	return c.ws.Ping(ctx)
 }
 
 // maxPingFrame is the size of our own ping frame at most: 2 bytes of
@@ -161,7 +178,7 @@ func (k *keepAlive) ping() error {
 	mu.Lock()
 	tm = liveTimers.AfterFunc(k.timeout, check)
 	mu.Unlock()
-	err := k.c.ws.Ping(ctx)
+	err := k.c.ping(ctx)
 	mu.Lock()
 	stopped = true
 	liveTimers.Stop(tm)

@@ -5,6 +5,7 @@ package native
 import (
 	"errors"
 	"sync"
+	"time"
 
 	"github.com/hybridws/websocket/internal/wire"
 )
@@ -17,11 +18,18 @@ import (
 // a burst goes out in a few system calls, and it uncorks before it goes
 // idle or sends the close frame, so nothing is held back past its burst.
 //
+// A Write that comes within burstGap of the end of an inline write (see
+// Write) is a burst from a loop: it waits for the writer instead, so that
+// the rest of the burst goes out corked in a few system calls rather than
+// one each. The first message of a burst, and any message sent after a
+// pause, still goes out at once.
+//
 // Hold and Release bracket the root package's callbacks. Where the socket
-// takes writes without waiting (nbwrite.go), messages written during a
-// Hold wait for Release, which writes them on its own goroutine, corked:
-// a request/response exchange then costs no goroutine switch, and a
-// callback's burst goes out in one write.
+// takes writes without waiting (nbwrite.go), the first message a callback
+// writes goes out at once, on the callback's goroutine, like any other
+// (the reply of a request/response exchange leaves before the callback
+// returns, with no copy and no goroutine switch); the rest of its burst
+// waits for Release, which writes it on the same goroutine, corked.
 
 // outMsg is one message waiting to be written.
 type outMsg struct {
@@ -30,6 +38,18 @@ type outMsg struct {
 }
 
 func (m outMsg) cost() int64 { return int64(len(m.p)) + wire.MsgOverhead }
+
+// burstGap: a Write this soon after an inline write ended is part of a
+// burst (see above). A loop that sends without pause comes back within a
+// microsecond or two; a request/response exchange on loopback takes tens.
+const burstGap = 5 * time.Microsecond
+
+// monoBase anchors the monotonic clock read by sinceStart.
+var monoBase = time.Now()
+
+// sinceStart reads the monotonic clock cheaply (time.Since of a time with
+// a monotonic reading reads only that clock).
+func sinceStart() time.Duration { return time.Since(monoBase) }
 
 // keepBatch: Release keeps its emptied slice for the next callback when it
 // holds at most this many messages (a reply or two is the common case), so
@@ -47,11 +67,12 @@ type sendQueue struct {
 	holds   int      // Hold calls not yet Released
 	writing bool     // the writer goroutine runs, or Release writes
 	close   *closeFrame
-	closing bool  // Close was called: Write refuses
-	ended   bool  // a write failed or Abort ran: Write refuses
-	aborted bool  // Abort ran: a write failing after it is no news
-	err     error // the write failure that ended the connection
-	unsent  int64 // payload bytes dropped when the connection ended
+	closing bool          // Close was called: Write refuses
+	ended   bool          // a write failed or Abort ran: Write refuses
+	aborted bool          // Abort ran: a write failing after it is no news
+	err     error         // the write failure that ended the connection
+	unsent  int64         // payload bytes dropped when the connection ended
+	inline  time.Duration // sinceStart when the last inline write ended
 	writer  sync.WaitGroup
 }
 
@@ -71,10 +92,10 @@ var (
 // reference to p: where nothing waits and the socket takes writes without
 // waiting (nbwrite.go), p is written at once on the caller's goroutine,
 // with no copy and no goroutine switch; otherwise a copy waits in the
-// queue. Inside a Hold a small message waits for Release (a callback's
-// burst goes out in one write), a big one is written at once if it can
-// be. It returns a *wire.QueueFullError when the message would take the
-// queue past Options.SendLimit, and an error once the connection is
+// queue. A message that follows an inline write within burstGap waits:
+// for Release inside a Hold, else for the writer (a burst goes out
+// corked). It returns a *wire.QueueFullError when the message would take
+// the queue past Options.SendLimit, and an error once the connection is
 // closing or has ended.
 func (c *Conn) Write(typ int, p []byte) error {
 	s := &c.send
@@ -86,7 +107,7 @@ func (c *Conn) Write(typ int, p []byte) error {
 	}
 	s.queued += m.cost()
 	s.payload += int64(len(m.p))
-	if len(s.out) == 0 && !s.writing && (s.holds == 0 || len(p) > corkBig) && c.canWriteNow() {
+	if len(s.out) == 0 && !s.writing && !s.burst() && c.canWriteNow() {
 		s.writing = true // nobody else writes meanwhile: order holds
 		s.mu.Unlock()
 		c.writeInline(m)
@@ -129,6 +150,10 @@ func (c *Conn) spilled() int64 {
 	return int64(c.body.nb.spilled())
 }
 
+// burst reports whether a Write now follows an inline write within
+// burstGap. s.mu is held.
+func (s *sendQueue) burst() bool { return s.inline != 0 && sinceStart()-s.inline < burstGap }
+
 // writeInline writes m on this goroutine, which has set s.writing; the
 // socket takes it without waiting (what it does not take at once goes to
 // the spill). Then it hands what others queued meanwhile to the writer.
@@ -139,6 +164,7 @@ func (c *Conn) writeInline(m outMsg) {
 		return
 	}
 	s.mu.Lock()
+	s.inline = sinceStart()
 	s.writing = false
 	if len(s.out) > 0 || s.close != nil {
 		c.startWriter()

@@ -122,9 +122,10 @@ func TestWriteBoundedNeverBlocks(t *testing.T) {
 	}
 }
 
-// Messages written during a Hold wait for Release; where writes never
-// block, Release writes them on its own goroutine (no writer goroutine
-// starts), elsewhere the writer does. Either way they arrive in order.
+// Messages written during a Hold: where writes never block, the first
+// goes out at once and the rest of the burst waits for Release, which
+// writes it on its own goroutine (no writer goroutine starts); elsewhere
+// the writer writes them. Either way they arrive in order.
 func TestHoldRelease(t *testing.T) {
 	c := dialTest(t, "/echo", Options{})
 	c.Hold()

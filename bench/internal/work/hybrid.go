@@ -33,8 +33,10 @@ func NewHyb(queue bool, cfg Config) *Hyb {
 
 var text = &websocket.SendOptions{Type: websocket.DataTypeText}
 
-// wait returns when done is closed or the run failed, dispatching events
-// in Queue mode meanwhile.
+// wait returns when done is closed or the run ended (h.fe: failed, or
+// done with a nil error: then done may be nil), dispatching events in
+// Queue mode meanwhile: the loop of a game, whose select has a channel or
+// two of its own besides Ready.
 func (h *Hyb) wait(done <-chan struct{}) error {
 	timeout := time.After(2*h.cfg.Dur + 60*time.Second)
 	for {
@@ -106,7 +108,6 @@ func (h *Hyb) roundTrips(p, tmpl []byte, opts *websocket.SendOptions, next func(
 	if opts != nil {
 		want = opts.Type
 	}
-	done := make(chan struct{})
 	var seq uint64
 	var start time.Time
 	var el time.Duration
@@ -122,7 +123,7 @@ func (h *Hyb) roundTrips(p, tmpl []byte, opts *websocket.SendOptions, next func(
 		seq++
 		if seq%every == 0 && time.Since(start) >= h.cfg.Dur {
 			el = time.Since(start)
-			close(done)
+			h.fe.set(nil) // the run is over
 			return
 		}
 		next(p, seq)
@@ -135,7 +136,7 @@ func (h *Hyb) roundTrips(p, tmpl []byte, opts *websocket.SendOptions, next func(
 	if err := websocket.Send(c, p, opts); err != nil {
 		return 0, 0, err
 	}
-	if err := h.wait(done); err != nil {
+	if err := h.wait(nil); err != nil {
 		return 0, 0, err
 	}
 	return int64(seq), el, nil
@@ -159,7 +160,6 @@ func (h *Hyb) Pipe() (int64, time.Duration, error) {
 		free <- struct{}{}
 	}
 	var total atomic.Uint64
-	done := make(chan struct{})
 	var next uint64
 	var start time.Time
 	var el time.Duration
@@ -176,7 +176,7 @@ func (h *Hyb) Pipe() (int64, time.Duration, error) {
 		free <- struct{}{}
 		if t := total.Load(); t != 0 && next == t {
 			el = time.Since(start)
-			close(done)
+			h.fe.set(nil) // the run is over
 		}
 	})
 	start = time.Now()
@@ -202,7 +202,7 @@ func (h *Hyb) Pipe() (int64, time.Duration, error) {
 			}
 		}
 	}()
-	if err := h.wait(done); err != nil {
+	if err := h.wait(nil); err != nil {
 		return 0, 0, err
 	}
 	return int64(next), el, nil
@@ -243,22 +243,22 @@ func (h *Hyb) openAll(onMsg func(i int, c *websocket.Connection, d *websocket.Da
 	return conns, nil
 }
 
-func (h *Hyb) Idle() (float64, error) {
+func (h *Hyb) Idle() (*IdleCost, error) {
 	before := memNow()
 	conns, err := h.openAll(func(int, *websocket.Connection, *websocket.Data) {
 		h.fe.set(errors.New("unexpected message"))
 	})
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	if h.q != nil {
 		h.q.Dispatch()
 	}
 	time.Sleep(200 * time.Millisecond)
-	after := memNow()
+	cost := idleSince(before, len(conns))
 	heapProfile(h.cfg.MemProfile)
 	runtime.KeepAlive(conns)
-	return float64(after-before) / float64(len(conns)) / 1024, nil
+	return cost, nil
 }
 
 func (h *Hyb) Many() (int64, time.Duration, error) {
@@ -266,7 +266,6 @@ func (h *Hyb) Many() (int64, time.Duration, error) {
 	bufs := make([][]byte, h.cfg.Conns)
 	var left atomic.Int64
 	left.Store(int64(h.cfg.Conns))
-	done := make(chan struct{})
 	trips := uint64(h.cfg.Trips)
 	conns, err := h.openAll(func(i int, c *websocket.Connection, d *websocket.Data) {
 		if err := check(d.Message, seqs[i], RTTSize, nil); err != nil {
@@ -276,7 +275,7 @@ func (h *Hyb) Many() (int64, time.Duration, error) {
 		seqs[i]++
 		if seqs[i] == trips {
 			if left.Add(-1) == 0 {
-				close(done)
+				h.fe.set(nil) // the run is over
 			}
 			return
 		}
@@ -301,7 +300,7 @@ func (h *Hyb) Many() (int64, time.Duration, error) {
 			return 0, 0, err
 		}
 	}
-	if err := h.wait(done); err != nil {
+	if err := h.wait(nil); err != nil {
 		return 0, 0, err
 	}
 	return int64(len(conns)) * int64(trips), time.Since(start), nil

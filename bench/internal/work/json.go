@@ -150,23 +150,23 @@ func jsonConns(work string, cfg Config) int {
 }
 
 // IdleJSON runs the idle-json workloads on a blocking peer library.
-func IdleJSON(dial Dial, cfg Config, n int) (float64, error) {
+func IdleJSON(dial Dial, cfg Config, n int) (*IdleCost, error) {
 	cfg.Conns = n
 	before := memNow()
 	conns, err := dialAll(dial, cfg)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	for i, c := range conns {
 		if err := c.Write(1, jsonState(int64(i))); err != nil {
-			return 0, err
+			return nil, err
 		}
 		typ, e, err := c.Read()
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
 		if err := checkState(typ, e, int64(i)); err != nil {
-			return 0, err
+			return nil, err
 		}
 	}
 	return idleCost(conns, before, cfg), nil
@@ -227,7 +227,7 @@ func (h *Hyb) wireTrips(msg func(seq int64) (int, []byte), every int64) (int64, 
 }
 
 // IdleJSON runs the idle-json workloads on this library.
-func (h *Hyb) IdleJSON(n int) (float64, error) {
+func (h *Hyb) IdleJSON(n int) (*IdleCost, error) {
 	h.cfg.Conns = n
 	before := memNow()
 	var echoed atomic.Int64
@@ -242,19 +242,19 @@ func (h *Hyb) IdleJSON(n int) (float64, error) {
 		}
 	})
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	for i, c := range conns {
 		if err := websocket.Send(c, jsonState(int64(i)), text); err != nil {
-			return 0, err
+			return nil, err
 		}
 	}
 	if err := h.wait(all); err != nil {
-		return 0, err
+		return nil, err
 	}
 	time.Sleep(200 * time.Millisecond)
-	after := memNow()
+	cost := idleSince(before, len(conns))
 	heapProfile(h.cfg.MemProfile)
 	runtime.KeepAlive(conns)
-	return float64(after-before) / float64(len(conns)) / 1024, nil
+	return cost, nil
 }

@@ -1,6 +1,7 @@
 package work
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"os"
@@ -43,6 +44,20 @@ type Result struct {
 	// json: bytes on the wire per message, client to server and back
 	Up   float64 `json:"up,omitempty"`
 	Down float64 `json:"down,omitempty"`
+	// idle, idle-json: where Value's KiB per connection go
+	Idle *IdleCost `json:"idle,omitempty"`
+	// CPU time the client process used in the run, connecting included,
+	// in seconds (0 in a browser)
+	CPU float64 `json:"cpu,omitempty"`
+}
+
+// IdleCost is what one idle open connection costs, after GC: Go heap and
+// goroutine stacks in KiB, and goroutines.
+type IdleCost struct {
+	KiB        float64 `json:"kib"` // Heap + Stack
+	Heap       float64 `json:"heap"`
+	Stack      float64 `json:"stack"`
+	Goroutines float64 `json:"goroutines"`
 }
 
 var Units = map[string]string{
@@ -83,12 +98,27 @@ func heapProfile(path string) {
 	f.Close()
 }
 
-func memNow() uint64 {
+// memUse is the process's Go heap, goroutine stacks and goroutines.
+type memUse struct {
+	heap, stack uint64
+	goroutines  int
+}
+
+func memNow() memUse {
 	runtime.GC()
 	runtime.GC()
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
-	return m.HeapAlloc + m.StackInuse
+	return memUse{m.HeapAlloc, m.StackInuse, runtime.NumGoroutine()}
+}
+
+// idleSince returns what each of n connections opened since before costs.
+func idleSince(before memUse, n int) *IdleCost {
+	after := memNow()
+	f := float64(n)
+	heap := (float64(after.heap) - float64(before.heap)) / f / 1024
+	stack := (float64(after.stack) - float64(before.stack)) / f / 1024
+	return &IdleCost{KiB: heap + stack, Heap: heap, Stack: stack, Goroutines: float64(after.goroutines-before.goroutines) / f}
 }
 
 // firstErr keeps the first failure of a run.
@@ -185,26 +215,7 @@ func Pipe(dial Dial, cfg Config) (int64, time.Duration, error) {
 	}
 	start := time.Now()
 	go func() {
-		p := make([]byte, PipeSize)
-		copy(p, tmpl)
-		for seq := uint64(0); ; seq++ {
-			if free != nil {
-				<-free
-			}
-			last := time.Since(start) >= cfg.Dur
-			if last {
-				total.Store(seq + 1)
-			}
-			putSeq(p, seq)
-			if err := c.Write(2, p); err != nil {
-				werr <- err
-				return
-			}
-			if last {
-				werr <- nil
-				return
-			}
-		}
+		werr <- sendPipe(tmpl, start, cfg.Dur, &total, free, func(p []byte) error { return c.Write(2, p) })
 	}()
 	var next uint64
 	for {
@@ -233,51 +244,82 @@ func Pipe(dial Dial, cfg Config) (int64, time.Duration, error) {
 	return int64(next), el, nil
 }
 
-// dialAll dials n connections, a few at a time.
+// dialAll dials cfg.Conns connections, a few at a time.
 func dialAll(dial Dial, cfg Config) ([]Conn, error) {
 	conns := make([]Conn, cfg.Conns)
+	err := dialEach(len(conns), func(i int) (err error) {
+		conns[i], err = dial(cfg.URL)
+		return err
+	})
+	return conns, err
+}
+
+// dialEach runs dial(i) for each i below n, 32 at a time, and returns the
+// first error; after one, no more are started.
+func dialEach(n int, dial func(i int) error) error {
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var first error
-	next := atomic.Int64{}
-	for w := 0; w < 32; w++ {
+	var next atomic.Int64
+	for range 32 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for {
 				i := int(next.Add(1) - 1)
-				if i >= len(conns) {
+				if i >= n {
 					return
 				}
-				c, err := dial(cfg.URL)
-				if err != nil {
+				if err := dial(i); err != nil {
 					mu.Lock()
-					if first == nil {
-						first = err
-					}
+					first = cmp.Or(first, err)
 					mu.Unlock()
+					next.Store(int64(n)) // start no more
 					return
 				}
-				conns[i] = c
 			}
 		}()
 	}
 	wg.Wait()
-	return conns, first
+	return first
 }
 
-func Idle(dial Dial, cfg Config) (float64, error) {
+// sendPipe is pipe's sender: it writes 1 KiB messages built from tmpl,
+// numbered from 0, with write for cfg.Dur from start, storing how many in
+// total before the last one; with free set, each waits for a token from
+// it (a window of messages in flight).
+func sendPipe(tmpl []byte, start time.Time, dur time.Duration, total *atomic.Uint64, free <-chan struct{}, write func([]byte) error) error {
+	p := append([]byte(nil), tmpl...)
+	for seq := uint64(0); ; seq++ {
+		if free != nil {
+			<-free
+		}
+		last := time.Since(start) >= dur
+		if last {
+			total.Store(seq + 1)
+		}
+		putSeq(p, seq)
+		if err := write(p); err != nil {
+			return err
+		}
+		if last {
+			return nil
+		}
+	}
+}
+
+func Idle(dial Dial, cfg Config) (*IdleCost, error) {
 	before := memNow()
 	conns, err := dialAll(dial, cfg)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	return idleCost(conns, before, cfg), nil
 }
 
 // idleCost leaves one goroutine blocked in a read on each connection, as a
-// peer library's users do, and returns the KiB each costs since before.
-func idleCost(conns []Conn, before uint64, cfg Config) float64 {
+// peer library's users do, and returns what each costs since before.
+func idleCost(conns []Conn, before memUse, cfg Config) *IdleCost {
 	for _, c := range conns {
 		go func() {
 			for {
@@ -288,10 +330,10 @@ func idleCost(conns []Conn, before uint64, cfg Config) float64 {
 		}()
 	}
 	time.Sleep(200 * time.Millisecond)
-	after := memNow()
+	cost := idleSince(before, len(conns))
 	heapProfile(cfg.MemProfile)
 	runtime.KeepAlive(conns)
-	return float64(after-before) / float64(len(conns)) / 1024
+	return cost
 }
 
 func Many(dial Dial, cfg Config) (int64, time.Duration, error) {
@@ -341,17 +383,34 @@ func Many(dial Dial, cfg Config) (int64, time.Duration, error) {
 	return int64(len(conns) * cfg.Trips), el, nil
 }
 
-// Run runs one workload: with dial for a blocking peer library, or with
-// this library (lib "hybrid" or "hybrid-queue") when dial is nil.
+// Runner runs the workloads of a client that is not a blocking Conn: this
+// library, or a peer driven through callbacks or a loop.
+type Runner interface {
+	RTT() (int64, time.Duration, error)
+	Pipe() (int64, time.Duration, error)
+	Big() (int64, time.Duration, error)
+	Idle() (*IdleCost, error)
+	Many() (int64, time.Duration, error)
+}
+
+// runners makes the Runner of each client named here.
+var runners = map[string]func(Config) Runner{
+	"coder-chan": func(cfg Config) Runner { return NewChan(DialCoder, cfg) },
+}
+
+// Run runs one workload: with dial for a blocking peer library, or else
+// with this library (lib "hybrid", "hybrid-queue", ...) or a Runner.
 func Run(lib, work string, dial Dial, cfg Config) Result {
 	r := Result{Lib: lib, Work: work}
 	var n int64
 	var el time.Duration
-	var kib float64
+	var idle *IdleCost
 	var err error
 	if cfg.Window == 0 {
 		cfg.Window = 4096
 	}
+	cpu0 := cpuTime()
+	var run Runner
 	if dial != nil {
 		switch work {
 		case "rtt":
@@ -361,7 +420,7 @@ func Run(lib, work string, dial Dial, cfg Config) Result {
 		case "big":
 			n, el, err = Big(dial, cfg)
 		case "idle":
-			kib, err = Idle(dial, cfg)
+			idle, err = Idle(dial, cfg)
 		case "many":
 			n, el, err = Many(dial, cfg)
 		case "json":
@@ -369,7 +428,7 @@ func Run(lib, work string, dial Dial, cfg Config) Result {
 			n, el, w, err = JSON(dial, cfg)
 			r.Up, r.Down = perMessage(w, n)
 		case "idle-json", "idle-json1":
-			kib, err = IdleJSON(dial, cfg, jsonConns(work, cfg))
+			idle, err = IdleJSON(dial, cfg, jsonConns(work, cfg))
 		case "files":
 			var w Wire
 			n, el, w, err = Files(dial, cfg)
@@ -381,37 +440,49 @@ func Run(lib, work string, dial Dial, cfg Config) Result {
 		cfg.Compression = lib == "hybrid-deflate" || lib == "hybrid-deflate-nct"
 		h := NewHyb(lib == "hybrid-queue", cfg)
 		switch work {
-		case "rtt":
-			n, el, err = h.RTT()
-		case "pipe":
-			n, el, err = h.Pipe()
-		case "big":
-			n, el, err = h.Big()
-		case "idle":
-			kib, err = h.Idle()
-		case "many":
-			n, el, err = h.Many()
 		case "json":
 			var w Wire
 			n, el, w, err = h.JSON()
 			r.Up, r.Down = perMessage(w, n)
 		case "idle-json", "idle-json1":
-			kib, err = h.IdleJSON(jsonConns(work, h.cfg))
+			idle, err = h.IdleJSON(jsonConns(work, h.cfg))
 		case "files":
 			var w Wire
 			n, el, w, err = h.Files()
 			r.Up, r.Down = wireRatio(w, n*FileMsgSize)
 		default:
-			err = fmt.Errorf("unknown workload %q", work)
+			run = h
 		}
+	} else if mk := runners[lib]; mk != nil {
+		run = mk(cfg)
 	} else {
 		err = fmt.Errorf("unknown client %q", lib)
+	}
+	if run != nil {
+		switch work {
+		case "rtt":
+			n, el, err = run.RTT()
+		case "pipe":
+			n, el, err = run.Pipe()
+		case "big":
+			n, el, err = run.Big()
+		case "idle":
+			idle, err = run.Idle()
+		case "many":
+			n, el, err = run.Many()
+		default:
+			err = fmt.Errorf("unknown workload %q for %s", work, lib)
+		}
 	}
 	if err != nil {
 		r.Err = err.Error()
 		return r
 	}
-	r.N, r.Secs = n, el.Seconds()
+	r.N, r.Secs, r.CPU = n, el.Seconds(), (cpuTime() - cpu0).Seconds()
+	var kib float64
+	if idle != nil {
+		r.Idle, kib = idle, idle.KiB
+	}
 	r.Value = Value(work, n, el.Seconds(), kib)
 	return r
 }

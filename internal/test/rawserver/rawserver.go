@@ -102,6 +102,9 @@ type Upgrade struct {
 	// Extensions, when set, is sent as Sec-WebSocket-Extensions (such as
 	// "permessage-deflate"), whatever the client offered.
 	Extensions string
+	// With, when set, goes out in the same write as the 101 answer, so
+	// that the client's HTTP reader reads these frames with the answer.
+	With []Frame
 }
 
 // Conn is one upgraded connection, handed to a Script.
@@ -248,7 +251,11 @@ func (s *Server) handle(nc net.Conn) {
 	if s.up.Extensions != "" {
 		resp += "Sec-WebSocket-Extensions: " + s.up.Extensions + "\r\n"
 	}
-	if _, err := io.WriteString(nc, resp+"\r\n"); err != nil {
+	out := []byte(resp + "\r\n")
+	for _, f := range s.up.With {
+		out = append(out, f.Bytes()...)
+	}
+	if _, err := nc.Write(out); err != nil {
 		return
 	}
 	s.script(&Conn{Conn: nc, br: br, Req: req})
