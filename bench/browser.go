@@ -17,6 +17,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/hybridws/websocket/bench/internal/work"
+	"github.com/hybridws/websocket/tools/wasmrun/drive"
 )
 
 const chromiumPath = "/usr/bin/chromium"
@@ -117,15 +118,16 @@ func disableNetwork(ctx context.Context, t *chromedp.Target) (chromedp.Void, err
 func runBrowser(bw *browserSetup, base string, o runOpts) ([]work.Result, error) {
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromiumPath),
-		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-domain-reliability", true),
-		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("no-pings", true),
-		chromedp.Flag("mute-audio", true),
-		chromedp.Flag("disable-crash-reporter", true),
 	)
+	// Loopback only, quiet: tools/chromium.flags, as every harness.
+	flags, err := drive.ChromiumFlags("..")
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range flags {
+		opts = append(opts, chromedp.Flag(f.Name, f.Value))
+	}
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	defer cancelA()
 	ctx, cancel := chromedp.NewContext(actx)

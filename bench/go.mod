@@ -11,6 +11,8 @@ require (
 	github.com/gobwas/ws v1.4.0
 	github.com/gorilla/websocket v1.5.3
 	github.com/hybridws/websocket v0.0.0
+	github.com/hybridws/websocket/tools/wasmrun v0.0.0-00010101000000-000000000000
+	github.com/lxzan/gws v1.8.9
 	gonum.org/v1/plot v0.17.0
 )
 
@@ -26,8 +28,9 @@ require (
 	github.com/gobwas/pool v0.2.1 // indirect
 	github.com/golang/freetype v0.0.0-20170609003504-e2365dfdc4a0 // indirect
 	github.com/klauspost/compress v1.17.9 // indirect
-	github.com/lxzan/gws v1.8.9 // indirect
 	golang.org/x/image v0.30.0 // indirect
 	golang.org/x/sys v0.24.0 // indirect
 	golang.org/x/text v0.28.0 // indirect
 )
+
+replace github.com/hybridws/websocket/tools/wasmrun => ../tools/wasmrun
