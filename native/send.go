@@ -158,7 +158,9 @@ func (c *Conn) Queued() int64 {
 
 // unsent returns the payload bytes that Write accepted and that will
 // never be written: dropped when a write failed or Abort ran, or still
-// waiting. Bytes already handed to the operating system count as sent,
+// waiting, and what the spill (nbwrite.go) held when the connection died
+// (framed: a few bytes of header per message, and maybe part of one
+// message). Bytes already handed to the operating system count as sent,
 // whether or not they arrived.
 func (c *Conn) unsent() int64 {
 	s := &c.send
@@ -167,6 +169,9 @@ func (c *Conn) unsent() int64 {
 	n := s.unsent
 	for _, m := range s.out {
 		n += int64(len(m.p))
+	}
+	if c.nonBlocking() {
+		n += c.body.nb.lostBytes()
 	}
 	return n
 }
@@ -312,15 +317,17 @@ func (c *Conn) writeLoop() {
 }
 
 // writeBatch writes batch with write, counting each message off the queue
-// as it goes. On a failure the message that failed and those after it are
-// dropped, counted as unsent.
+// as soon as it is written: the writer's batch is all that waited when it
+// began, which a slow link may take many seconds to write, and what went
+// meanwhile must leave Queued and the room SendLimit allows at once. On a
+// failure the message that failed and those after it are dropped, counted
+// as unsent.
 func (c *Conn) writeBatch(batch []outMsg, write func(typ int, p []byte) error) error {
 	s := &c.send
-	var cost, payload int64 // of what went out
 	for i, m := range batch {
-		if err := write(m.typ, m.p); err != nil {
-			s.mu.Lock()
-			s.dequeue(cost, payload)
+		err := write(m.typ, m.p)
+		s.mu.Lock()
+		if err != nil {
 			for _, m := range batch[i:] {
 				s.dequeue(m.cost(), int64(len(m.p)))
 				s.unsent += int64(len(m.p)) // the one that failed did not go out whole
@@ -328,13 +335,10 @@ func (c *Conn) writeBatch(batch []outMsg, write func(typ int, p []byte) error) e
 			s.mu.Unlock()
 			return err
 		}
-		cost += m.cost()
-		payload += int64(len(m.p))
+		s.dequeue(m.cost(), int64(len(m.p)))
+		s.mu.Unlock()
 		batch[i] = outMsg{} // the caller's bytes are not ours to keep
 	}
-	s.mu.Lock()
-	s.dequeue(cost, payload)
-	s.mu.Unlock()
 	return nil
 }
 
