@@ -36,9 +36,11 @@ type nbWriter struct {
 	tn       int
 	terr     error
 	spill    []byte // bytes accepted but not yet written, in order
+	flying   int    // bytes the drainer took from spill and is writing
 	draining bool   // a drainer goroutine runs; writes queue in spill
 	done     chan struct{}
 	err      error // the first write error; the connection is dead
+	lost     int64 // bytes accepted that never reached the socket: the spill when a write failed
 }
 
 // write sends p or keeps what the socket did not take; it never blocks.
@@ -86,6 +88,7 @@ func (w *nbWriter) drain(c *checkedConn, done chan struct{}) {
 	var buf []byte
 	for {
 		w.mu.Lock()
+		w.flying = 0
 		if len(w.spill) == 0 {
 			w.draining = false
 			w.spill = nil
@@ -93,12 +96,16 @@ func (w *nbWriter) drain(c *checkedConn, done chan struct{}) {
 			return
 		}
 		buf, w.spill = w.spill, buf[:0]
+		w.flying = len(buf)
 		w.mu.Unlock()
 		n, err := w.conn.Write(buf)
 		c.put.Add(int64(n))
 		if err != nil {
 			w.mu.Lock()
-			w.err, w.draining, w.spill = err, false, nil
+			// What the socket did not take, and what queued behind it,
+			// never goes out: it counts as unsent (Conn.unsent).
+			w.lost += int64(len(buf) - n + len(w.spill))
+			w.err, w.draining, w.spill, w.flying = err, false, nil, 0
 			w.mu.Unlock()
 			c.rwc.Close() // the connection is dead: end the reader too
 			return
@@ -127,11 +134,20 @@ func (w *nbWriter) idle() bool {
 	return !w.draining && w.err == nil
 }
 
-// spilled returns the bytes waiting in the spill.
+// spilled returns the bytes waiting in the spill, and those the drainer
+// is writing: not in the socket yet.
 func (w *nbWriter) spilled() int {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return len(w.spill)
+	return len(w.spill) + w.flying
+}
+
+// lostBytes returns the bytes the spill held when a write failed: they
+// were accepted and never reached the socket.
+func (w *nbWriter) lostBytes() int64 {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.lost
 }
 
 func (w *nbWriter) failure() error {
