@@ -1,0 +1,103 @@
+//go:build !js
+
+package main
+
+import (
+	"context"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/hybridws/websocket/internal/test/faultproxy"
+)
+
+// faults counts the faults injected, by kind.
+type faults struct {
+	mu sync.Mutex
+	n  map[string]int64
+}
+
+func (f *faults) add(kind string) {
+	f.mu.Lock()
+	if f.n == nil {
+		f.n = map[string]int64{}
+	}
+	f.n[kind]++
+	f.mu.Unlock()
+}
+
+func (f *faults) counts() map[string]int64 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	m := map[string]int64{}
+	for k, v := range f.n {
+		m[k] = v
+	}
+	return m
+}
+
+// proxyFaults are the faults a proxy injects. halfOpen stalls for longer
+// than the keepalive's PongTimeout, so that only keepalive can notice;
+// stall is shorter, so that the connection lives through it.
+type proxyFaults struct {
+	halfOpen bool // include half-open links (needs keepalive: not in browsers)
+}
+
+// run injects faults into p, one at a time, until ctx ends; every fault
+// is undone before run returns.
+func (pf proxyFaults) run(ctx context.Context, p *faultproxy.Proxy, mean time.Duration, f *faults) {
+	kinds := []string{"latency+jitter", "bandwidth", "stall", "reset"}
+	if pf.halfOpen {
+		kinds = append(kinds, "half-open")
+	}
+	for sleep(ctx, expDur(mean)) {
+		kind := kinds[rand.IntN(len(kinds))]
+		f.add("proxy " + kind)
+		switch kind {
+		case "latency+jitter":
+			base := between(20*time.Millisecond, 300*time.Millisecond)
+			end := time.Now().Add(between(10*time.Second, 40*time.Second))
+			for time.Now().Before(end) {
+				p.SetLatency(base/2 + time.Duration(rand.Int64N(int64(base))))
+				if !sleep(ctx, 200*time.Millisecond) {
+					break
+				}
+			}
+			p.SetLatency(0)
+		case "bandwidth":
+			p.SetBandwidth(16<<10 + rand.IntN(112<<10))
+			sleep(ctx, between(10*time.Second, 30*time.Second))
+			p.SetBandwidth(0)
+		case "stall":
+			p.Pause()
+			sleep(ctx, between(500*time.Millisecond, 3*time.Second))
+			p.Resume()
+		case "half-open":
+			p.Pause()
+			sleep(ctx, between(8*time.Second, 15*time.Second))
+			p.Resume()
+		case "reset":
+			p.Reset()
+		}
+	}
+}
+
+// sleep waits d or until ctx ends; it reports whether ctx is still live.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// expDur draws an exponentially distributed duration of mean m.
+func expDur(m time.Duration) time.Duration { return time.Duration(rand.ExpFloat64() * float64(m)) }
+
+// between draws a duration in [lo, hi).
+func between(lo, hi time.Duration) time.Duration {
+	return lo + time.Duration(rand.Int64N(int64(hi-lo)))
+}
