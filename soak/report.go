@@ -232,7 +232,7 @@ func (r *report) nativeMarkdown(p func(string, ...any), n *nativeResult) {
 	p("| | |\n| --- | --- |\n")
 	p("| connections (Connect calls; a new one after each disconnect on purpose) | %d |\n", t.Connections)
 	p("| CONNECTED events / reconnects | %d / %d |\n", t.Connected, t.Reconnects)
-	p("| reconnect time, loss to CONNECTED: p50 / p99 / max (of %d) | %v / %v / %v |\n", t.ReconnectN, t.ReconnectP50.Round(time.Millisecond), t.ReconnectP99.Round(time.Millisecond), t.ReconnectMax.Round(time.Millisecond))
+	p("| reconnect time, loss to CONNECTED, in callback mode: p50 / p99 / max (of %d) | %v / %v / %v |\n", t.ReconnectN, t.ReconnectP50.Round(time.Millisecond), t.ReconnectP99.Round(time.Millisecond), t.ReconnectMax.Round(time.Millisecond))
 	p("| messages Send accepted (of them from inside callbacks) | %d (%d), %.1f MiB |\n", t.Sent, t.Replies, float64(t.SentBytes)/mib)
 	p("| echoed, in order | %d, %.1f MiB |\n", t.Echoed, float64(t.EchoedBytes)/mib)
 	p("| written off in the tail of a lost life | %d |\n", t.WrittenOff)
@@ -280,7 +280,7 @@ func (r *report) browserMarkdown(p func(string, ...any), b *browserResult) {
 	}
 	p("| | |\n| --- | --- |\n")
 	p("| connections / CONNECTED / reconnects | %d / %d / %d |\n", t.Connections, t.Connected, t.Reconnects)
-	p("| reconnect time: p50 / p99 / max (of %d) | %v / %v / %v |\n", t.ReconnectN, t.ReconnectP50.Round(time.Millisecond), t.ReconnectP99.Round(time.Millisecond), t.ReconnectMax.Round(time.Millisecond))
+	p("| reconnect time, loss to CONNECTED, in callback mode: p50 / p99 / max (of %d) | %v / %v / %v |\n", t.ReconnectN, t.ReconnectP50.Round(time.Millisecond), t.ReconnectP99.Round(time.Millisecond), t.ReconnectMax.Round(time.Millisecond))
 	p("| messages Send accepted / echoed in order / written off in lost tails | %d / %d / %d |\n", t.Sent, t.Echoed, t.WrittenOff)
 	p("| bytes the ERRORs reported as never sent | %d |\n", t.UnsentBytes)
 	p("| Send refused: ErrSendQueueFull / not connected or closed | %d / %d |\n", t.RefusedFull, t.RefusedDown)

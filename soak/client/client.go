@@ -313,7 +313,10 @@ func (c *Client) callback(conn *websocket.Connection, d *websocket.Data) {
 			if err := c.l.Lost(c.life, unsent, c.o.UnsentHeader); err != nil {
 				c.violation(err.Error())
 			}
-			if d.RetryIn > 0 {
+			// Reconnect times come from callback mode alone: a Queue's
+			// events arrive when it is dispatched (not at all in a hidden
+			// page on requestAnimationFrame), not when they happened.
+			if d.RetryIn > 0 && c.o.InDispatch == nil {
 				c.lostAt = now
 			}
 		}
