@@ -105,7 +105,7 @@ func soakBrowser(o browserOpts, r *browserResult) error {
 		return err
 	}
 	defer proxy.Close()
-	var f faults
+	var f client.Counts
 	chaosCtx, stopChaos := context.WithCancel(context.Background())
 	chaosDone := make(chan struct{})
 	go func() {
@@ -304,7 +304,7 @@ func soakBrowser(o browserOpts, r *browserResult) error {
 	if err := json.Unmarshal([]byte(js), &r.Totals); err != nil {
 		return err
 	}
-	r.Faults = f.counts()
+	r.Faults = f.Map()
 	r.Elapsed = time.Since(start)
 	return nil
 }

@@ -5,36 +5,11 @@ package main
 import (
 	"context"
 	"math/rand/v2"
-	"sync"
 	"time"
 
 	"github.com/hybridws/websocket/internal/test/faultproxy"
+	"github.com/hybridws/websocket/soak/client"
 )
-
-// faults counts the faults injected, by kind.
-type faults struct {
-	mu sync.Mutex
-	n  map[string]int64
-}
-
-func (f *faults) add(kind string) {
-	f.mu.Lock()
-	if f.n == nil {
-		f.n = map[string]int64{}
-	}
-	f.n[kind]++
-	f.mu.Unlock()
-}
-
-func (f *faults) counts() map[string]int64 {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	m := map[string]int64{}
-	for k, v := range f.n {
-		m[k] = v
-	}
-	return m
-}
 
 // proxyFaults are the faults a proxy injects. halfOpen stalls for longer
 // than the keepalive's PongTimeout, so that only keepalive can notice;
@@ -45,14 +20,14 @@ type proxyFaults struct {
 
 // run injects faults into p, one at a time, until ctx ends; every fault
 // is undone before run returns.
-func (pf proxyFaults) run(ctx context.Context, p *faultproxy.Proxy, mean time.Duration, f *faults) {
+func (pf proxyFaults) run(ctx context.Context, p *faultproxy.Proxy, mean time.Duration, f *client.Counts) {
 	kinds := []string{"latency+jitter", "bandwidth", "stall", "reset"}
 	if pf.halfOpen {
 		kinds = append(kinds, "half-open")
 	}
 	for sleep(ctx, expDur(mean)) {
 		kind := kinds[rand.IntN(len(kinds))]
-		f.add("proxy " + kind)
+		f.Add("proxy " + kind)
 		switch kind {
 		case "latency+jitter":
 			base := between(20*time.Millisecond, 300*time.Millisecond)

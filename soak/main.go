@@ -126,7 +126,7 @@ func runCmd() error {
 	stopRestarts()
 	<-restartsDone
 	rep.ServerViolations, rep.ServerFirst = srv.found()
-	rep.Restarts = srv.restartCounts()
+	rep.Restarts = srv.restarts.Map()
 	srv.stop()
 	// Everything the run started has ended: the process is back where it
 	// began, but for what the report keeps.

@@ -109,7 +109,7 @@ func runNative(o nativeOpts, srv *serverProc, gate *sync.Mutex, logf func(string
 	start := time.Now()
 	res := &nativeResult{Opts: o}
 	totals := &client.Totals{}
-	var f faults
+	var f client.Counts
 
 	proxies := make([]*faultproxy.Proxy, o.proxies)
 	for i := range proxies {
@@ -209,7 +209,7 @@ func runNative(o nativeOpts, srv *serverProc, gate *sync.Mutex, logf func(string
 		every(time.Second, func() { clients[rand.IntN(len(clients))].Kick() })
 		every(2*time.Second, func() { clients[rand.IntN(len(clients))].Burst(200, 16<<10) })
 		every(20*time.Second, func() {
-			f.add("queue stall")
+			f.Add("queue stall")
 			select {
 			case queues[rand.IntN(len(queues))].stall <- between(500*time.Millisecond, 3*time.Second):
 			default:
@@ -270,10 +270,11 @@ func runNative(o nativeOpts, srv *serverProc, gate *sync.Mutex, logf func(string
 	time.Sleep(warm)
 	res.A = settle(stopChaos, "minute "+strconv.FormatFloat(warm.Minutes(), 'f', 1, 64))
 	stopChaos = chaos()
-	for time.Since(start) < o.dur-30*time.Second {
-		time.Sleep(time.Second)
-		if s := totals.Snapshot(); time.Since(start)%time.Minute < time.Second {
-			logf("native: %v: %d reconnects, %d echoed, %d violations", time.Since(start).Round(time.Second), s.Reconnects, s.Echoed, s.Violations)
+	for next := time.Minute; time.Since(start) < o.dur-30*time.Second; time.Sleep(time.Second) {
+		if time.Since(start) >= next {
+			next += time.Minute
+			logf("native: %v: %d reconnects, %d echoed, %d violations", time.Since(start).Round(time.Second),
+				totals.Reconnects.Load(), totals.Echoed.Load(), totals.Violations.Load())
 		}
 	}
 	res.B = settle(stopChaos, "the end")
@@ -315,7 +316,7 @@ func runNative(o nativeOpts, srv *serverProc, gate *sync.Mutex, logf func(string
 	}
 	res.Elapsed = time.Since(start)
 	res.Totals = totals.Snapshot()
-	res.Faults = f.counts()
+	res.Faults = f.Map()
 	return res, nil
 }
 

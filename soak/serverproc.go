@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/hybridws/websocket/soak/client"
 )
 
 // serverProc runs the echo server (`soak server`, server.go) as a child
@@ -27,12 +29,12 @@ type serverProc struct {
 	exited     chan struct{}
 	violations []string // the first of what the server found
 	nViolation int
-	restarts   map[string]int64
+	restarts   client.Counts // by mode
 }
 
 // startServer starts the echo server on a free port of 127.0.0.1.
 func startServer() (*serverProc, error) {
-	s := &serverProc{addr: "127.0.0.1:0", restarts: map[string]int64{}}
+	s := &serverProc{addr: "127.0.0.1:0"}
 	if err := s.launch(); err != nil {
 		return nil, err
 	}
@@ -101,8 +103,8 @@ var restartModes = []string{"kill", "reset", "close 1012", "close 1013"}
 func (s *serverProc) restart(mode string, down time.Duration) error {
 	s.mu.Lock()
 	cmd, stdin, exited := s.cmd, s.stdin, s.exited
-	s.restarts[mode]++
 	s.mu.Unlock()
+	s.restarts.Add(mode)
 	switch mode {
 	case "kill":
 		cmd.Process.Kill()
@@ -142,15 +144,4 @@ func (s *serverProc) found() (int, []string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.nViolation, append([]string(nil), s.violations...)
-}
-
-// restartCounts returns the restarts so far by mode.
-func (s *serverProc) restartCounts() map[string]int64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m := map[string]int64{}
-	for k, v := range s.restarts {
-		m[k] = v
-	}
-	return m
 }

@@ -305,7 +305,7 @@ func (c *Client) callback(conn *websocket.Connection, d *websocket.Data) {
 		}
 	case websocket.EventError:
 		t.Errors.Add(1)
-		t.errorKind(d)
+		t.ErrorKinds.Add(ErrorKind(d))
 		c.lastErr = string(d.Message)
 		if wasOpen {
 			unsent := Unsent(string(d.Message))

@@ -2,6 +2,7 @@ package client
 
 import (
 	"errors"
+	"maps"
 	"math"
 	"regexp"
 	"strings"
@@ -35,10 +36,35 @@ type Totals struct {
 	Overlaps     atomic.Int64 // callbacks that overlapped (a violation each)
 	Violations   atomic.Int64
 
+	ErrorKinds Counts // ERROR events by what they say (ErrorKind)
+
 	mu        sync.Mutex
-	first     []string         // the first violations, for the report
-	errKinds  map[string]int64 // ERROR events by what they say
-	reconnect Histogram        // loss to CONNECTED again
+	first     []string  // the first violations, for the report
+	reconnect Histogram // loss to CONNECTED again
+}
+
+// Counts counts things by name; safe for concurrent use. The zero Counts
+// is ready to use.
+type Counts struct {
+	mu sync.Mutex
+	n  map[string]int64
+}
+
+// Add counts one more of name.
+func (c *Counts) Add(name string) {
+	c.mu.Lock()
+	if c.n == nil {
+		c.n = map[string]int64{}
+	}
+	c.n[name]++
+	c.mu.Unlock()
+}
+
+// Map returns the counts so far.
+func (c *Counts) Map() map[string]int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return maps.Clone(c.n)
 }
 
 // maxKept is how many violations Totals keeps the text of.
@@ -59,27 +85,6 @@ func (t *Totals) FirstViolations() []string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return append([]string(nil), t.first...)
-}
-
-func (t *Totals) errorKind(d *websocket.Data) {
-	k := ErrorKind(d)
-	t.mu.Lock()
-	if t.errKinds == nil {
-		t.errKinds = map[string]int64{}
-	}
-	t.errKinds[k]++
-	t.mu.Unlock()
-}
-
-// ErrorKinds returns how many ERROR events of each kind came.
-func (t *Totals) ErrorKinds() map[string]int64 {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	m := make(map[string]int64, len(t.errKinds))
-	for k, v := range t.errKinds {
-		m[k] = v
-	}
-	return m
 }
 
 // ErrorKind names what an ERROR says happened, coarsely, for the report.
@@ -200,7 +205,7 @@ func (t *Totals) Snapshot() Snapshot {
 		Echoed: t.Echoed.Load(), EchoedBytes: t.EchoedBytes.Load(), WrittenOff: t.WrittenOff.Load(),
 		UnsentBytes: t.UnsentBytes.Load(), Bursts: t.Bursts.Load(), Kicks: t.Kicks.Load(),
 		Overlaps: t.Overlaps.Load(), Violations: t.Violations.Load(),
-		ErrorKinds: t.ErrorKinds(),
+		ErrorKinds: t.ErrorKinds.Map(),
 		ReconnectN: h.Count(), ReconnectP50: h.Quantile(0.5), ReconnectP99: h.Quantile(0.99), ReconnectMax: h.Max(),
 		FirstViolations: t.FirstViolations(),
 	}
