@@ -270,7 +270,7 @@ func runNative(o nativeOpts, srv *serverProc, gate *sync.Mutex, logf func(string
 	time.Sleep(warm)
 	res.A = settle(stopChaos, "minute "+strconv.FormatFloat(warm.Minutes(), 'f', 1, 64))
 	stopChaos = chaos()
-	for next := time.Minute; time.Since(start) < o.dur-30*time.Second; time.Sleep(time.Second) {
+	for next := time.Since(start).Truncate(time.Minute) + time.Minute; time.Since(start) < o.dur-30*time.Second; time.Sleep(time.Second) {
 		if time.Since(start) >= next {
 			next += time.Minute
 			logf("native: %v: %d reconnects, %d echoed, %d violations", time.Since(start).Round(time.Second),
