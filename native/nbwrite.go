@@ -30,17 +30,19 @@ type nbWriter struct {
 	raw  syscall.RawConn
 	conn net.Conn // for the drainer's blocking writes
 
-	mu       sync.Mutex // taken inside corking.mu, never the other way round
-	tryFn    func(fd uintptr) bool
-	tp       []byte // try's arguments and results, under mu (no closure to allocate)
-	tn       int
-	terr     error
-	spill    []byte // bytes accepted but not yet written, in order
-	flying   int    // bytes the drainer took from spill and is writing
-	draining bool   // a drainer goroutine runs; writes queue in spill
+	mu    sync.Mutex // taken inside corking.mu, never the other way round
+	tryFn func(fd uintptr) bool
+	tp    []byte // try's arguments and results, under mu (no closure to allocate)
+	tn    int
+	terr  error
+	spill []byte // bytes accepted but not yet written, in order
+	// flying counts bytes out of spill that are not in the socket: those
+	// the drainer is writing, or, once a write failed, all that the
+	// spill held then (Conn.unsent counts them).
+	flying   int
+	draining bool // a drainer goroutine runs; writes queue in spill
 	done     chan struct{}
 	err      error // the first write error; the connection is dead
-	lost     int64 // bytes accepted that never reached the socket: the spill when a write failed
 }
 
 // write sends p or keeps what the socket did not take; it never blocks.
@@ -103,9 +105,9 @@ func (w *nbWriter) drain(c *checkedConn, done chan struct{}) {
 		if err != nil {
 			w.mu.Lock()
 			// What the socket did not take, and what queued behind it,
-			// never goes out: it counts as unsent (Conn.unsent).
-			w.lost += int64(len(buf) - n + len(w.spill))
-			w.err, w.draining, w.spill, w.flying = err, false, nil, 0
+			// never goes out.
+			w.flying = len(buf) - n + len(w.spill)
+			w.err, w.draining, w.spill = err, false, nil
 			w.mu.Unlock()
 			c.rwc.Close() // the connection is dead: end the reader too
 			return
@@ -134,20 +136,13 @@ func (w *nbWriter) idle() bool {
 	return !w.draining && w.err == nil
 }
 
-// spilled returns the bytes waiting in the spill, and those the drainer
-// is writing: not in the socket yet.
+// spilled returns the bytes accepted that are not in the socket: waiting
+// in the spill, being written by the drainer, or, once a write failed,
+// never to be written.
 func (w *nbWriter) spilled() int {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return len(w.spill) + w.flying
-}
-
-// lostBytes returns the bytes the spill held when a write failed: they
-// were accepted and never reached the socket.
-func (w *nbWriter) lostBytes() int64 {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.lost
 }
 
 func (w *nbWriter) failure() error {

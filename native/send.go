@@ -158,10 +158,11 @@ func (c *Conn) Queued() int64 {
 
 // unsent returns the payload bytes that Write accepted and that will
 // never be written: dropped when a write failed or Abort ran, or still
-// waiting, and what the spill (nbwrite.go) held when the connection died
-// (framed: a few bytes of header per message, and maybe part of one
-// message). Bytes already handed to the operating system count as sent,
-// whether or not they arrived.
+// waiting; and, framed (a few bytes of header per message, maybe part of
+// one message), what had left the queue but not reached the socket when
+// the connection died: a corked burst (cork.go), the spill (nbwrite.go).
+// Bytes already handed to the operating system count as sent, whether or
+// not they arrived.
 func (c *Conn) unsent() int64 {
 	s := &c.send
 	s.mu.Lock()
@@ -170,8 +171,8 @@ func (c *Conn) unsent() int64 {
 	for _, m := range s.out {
 		n += int64(len(m.p))
 	}
-	if c.nonBlocking() {
-		n += c.body.nb.lostBytes()
+	if c.body != nil {
+		n += int64(c.body.dropped.Load()) + c.spilled()
 	}
 	return n
 }

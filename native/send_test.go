@@ -107,10 +107,10 @@ func TestWriteBoundedNeverBlocks(t *testing.T) {
 	}
 	inTime(t, "Abort", c.Abort)
 	// What waited counts as unsent: the queue's messages, whole, overhead
-	// aside, and what the spill still held where writes never block
-	// (framed; at most a corked burst and a message, as the writer waits
-	// for the spill to drain after each message). (A burst the writer had
-	// corked counts as written: some of it may have reached the socket.)
+	// aside, and, framed, what the writer had written but the socket had
+	// not taken: a corked burst, what the spill held where writes never
+	// block (at most a burst and a message, as the writer waits for the
+	// spill to drain after each message).
 	waiting := queued / cost * int64(len(msg))
 	if u := c.unsent(); u <= 0 || u < waiting || u > waiting+corkMax+cost {
 		t.Fatalf("unsent() = %d after Abort, with %d bytes (%d messages) queued", u, queued, queued/cost)
