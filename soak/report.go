@@ -226,7 +226,7 @@ func (r *report) nativeMarkdown(p func(string, ...any), n *nativeResult) {
 	}
 	p("## Native\n\n")
 	p("%d connections with Reconnect (100 ms doubling to 3 s), KeepAlive 2 s, PongTimeout 4 s, SendQueueSize 512 KiB, through %d fault proxies to the echo server; ", n.Opts.conns, n.Opts.proxies)
-	p("half in callback mode, half in four Queues (two dispatched on Ready, two at 60 frames a second, each stalled now and then); ")
+	p("half in callback mode, half in four Queues (two dispatched on Ready, two at 60 frames a second, each stalled now and then); a quarter of each with permessage-deflate; ")
 	p("each client sends a message every %v on average (text or binary, 48 B to 1 MiB, mostly small), and each echo makes it send another from inside the callback with chance 0.3. ", n.Opts.every)
 	p("%v in all; machine load average %.1f on average, %.1f at most (2 cores, shared).\n\n", n.Elapsed.Round(time.Second), mean(loads), slices.Max(append(loads, 0)))
 	p("| | |\n| --- | --- |\n")
