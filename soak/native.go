@@ -142,7 +142,7 @@ func runNative(o nativeOpts, srv *serverProc, gate *sync.Mutex, logf func(string
 			UnsentHeader: client.FrameMax, Reply: 0.3, Every: o.every, Totals: totals,
 		}
 		co.Params.Compression = i%8 < 2 // a quarter of each mode with permessage-deflate
-		if i%2 == 1 { // half in Queue mode
+		if i%2 == 1 {                   // half in Queue mode
 			l := queues[(i/2)%len(queues)]
 			co.Params.Queue, co.InDispatch = l.q, &l.inDispatch
 		}
