@@ -141,8 +141,9 @@ func runNative(o nativeOpts, srv *serverProc, gate *sync.Mutex, logf func(string
 			ID: i, URL: "ws://" + proxies[i%len(proxies)].Addr() + "/echo", Params: p,
 			UnsentHeader: client.FrameMax, Reply: 0.3, Every: o.every, Totals: totals,
 		}
-		co.Params.Compression = i%8 < 2 // a quarter of each mode with permessage-deflate
-		if i%2 == 1 {                   // half in Queue mode
+		// Half in Queue mode; a quarter of each mode with permessage-deflate.
+		co.Params.Compression = i%8 < 2
+		if i%2 == 1 {
 			l := queues[(i/2)%len(queues)]
 			co.Params.Queue, co.InDispatch = l.q, &l.inDispatch
 		}
