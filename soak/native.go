@@ -36,7 +36,6 @@ type sample struct {
 	Goroutines int
 	Timers     int     // the library's armed timers (live.Timers)
 	Load       float64 // the machine's 1-minute load average
-	Chaos      bool    // faults were being injected
 }
 
 // checkpoint is the process once every client is open and idle, the
@@ -168,9 +167,7 @@ func runNative(o nativeOpts, srv *serverProc, gate *sync.Mutex, logf func(string
 			}
 		}()
 	}
-	// The sampler.
-	var chaosOn atomic.Bool
-	var smu sync.Mutex
+	// The sampler; res.Samples is read once it has ended.
 	loops.Add(1)
 	go func() {
 		defer loops.Done()
@@ -179,11 +176,7 @@ func runNative(o nativeOpts, srv *serverProc, gate *sync.Mutex, logf func(string
 		for {
 			select {
 			case <-t.C:
-				s := takeSample(start)
-				s.Chaos = chaosOn.Load()
-				smu.Lock()
-				res.Samples = append(res.Samples, s)
-				smu.Unlock()
+				res.Samples = append(res.Samples, takeSample(start))
 			case <-stopLoops:
 				return
 			}
@@ -217,9 +210,7 @@ func runNative(o nativeOpts, srv *serverProc, gate *sync.Mutex, logf func(string
 			default:
 			}
 		})
-		chaosOn.Store(true)
 		return func() {
-			chaosOn.Store(false)
 			cancel()
 			wg.Wait()
 		}
