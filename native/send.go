@@ -156,6 +156,17 @@ func (c *Conn) Queued() int64 {
 	return n + c.spilled()
 }
 
+// writeWaits reports whether our data waits for the socket: the writer is
+// at work, or the spill (nbwrite.go) holds some. While it does, what the
+// socket takes shows that the peer takes what we send (keepalive.go); a
+// socket with room takes it at once, peer or no peer.
+func (c *Conn) writeWaits() bool {
+	c.send.mu.Lock()
+	w := c.send.writing
+	c.send.mu.Unlock()
+	return w || c.spilled() > 0
+}
+
 // unsent returns the payload bytes that Write accepted and that will
 // never be written: dropped when a write failed or Abort ran, or still
 // waiting; and, framed (a few bytes of header per message, maybe part of
