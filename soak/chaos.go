@@ -11,18 +11,27 @@ import (
 	"github.com/hybridws/websocket/soak/client"
 )
 
-// proxyFaults are the faults a proxy injects. halfOpen stalls for longer
-// than the keepalive's PongTimeout, so that only keepalive can notice;
-// stall is shorter, so that the connection lives through it.
+// proxyFaults are the faults a proxy injects: latency with jitter, a
+// bandwidth limit, a stall shorter than the keepalive's PongTimeout (the
+// connections live through it), a reset, and, natively, a half-open link:
+// a stall long enough that keepalive must notice it.
 type proxyFaults struct {
-	halfOpen bool // include half-open links (needs keepalive: not in browsers)
+	// halfOpen, if set, adds half-open links. It is called as one begins,
+	// and what it returns is called once the link has stayed half-open
+	// for at least halfOpenMin, just before it comes back.
+	halfOpen func() (end func())
 }
+
+// How long a half-open link lasts: longer than KeepAlive and PongTimeout
+// together (nativeKeepAlive, nativePongTimeout), with room for a loaded
+// machine.
+const halfOpenMin, halfOpenMax = 12 * time.Second, 20 * time.Second
 
 // run injects faults into p, one at a time, until ctx ends; every fault
 // is undone before run returns.
 func (pf proxyFaults) run(ctx context.Context, p *faultproxy.Proxy, mean time.Duration, f *client.Counts) {
 	kinds := []string{"latency+jitter", "bandwidth", "stall", "reset"}
-	if pf.halfOpen {
+	if pf.halfOpen != nil {
 		kinds = append(kinds, "half-open")
 	}
 	for sleep(ctx, expDur(mean)) {
@@ -49,7 +58,10 @@ func (pf proxyFaults) run(ctx context.Context, p *faultproxy.Proxy, mean time.Du
 			p.Resume()
 		case "half-open":
 			p.Pause()
-			sleep(ctx, between(8*time.Second, 15*time.Second))
+			end := pf.halfOpen()
+			if sleep(ctx, between(halfOpenMin, halfOpenMax)) {
+				end()
+			}
 			p.Resume()
 		case "reset":
 			p.Reset()

@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"runtime"
@@ -57,9 +58,17 @@ type nativeResult struct {
 	Samples    []sample
 	A, B       checkpoint
 	TimersLeft int // armed after every connection ended
+	// The half-open links: connections open as one began, how many of
+	// them ended (keepalive noticed, or another fault came first) before
+	// it came back, and which stayed open through it.
+	HalfOpen, HalfOpenCaught, HalfOpenMissed int
+	HalfOpenMissedIDs                        []int // the first clients missed
 }
 
 const sampleEvery = 5 * time.Second
+
+// The native clients' keepalive.
+const nativeKeepAlive, nativePongTimeout = 2 * time.Second, 4 * time.Second
 
 // queueLoop dispatches one Queue: on Ready, or at 60 frames a second like
 // a game's loop, and now and then not at all for a while (a level loads).
@@ -131,8 +140,8 @@ func runNative(o nativeOpts, srv *serverProc, gate *sync.Mutex, logf func(string
 	for i := range clients {
 		p := websocket.Params{
 			Timeout:       5 * time.Second,
-			KeepAlive:     2 * time.Second,
-			PongTimeout:   4 * time.Second,
+			KeepAlive:     nativeKeepAlive,
+			PongTimeout:   nativePongTimeout,
 			Reconnect:     &websocket.Reconnect{MinDelay: 100 * time.Millisecond, MaxDelay: 3 * time.Second},
 			SendQueueSize: 512 << 10,
 		}
@@ -183,14 +192,45 @@ func runNative(o nativeOpts, srv *serverProc, gate *sync.Mutex, logf func(string
 		}
 	}()
 
+	// watch(i) notes, as proxy i's link goes half-open, the connections
+	// behind it that are open; once it has lasted long enough, each must
+	// have ended (its Connects changed, or it is no longer open), else it
+	// is a zombie keepalive missed.
+	var hmu sync.Mutex
+	watch := func(i int) func() func() {
+		return func() func() {
+			type mark struct{ id, gen, connects int }
+			var open []mark
+			for id := i; id < len(clients); id += len(proxies) {
+				if gen, n, ok := clients[id].Life(); ok {
+					open = append(open, mark{id, gen, n})
+				}
+			}
+			return func() {
+				hmu.Lock()
+				defer hmu.Unlock()
+				res.HalfOpen += len(open)
+				for _, m := range open {
+					if gen, n, ok := clients[m.id].Life(); ok && gen == m.gen && n == m.connects {
+						res.HalfOpenMissed++
+						if len(res.HalfOpenMissedIDs) < 20 {
+							res.HalfOpenMissedIDs = append(res.HalfOpenMissedIDs, m.id)
+						}
+					} else {
+						res.HalfOpenCaught++
+					}
+				}
+			}
+		}
+	}
 	// chaos runs the faults until the returned stop is called, which
 	// undoes them and returns once they are.
 	chaos := func() (stop func()) {
 		ctx, cancel := context.WithCancel(context.Background())
 		var wg sync.WaitGroup
-		for _, p := range proxies {
+		for i, p := range proxies {
 			wg.Add(1)
-			go func() { defer wg.Done(); proxyFaults{halfOpen: true}.run(ctx, p, 15*time.Second, &f) }()
+			go func() { defer wg.Done(); proxyFaults{halfOpen: watch(i)}.run(ctx, p, 15*time.Second, &f) }()
 		}
 		every := func(mean time.Duration, do func()) {
 			wg.Add(1)
@@ -248,8 +288,14 @@ func runNative(o nativeOpts, srv *serverProc, gate *sync.Mutex, logf func(string
 		}
 		cp.Settle = time.Since(t0)
 		time.Sleep(3 * time.Second) // writers and drainers end, keepalive goes idle
-		s := takeSample(start)
-		cp.Goroutines, cp.Timers, cp.Heap = s.Goroutines, s.Timers, s.Heap
+		// The fewest of a few readings: a keepalive ping in flight arms a
+		// timer for its pong, briefly; what leaked stays in every reading.
+		cp.Goroutines, cp.Timers = math.MaxInt, math.MaxInt
+		for range 10 {
+			s := takeSample(start)
+			cp.Goroutines, cp.Timers, cp.Heap = min(cp.Goroutines, s.Goroutines), min(cp.Timers, s.Timers), s.Heap
+			time.Sleep(200 * time.Millisecond)
+		}
 		for _, c := range clients {
 			c.SetSending(true)
 		}

@@ -67,6 +67,10 @@ func (r *report) judge() {
 				fail("native: connections did not come back and settle %s, with the network healthy again, within 2 minutes: %s", cp.name, strings.Join(cp.cp.Unsettled, "; "))
 			}
 		}
+		if n.HalfOpenMissed > 0 {
+			fail("native: %d of the %d connections open as their link went half-open stayed open through it (at least %v, KeepAlive %v, PongTimeout %v): keepalive did not notice them (clients %v ...)",
+				n.HalfOpenMissed, n.HalfOpen, halfOpenMin, nativeKeepAlive, nativePongTimeout, n.HalfOpenMissedIDs)
+		}
 		if tol := max(5, n.Opts.conns/100); n.B.Goroutines > n.A.Goroutines+tol {
 			fail("native: %d goroutines once settled at the end, %d at the first checkpoint (more than %d more)", n.B.Goroutines, n.A.Goroutines, tol)
 		}
@@ -225,7 +229,7 @@ func (r *report) nativeMarkdown(p func(string, ...any), n *nativeResult) {
 		loads = append(loads, s.Load)
 	}
 	p("## Native\n\n")
-	p("%d connections with Reconnect (100 ms doubling to 3 s), KeepAlive 2 s, PongTimeout 4 s, SendQueueSize 512 KiB, through %d fault proxies to the echo server; ", n.Opts.conns, n.Opts.proxies)
+	p("%d connections with Reconnect (100 ms doubling to 3 s), KeepAlive %v, PongTimeout %v, SendQueueSize 512 KiB, through %d fault proxies to the echo server; ", n.Opts.conns, nativeKeepAlive, nativePongTimeout, n.Opts.proxies)
 	p("half in callback mode, half in four Queues (two dispatched on Ready, two at 60 frames a second, each stalled now and then); a quarter of each with permessage-deflate; ")
 	p("each client sends a message every %v on average (text or binary, 48 B to 1 MiB, mostly small), and each echo makes it send another from inside the callback with chance 0.3. ", n.Opts.every)
 	p("%v in all; machine load average %.1f on average, %.1f at most (2 cores, shared).\n\n", n.Elapsed.Round(time.Second), mean(loads), slices.Max(append(loads, 0)))
@@ -242,6 +246,7 @@ func (r *report) nativeMarkdown(p func(string, ...any), n *nativeResult) {
 	p("| ERROR events | %d: %s |\n", t.Errors, kv(t.ErrorKinds))
 	p("| faults injected | %s |\n", kv(n.Faults))
 	p("| server restarts | %s |\n", kv(r.Restarts))
+	p("| connections open as their link went half-open (%v to %v) / ended before it came back / stayed open (missed by keepalive) | %d / %d / %d |\n", halfOpenMin, halfOpenMax, n.HalfOpen, n.HalfOpenCaught, n.HalfOpenMissed)
 	p("| violations (client) / (echo server) | %d / %d |\n", t.Violations, r.ServerViolations)
 	p("\n| process | goroutines | library timers | live heap |\n| --- | --- | --- | --- |\n")
 	row := func(name string, c checkpoint) {

@@ -168,6 +168,18 @@ func (c *Client) Ended() bool {
 	return c.conn == nil || c.g.Done()
 }
 
+// Life says which Connection the Client has (gen counts them), how many
+// times it has opened (Stats.Connects), and whether it is open now.
+func (c *Client) Life() (gen, connects int, open bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.conn == nil {
+		return c.gen, 0, false
+	}
+	st := c.conn.Stats()
+	return c.gen, st.Connects, st.State == websocket.StateOpen
+}
+
 // Settled reports whether the Client is open, has seen every CONNECTED,
 // has every message it sent echoed, and has nothing waiting to be sent;
 // if not, it says why.
