@@ -76,9 +76,13 @@ func (t *upgradeTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 type checkedConn struct {
 	rwc   io.ReadWriteCloser
 	armed atomic.Bool
-	got   atomic.Int64 // bytes read so far, for keepalive
-	put   atomic.Int64 // bytes written so far, for keepalive
-	cork  corking      // holds writes back while corked (cork.go); Write is there
+	// dropped counts the bytes of a corked burst whose write failed
+	// (cork.go): at most corkMax, once. An Int32 fills the hole after
+	// armed, so that checkedConn keeps its size.
+	dropped atomic.Int32
+	got     atomic.Int64 // bytes read so far, for keepalive
+	put     atomic.Int64 // bytes written so far, for keepalive
+	cork    corking      // holds writes back while corked (cork.go); Write is there
 	// sent follows what Write writes, for the close code sent (sent.go);
 	// made at the first write, so that a connection that never writes
 	// does not carry it (it would take checkedConn into a larger size

@@ -102,7 +102,12 @@ func (c *checkedConn) flushLocked() error {
 	if k.buf == nil || len(*k.buf) == 0 {
 		return k.err
 	}
-	_, err := c.writeRaw(*k.buf)
+	n, err := c.writeRaw(*k.buf)
+	if err != nil {
+		// Its messages left the send queue as written: what did not
+		// reach the socket counts as unsent (Conn.unsent).
+		c.dropped.Add(int32(len(*k.buf) - n))
+	}
 	*k.buf = (*k.buf)[:0]
 	if err != nil && k.err == nil {
 		k.err = err

@@ -16,10 +16,12 @@ var errNoPong = errors.New("no pong")
 
 // keepAlive pings the server every interval and kills the connection when,
 // for timeout after a ping, nothing moves at all: no pong, no other byte
-// from the server, no byte of ours accepted by the socket, while the
-// connection is reading. Time while the reader is paused (a slow callback,
-// a full Queue) does not count, nor does time spent moving a large message
-// that the ping or its pong waits behind.
+// from the server, no byte of ours accepted by a socket that had pushed
+// back, while the connection is reading. Time while the reader is paused
+// (a slow callback, a full Queue) does not count, nor does time spent
+// moving a large message that the ping or its pong waits behind. Bytes a
+// socket with room takes at once are no sign of life: it takes them
+// whether or not the peer is there.
 type keepAlive struct {
 	c        *Conn
 	interval time.Duration
@@ -168,7 +170,7 @@ func (k *keepAlive) ping() error {
 		if stopped {
 			return
 		}
-		if in, out := k.progress(); in != markIn || out > markOut || !k.inRead.Load() {
+		if in, out := k.progress(); in != markIn || out > markOut && k.c.writeWaits() || !k.inRead.Load() {
 			markIn, markOut = in, max(out, markOut)
 			liveTimers.Reset(tm, k.timeout)
 			return

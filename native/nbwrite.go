@@ -30,13 +30,17 @@ type nbWriter struct {
 	raw  syscall.RawConn
 	conn net.Conn // for the drainer's blocking writes
 
-	mu       sync.Mutex // taken inside corking.mu, never the other way round
-	tryFn    func(fd uintptr) bool
-	tp       []byte // try's arguments and results, under mu (no closure to allocate)
-	tn       int
-	terr     error
-	spill    []byte // bytes accepted but not yet written, in order
-	draining bool   // a drainer goroutine runs; writes queue in spill
+	mu    sync.Mutex // taken inside corking.mu, never the other way round
+	tryFn func(fd uintptr) bool
+	tp    []byte // try's arguments and results, under mu (no closure to allocate)
+	tn    int
+	terr  error
+	spill []byte // bytes accepted but not yet written, in order
+	// flying counts bytes out of spill that are not in the socket: those
+	// the drainer is writing, or, once a write failed, all that the
+	// spill held then (Conn.unsent counts them).
+	flying   int
+	draining bool // a drainer goroutine runs; writes queue in spill
 	done     chan struct{}
 	err      error // the first write error; the connection is dead
 }
@@ -86,6 +90,7 @@ func (w *nbWriter) drain(c *checkedConn, done chan struct{}) {
 	var buf []byte
 	for {
 		w.mu.Lock()
+		w.flying = 0
 		if len(w.spill) == 0 {
 			w.draining = false
 			w.spill = nil
@@ -93,11 +98,15 @@ func (w *nbWriter) drain(c *checkedConn, done chan struct{}) {
 			return
 		}
 		buf, w.spill = w.spill, buf[:0]
+		w.flying = len(buf)
 		w.mu.Unlock()
 		n, err := w.conn.Write(buf)
 		c.put.Add(int64(n))
 		if err != nil {
 			w.mu.Lock()
+			// What the socket did not take, and what queued behind it,
+			// never goes out.
+			w.flying = len(buf) - n + len(w.spill)
 			w.err, w.draining, w.spill = err, false, nil
 			w.mu.Unlock()
 			c.rwc.Close() // the connection is dead: end the reader too
@@ -127,11 +136,13 @@ func (w *nbWriter) idle() bool {
 	return !w.draining && w.err == nil
 }
 
-// spilled returns the bytes waiting in the spill.
+// spilled returns the bytes accepted that are not in the socket: waiting
+// in the spill, being written by the drainer, or, once a write failed,
+// never to be written.
 func (w *nbWriter) spilled() int {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return len(w.spill)
+	return len(w.spill) + w.flying
 }
 
 func (w *nbWriter) failure() error {

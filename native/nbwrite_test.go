@@ -42,3 +42,31 @@ func TestFastWritesMatchPlatform(t *testing.T) {
 		t.Fatalf("echo: typ %d, %d bytes, err %v; want 2, %d bytes", typ, len(got), err, len(want))
 	}
 }
+
+// What waits in the spill when the connection dies never reached the
+// socket: it counts as unsent, as it counted in Queued, so that the ERROR
+// that announces a retry reports it instead of losing it silently. A
+// callback's burst of small messages (Hold, then Release) goes to the
+// spill at once where writes never block; the server never reads, so
+// nothing moves until Abort. (On the portable path the burst waits in the
+// queue instead, and the same holds.)
+func TestSpillCountsAsUnsent(t *testing.T) {
+	c := dialTest(t, "/noread", Options{})
+	msg := make([]byte, 16<<10)
+	c.Hold()
+	for i := range 2048 { // 32 MiB
+		if err := c.Write(2, msg); err != nil {
+			t.Fatalf("Write %d: %v", i, err)
+		}
+	}
+	c.Release()
+	time.Sleep(200 * time.Millisecond) // the socket takes what it takes
+	queued := c.Queued()
+	if queued < 8<<20 {
+		t.Fatalf("Queued() = %d: the socket took most of 32 MiB, so nothing tests the spill", queued)
+	}
+	inTime(t, "Abort", c.Abort)
+	if u := c.unsent(); u < queued-64<<10 || u > queued+64<<10 {
+		t.Fatalf("unsent() = %d after Abort, with %d bytes waiting (Queued) before and none moving", u, queued)
+	}
+}

@@ -182,10 +182,24 @@ func (c *Conn) Queued() int64 {
 	return n + c.spilled()
 }
 
+// writeWaits reports whether our data waits for the socket: the writer is
+// at work, or the spill (nbwrite.go) holds some. While it does, what the
+// socket takes shows that the peer takes what we send (keepalive.go); a
+// socket with room takes it at once, peer or no peer.
+func (c *Conn) writeWaits() bool {
+	c.send.mu.Lock()
+	w := c.send.writing
+	c.send.mu.Unlock()
+	return w || c.spilled() > 0
+}
+
 // unsent returns the payload bytes that Write accepted and that will
 // never be written: dropped when a write failed or Abort ran, or still
-// waiting. Bytes already handed to the operating system count as sent,
-// whether or not they arrived.
+// waiting; and, framed (a few bytes of header per message, maybe part of
+// one message), what had left the queue but not reached the socket when
+// the connection died: a corked burst (cork.go), the spill (nbwrite.go).
+// Bytes already handed to the operating system count as sent, whether or
+// not they arrived.
 func (c *Conn) unsent() int64 {
 	s := &c.send
 	s.mu.Lock()
@@ -193,6 +207,9 @@ func (c *Conn) unsent() int64 {
 	n := s.unsent
 	for _, m := range s.out {
 		n += int64(len(m.p))
+	}
+	if c.body != nil {
+		n += int64(c.body.dropped.Load()) + c.spilled()
 	}
 	return n
 }
@@ -338,15 +355,17 @@ func (c *Conn) writeLoop() {
 }
 
 // writeBatch writes batch with write, counting each message off the queue
-// as it goes. On a failure the message that failed and those after it are
-// dropped, counted as unsent.
+// as soon as it is written: the writer's batch is all that waited when it
+// began, which a slow link may take many seconds to write, and what went
+// meanwhile must leave Queued and the room SendLimit allows at once. On a
+// failure the message that failed and those after it are dropped, counted
+// as unsent.
 func (c *Conn) writeBatch(batch []outMsg, write func(typ int, p []byte) error) error {
 	s := &c.send
-	var cost, payload int64 // of what went out
 	for i, m := range batch {
-		if err := write(m.typ, m.p); err != nil {
-			s.mu.Lock()
-			s.dequeue(cost, payload)
+		err := write(m.typ, m.p)
+		s.mu.Lock()
+		if err != nil {
 			for _, m := range batch[i:] {
 				s.dequeue(m.cost(), int64(len(m.p)))
 				s.unsent += int64(len(m.p)) // the one that failed did not go out whole
@@ -354,13 +373,10 @@ func (c *Conn) writeBatch(batch []outMsg, write func(typ int, p []byte) error) e
 			s.mu.Unlock()
 			return err
 		}
-		cost += m.cost()
-		payload += int64(len(m.p))
+		s.dequeue(m.cost(), int64(len(m.p)))
+		s.mu.Unlock()
 		batch[i] = outMsg{} // the caller's bytes are not ours to keep
 	}
-	s.mu.Lock()
-	s.dequeue(cost, payload)
-	s.mu.Unlock()
 	return nil
 }
 

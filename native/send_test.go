@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hybridws/websocket/internal/test/faultproxy"
 	"github.com/hybridws/websocket/internal/test/testserver"
 	"github.com/hybridws/websocket/internal/wire"
 )
@@ -105,10 +106,13 @@ func TestWriteBoundedNeverBlocks(t *testing.T) {
 		t.Fatalf("refused Writes changed the queue: %d bytes, then %d", queued, q)
 	}
 	inTime(t, "Abort", c.Abort)
-	// What waited counts as unsent, whole messages, overhead aside. (A
-	// burst the writer had corked counts as written: some of it may have
-	// reached the socket.)
-	if u := c.unsent(); u <= 0 || u > queued || u%int64(len(msg)) != 0 {
+	// What waited counts as unsent: the queue's messages, whole, overhead
+	// aside, and, framed, what the writer had written but the socket had
+	// not taken: a corked burst, what the spill held where writes never
+	// block (at most a burst and a message, as the writer waits for the
+	// spill to drain after each message).
+	waiting := queued / cost * int64(len(msg))
+	if u := c.unsent(); u <= 0 || u < waiting || u > waiting+corkMax+cost {
 		t.Fatalf("unsent() = %d after Abort, with %d bytes (%d messages) queued", u, queued, queued/cost)
 	}
 	if err := c.Write(2, msg); err == nil {
@@ -234,10 +238,73 @@ func TestCloseAfterWrites(t *testing.T) {
 	}
 }
 
-// buffered returns what c's send queue holds, overhead included: the
-// figure Options.SendLimit bounds.
+// buffered returns what c holds unsent: its send queue, overhead
+// included, and what waits in the spill (nbwrite.go), where a message
+// goes once the writer has taken it off the queue: the figure
+// Options.SendLimit bounds (Conn.refuse).
 func buffered(c *Conn) int64 {
 	c.send.mu.Lock()
 	defer c.send.mu.Unlock()
-	return c.send.queued
+	return c.send.queued + c.spilled()
+}
+
+// Queued counts down as the network takes the queue, message by message,
+// not only once the writer has written the whole batch it took: on a slow
+// link a long queue would otherwise look full (to Stats.SendQueued, and to
+// SendLimit, which refuses Writes) for as long as the batch takes to go,
+// although most of it has gone. A big first message keeps the writer busy
+// while the rest queues up behind it as one batch; the proxy's count of
+// what it forwarded is what the network surely took.
+func TestQueuedCountsDownWhileWriting(t *testing.T) {
+	srv := httptest.NewServer(testserver.Handler())
+	t.Cleanup(srv.Close)
+	p, err := faultproxy.New(strings.TrimPrefix(srv.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Close)
+	p.SetBandwidth(8 << 20)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c, _, err := Dial(ctx, Options{URL: "ws://" + p.Addr() + "/echo", MaxMessageSize: 16 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Abort)
+	go func() { // the echoes
+		for {
+			if _, _, err := c.Read(); err != nil {
+				return
+			}
+		}
+	}()
+	const first, n, size = 8 << 20, 256, 64 << 10
+	if err := c.Write(2, make([]byte, first)); err != nil {
+		t.Fatal(err)
+	}
+	msg := make([]byte, size)
+	for range n {
+		if err := c.Write(2, msg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// What was forwarded went out (frame headers and the handshake make it
+	// a little more than payload). A message under way counts whole, and
+	// the spill holds a little: once the big one has been forwarded, that
+	// is a MiB at most.
+	const total, slack = first + n*size, 1 << 20
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		queued, forwarded := c.Queued(), p.ToServer()
+		if over := queued - (total - forwarded); over > slack && forwarded > first+slack {
+			t.Fatalf("Queued() = %d with %d of %d bytes forwarded: it counts %d bytes the network took", queued, forwarded, total, over)
+		}
+		if queued == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d bytes still queued after 30s, %d of %d forwarded", queued, forwarded, total)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }

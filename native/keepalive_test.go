@@ -1,0 +1,81 @@
+//go:build !js
+
+package native
+
+import (
+	"context"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hybridws/websocket/internal/test/faultproxy"
+	"github.com/hybridws/websocket/internal/test/testserver"
+)
+
+// A half-open link is noticed while we keep sending. The socket takes our
+// small messages at once (its buffer has room), which says nothing of the
+// peer, so they must not keep a ping's wait going: only bytes taken by a
+// socket that had pushed back (our data waiting for it, the ping perhaps
+// behind it) show that the peer takes what we send. Otherwise a client
+// that sends more often than PongTimeout never notices that its peer is
+// gone, until its socket's buffer fills.
+func TestKeepAliveHalfOpenWhileSending(t *testing.T) {
+	srv := httptest.NewServer(testserver.Handler())
+	t.Cleanup(srv.Close)
+	p, err := faultproxy.New(strings.TrimPrefix(srv.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Close)
+	const ka, pt = 200 * time.Millisecond, time.Second
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c, _, err := Dial(ctx, Options{URL: "ws://" + p.Addr() + "/echo", MaxMessageSize: 1 << 20, KeepAlive: ka, PongTimeout: pt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Abort)
+	readErr := make(chan error, 1)
+	go func() {
+		for {
+			if _, _, err := c.Read(); err != nil {
+				readErr <- err
+				return
+			}
+		}
+	}()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if _, n := c.Pings(); n >= 2 {
+			break // a live link: pings answered
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no keepalive ping answered in 10s on a live link")
+		}
+	}
+	p.Pause()
+	at := time.Now()
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(100 * time.Millisecond):
+				c.Write(2, make([]byte, 100)) // fails once keepalive has ended it
+			}
+		}
+	}()
+	select {
+	case err := <-readErr:
+		if c.ka.failure() == nil || !strings.Contains(err.Error(), "keepalive") {
+			t.Fatalf("Read: %v, want keepalive's error", err)
+		}
+		if took := time.Since(at); took > ka+pt+3*time.Second {
+			t.Errorf("noticed after %v, want about %v", took, ka+pt)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatalf("a half-open link went unnoticed for 15s while we sent 100 bytes every 100ms (KeepAlive %v, PongTimeout %v)", ka, pt)
+	}
+}
