@@ -3,14 +3,9 @@
 package native
 
 import (
-	"context"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/hybridws/websocket/internal/test/faultproxy"
-	"github.com/hybridws/websocket/internal/test/testserver"
 )
 
 // A half-open link is noticed while we keep sending. The socket takes our
@@ -21,21 +16,9 @@ import (
 // that sends more often than PongTimeout never notices that its peer is
 // gone, until its socket's buffer fills.
 func TestKeepAliveHalfOpenWhileSending(t *testing.T) {
-	srv := httptest.NewServer(testserver.Handler())
-	t.Cleanup(srv.Close)
-	p, err := faultproxy.New(strings.TrimPrefix(srv.URL, "http://"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(p.Close)
+	p, url := proxiedServer(t, "/echo")
 	const ka, pt = 200 * time.Millisecond, time.Second
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	c, _, err := Dial(ctx, Options{URL: "ws://" + p.Addr() + "/echo", MaxMessageSize: 1 << 20, KeepAlive: ka, PongTimeout: pt})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Abort)
+	c := dialTo(t, url, Options{KeepAlive: ka, PongTimeout: pt})
 	readErr := make(chan error, 1)
 	go func() {
 		for {

@@ -22,9 +22,30 @@ func dialTest(t *testing.T, path string, o Options) *Conn {
 	t.Helper()
 	srv := httptest.NewServer(testserver.Handler())
 	t.Cleanup(srv.Close)
+	return dialTo(t, "ws"+strings.TrimPrefix(srv.URL, "http")+path, o)
+}
+
+// proxiedServer starts a fresh test server behind a fault proxy and
+// returns the proxy and the URL of path through it.
+func proxiedServer(t *testing.T, path string) (*faultproxy.Proxy, string) {
+	t.Helper()
+	srv := httptest.NewServer(testserver.Handler())
+	t.Cleanup(srv.Close)
+	p, err := faultproxy.New(strings.TrimPrefix(srv.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Close)
+	return p, "ws://" + p.Addr() + path
+}
+
+// dialTo dials url with o (URL filled in; MaxMessageSize 1 MiB if unset),
+// and aborts the connection when the test ends.
+func dialTo(t *testing.T, url string, o Options) *Conn {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	o.URL = "ws" + strings.TrimPrefix(srv.URL, "http") + path
+	o.URL = url
 	if o.MaxMessageSize == 0 {
 		o.MaxMessageSize = 1 << 20
 	}
@@ -256,21 +277,9 @@ func buffered(c *Conn) int64 {
 // while the rest queues up behind it as one batch; the proxy's count of
 // what it forwarded is what the network surely took.
 func TestQueuedCountsDownWhileWriting(t *testing.T) {
-	srv := httptest.NewServer(testserver.Handler())
-	t.Cleanup(srv.Close)
-	p, err := faultproxy.New(strings.TrimPrefix(srv.URL, "http://"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(p.Close)
+	p, url := proxiedServer(t, "/echo")
 	p.SetBandwidth(8 << 20)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	c, _, err := Dial(ctx, Options{URL: "ws://" + p.Addr() + "/echo", MaxMessageSize: 16 << 20})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Abort)
+	c := dialTo(t, url, Options{MaxMessageSize: 16 << 20})
 	go func() { // the echoes
 		for {
 			if _, _, err := c.Read(); err != nil {
