@@ -147,21 +147,26 @@ func (c *Conn) writeWait(typ int, p []byte) error {
 // coder/websocket writes is written corked, so that the 4 KiB pieces it
 // flushes it in go out as a few large writes.
 func (c *Conn) writeNow(typ int, p []byte) error {
+	if c.frames { // never with compression (dial.go)
+		return c.body.writeFrame(byte(typ), p) // it marks what it holds back as sent
+	}
+	var err error
 	if c.deflate != nil && len(p) >= c.deflate.threshold() {
-		return c.writeDeflated(typ, p)
-	}
-	if c.frames {
-		return c.body.writeFrame(byte(typ), p)
-	}
-	big := len(p) > corkBig
-	if big {
-		c.cork()
-	}
-	err := c.ws.Write(context.Background(), websocket.MessageType(typ), p)
-	if big {
-		if uerr := c.uncork(); err == nil {
-			err = uerr
+		err = c.writeDeflated(typ, p)
+	} else {
+		big := len(p) > corkBig
+		if big {
+			c.cork()
 		}
+		err = c.ws.Write(context.Background(), websocket.MessageType(typ), p)
+		if big {
+			if uerr := c.uncork(); err == nil {
+				err = uerr
+			}
+		}
+	}
+	if err == nil && c.body != nil {
+		c.body.markSent()
 	}
 	return err
 }

@@ -21,9 +21,14 @@ var corkPool = sync.Pool{New: func() any { b := make([]byte, 0, corkMax); return
 // corking is the cork state of a checkedConn.
 type corking struct {
 	mu    sync.Mutex // serializes writes to rwc, corked or not
-	depth int        // >0: corked
-	buf   *[]byte    // held-back bytes, from corkPool while corked
-	err   error      // the first write error while corked
+	depth int32      // >0: corked
+	// sent counts the bytes at the front of buf whose messages were
+	// reported written (Conn.writeNow returned nil): what a failed write
+	// loses of them counts as unsent. The rest of buf, the message being
+	// written, is its writer's to count.
+	sent int32
+	buf  *[]byte // held-back bytes, from corkPool while corked
+	err  error   // the first write error while corked
 }
 
 // Write is what coder/websocket writes through: frames, handshake bytes,
@@ -103,16 +108,27 @@ func (c *checkedConn) flushLocked() error {
 		return k.err
 	}
 	n, err := c.writeRaw(*k.buf)
-	if err != nil {
-		// Its messages left the send queue as written: what did not
+	if err != nil && int(k.sent) > n {
+		// Those messages left the send queue as written: what did not
 		// reach the socket counts as unsent (Conn.unsent).
-		c.dropped.Add(int32(len(*k.buf) - n))
+		c.dropped.Add(k.sent - int32(n))
 	}
-	*k.buf = (*k.buf)[:0]
+	*k.buf, k.sent = (*k.buf)[:0], 0
 	if err != nil && k.err == nil {
 		k.err = err
 	}
 	return k.err
+}
+
+// markSent notes that the messages held back so far were reported
+// written (see corking.sent).
+func (c *checkedConn) markSent() {
+	k := &c.cork
+	k.mu.Lock()
+	if k.buf != nil {
+		k.sent = int32(len(*k.buf))
+	}
+	k.mu.Unlock()
 }
 
 func (c *checkedConn) corkWrites() {

@@ -96,6 +96,9 @@ func (c *checkedConn) writeFrame(op byte, p []byte) error {
 		}
 	}
 	if k.depth > 0 {
+		if op < 0x8 {
+			k.sent = int32(len(*k.buf)) // writeNow returns nil: a message written
+		}
 		return nil // the uncork writes it
 	}
 	return c.flushLocked()
