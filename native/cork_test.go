@@ -3,6 +3,7 @@
 package native
 
 import (
+	"crypto/rand"
 	"encoding/binary"
 	"errors"
 	"io"
@@ -49,12 +50,14 @@ func TestCorkedBurstThatFailsCountsAsUnsent(t *testing.T) {
 		corked  bool
 		written int  // messages of 16 KiB whose write returned nil
 		failing bool // one more whose write fails
+		closing bool // then a close frame, held back too: not a message of the caller's
 	}{
-		{"ours at uncork", false, true, 3, false},
-		{"ours past corkMax", false, true, 3, true}, // the fourth fails as the three are written
-		{"coder's at uncork", true, true, 3, false},
-		{"coder's past corkMax", true, true, 3, true},
-		{"ours uncorked", false, false, 0, true}, // the writer counts it, nothing else does
+		{"ours at uncork", false, true, 3, false, false},
+		{"ours past corkMax", false, true, 3, true, false}, // the fourth fails as the three are written
+		{"ours and a close frame", false, true, 3, false, true},
+		{"coder's at uncork", true, true, 3, false, false},
+		{"coder's past corkMax", true, true, 3, true, false},
+		{"ours uncorked", false, false, 0, true, false}, // the writer counts it, nothing else does
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			body := &checkedConn{rwc: &brokenConn{room: room}}
@@ -82,6 +85,11 @@ func TestCorkedBurstThatFailsCountsAsUnsent(t *testing.T) {
 					t.Fatal("a write past what the broken socket takes succeeded")
 				}
 			}
+			if tc.closing {
+				if err := body.writeFrame(0x8, []byte{0x03, 0xe8}); err != nil {
+					t.Fatalf("the close frame, held back: %v", err)
+				}
+			}
 			if err := body.uncorkWrites(); tc.corked && err == nil {
 				t.Fatal("writing a burst to a broken socket succeeded")
 			}
@@ -90,5 +98,35 @@ func TestCorkedBurstThatFailsCountsAsUnsent(t *testing.T) {
 				t.Fatalf("unsent() = %d after %d messages (%d bytes framed) written corked met a socket that took %d; want %d", got, tc.written, tc.written*frameLen, room, want)
 			}
 		})
+	}
+}
+
+// Where coder/websocket writes the frames (with compression), writeNow
+// marks each message it wrote while corked as sent, so that a burst whose
+// write then fails counts as unsent. The socket breaks after the dial: the
+// burst of three incompressible messages meets a socket that takes room
+// bytes.
+func TestCorkedCompressedBurstThatFailsCountsAsUnsent(t *testing.T) {
+	const size, room = 16 << 10, 10000
+	c := dialTest(t, "/deflate", Options{Compression: true})
+	if c.frames || c.deflate == nil {
+		t.Fatal("no permessage-deflate negotiated: coder/websocket does not write the frames")
+	}
+	c.body.rwc, c.body.nb = &brokenConn{room: room}, nil
+	c.cork()
+	for i := range 3 {
+		msg := make([]byte, size)
+		rand.Read(msg) // each its own: with context takeover a repeat compresses
+		if err := c.writeNow(2, msg); err != nil {
+			t.Fatalf("message %d, held back: %v", i, err)
+		}
+	}
+	if err := c.uncork(); err == nil {
+		t.Fatal("writing a burst to a broken socket succeeded")
+	}
+	// Each compressed message is a little more than size framed:
+	// incompressible data goes in stored blocks.
+	if u := c.unsent(); u < 3*size-room || u > 3*(size+64)-room {
+		t.Fatalf("unsent() = %d after 3 compressed messages of %d bytes written corked met a socket that took %d; want about %d", u, size, room, 3*size-room)
 	}
 }
