@@ -19,9 +19,12 @@ var errNoPong = errors.New("no pong")
 // from the server, no byte of ours accepted by a socket that had pushed
 // back, while the connection is reading. Time while the reader is paused
 // (a slow callback, a full Queue) does not count, nor does time spent
-// moving a large message that the ping or its pong waits behind. Bytes a
-// socket with room takes at once are no sign of life: it takes them
-// whether or not the peer is there.
+// moving a large message that the ping or its pong waits behind: bytes a
+// socket that had pushed back takes, and, on Linux, the peer's
+// acknowledgements of what was sent ahead of the ping (a slow link's
+// kernel buffers can hold seconds of it). Bytes a socket with room takes
+// at once are no sign of life: it takes them whether or not the peer is
+// there.
 type keepAlive struct {
 	c        *Conn
 	interval time.Duration
@@ -32,17 +35,21 @@ type keepAlive struct {
 	pongs  atomic.Int64 // pings answered
 	rtt    atomic.Int64 // the last answered ping's round trip, in nanoseconds
 
-	done chan struct{} // closed by stop
-	once sync.Once
-	wg   sync.WaitGroup
-	err  atomic.Pointer[error] // why keepalive killed the connection
+	// ctx ends with stop, and with it the ping in flight: its wait is
+	// extended for as long as the reader is paused, and stop may be
+	// called from the reader itself (a callback's Send that fails).
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	err    atomic.Pointer[error] // why keepalive killed the connection
 }
 
 func (c *Conn) startKeepAlive(interval, timeout time.Duration) {
 	if timeout <= 0 {
 		timeout = interval
 	}
-	k := &keepAlive{c: c, interval: interval, timeout: timeout, done: make(chan struct{})}
+	k := &keepAlive{c: c, interval: interval, timeout: timeout}
+	k.ctx, k.cancel = context.WithCancel(context.Background())
 	c.ka = k
 	// The pinger's timer is made here, so it is counted from the moment the
 	// connection has keepalive, and lives (counted) as long as run.
@@ -52,13 +59,13 @@ func (c *Conn) startKeepAlive(interval, timeout time.Duration) {
 	go k.run(t)
 }
 
-// stop ends the pinger and waits for it; the connection must be closed
-// first so that a ping in flight returns. Safe on a nil keepAlive.
+// stop ends the pinger, and a ping in flight, and waits for it. Safe on a
+// nil keepAlive.
 func (k *keepAlive) stop() {
 	if k == nil {
 		return
 	}
-	k.once.Do(func() { close(k.done) })
+	k.cancel()
 	k.wg.Wait()
 }
 
@@ -101,7 +108,7 @@ func (k *keepAlive) run(t *time.Timer) {
 	}()
 	for {
 		select {
-		case <-k.done:
+		case <-k.ctx.Done():
 			return
 		case <-t.C:
 		}
@@ -141,28 +148,42 @@ func (c *Conn) ping(ctx context.Context) error {
 // header, a 4-byte mask and a decimal counter.
 const maxPingFrame = 26
 
-// progress returns what came in from the server so far and what of ours
-// the socket accepted.
-func (k *keepAlive) progress() (in, out int64) {
-	in = k.reads.Load()
+// progress returns what came in from the server so far, what of ours the
+// socket accepted, and what of that the peer acknowledged (-1 where the
+// system does not say: outq_linux.go).
+func (k *keepAlive) progress() (in, out, acked int64) {
+	in, acked = k.reads.Load(), -1
 	if b := k.c.body; b != nil {
 		in += b.got.Load()
+		q := -1
+		if b.nb != nil {
+			q = b.nb.unacked() // first: a write after it makes acked look smaller, never larger
+		}
 		out = b.put.Load()
+		if q >= 0 {
+			acked = out - int64(q)
+		}
 	}
-	return in, out
+	return in, out, acked
 }
 
 // ping sends one ping and waits for its pong, extending the wait for as
 // long as bytes keep arriving or the reader is paused.
 func (k *keepAlive) ping() error {
-	ctx, cancel := context.WithCancelCause(context.Background())
+	ctx, cancel := context.WithCancelCause(k.ctx)
 	defer cancel(nil)
 	var (
 		mu      sync.Mutex
 		stopped bool
 		tm      *time.Timer
 	)
-	markIn, markOut := k.progress()
+	markIn, markOut, markAcked := k.progress()
+	// The ping goes into the byte stream behind what the spill holds;
+	// until the peer has acknowledged that far, the pong cannot come, and
+	// its acknowledgements of what goes ahead are signs of life. Past the
+	// ping they are not: a server that hangs with its kernel still
+	// acknowledging must not keep the ping's wait going.
+	pingEnd := markOut + k.c.spilled() + maxPingFrame
 	markOut += maxPingFrame // the ping itself is no sign of life
 	check := func() {
 		mu.Lock()
@@ -170,8 +191,8 @@ func (k *keepAlive) ping() error {
 		if stopped {
 			return
 		}
-		if in, out := k.progress(); in != markIn || out > markOut && k.c.writeWaits() || !k.inRead.Load() {
-			markIn, markOut = in, max(out, markOut)
+		if in, out, acked := k.progress(); in != markIn || out > markOut && k.c.writeWaits() || acked > markAcked && acked < pingEnd || !k.inRead.Load() {
+			markIn, markOut, markAcked = in, max(out, markOut), max(acked, markAcked)
 			liveTimers.Reset(tm, k.timeout)
 			return
 		}

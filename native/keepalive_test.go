@@ -76,3 +76,61 @@ func halfOpenWhileSending(t *testing.T, size int) {
 		t.Fatalf("a half-open link went unnoticed for 15s while we sent %d bytes every 100ms (KeepAlive %v, PongTimeout %v)", size, ka, pt)
 	}
 }
+
+// A slow link that moves our big message is alive, although the ping waits
+// behind the message and the server, which only reads, sends nothing: the
+// bytes the socket takes once it has pushed back keep the ping's wait
+// going, and the pong comes once the message is through.
+func TestKeepAliveSlowLinkWhileSending(t *testing.T) {
+	p, url := proxiedServer(t, "/record?id=keepalive-slow")
+	p.SetBandwidth(512 << 10)
+	const ka, pt = 200 * time.Millisecond, time.Second
+	c := dialTo(t, url, Options{KeepAlive: ka, PongTimeout: pt, SendLimit: 8 << 20})
+	readErr := make(chan error, 1)
+	go func() {
+		_, _, err := c.Read() // the server sends nothing
+		readErr <- err
+	}()
+	const size = 2 << 20 // about 4s at 512 KiB/s
+	if err := c.Write(2, make([]byte, size)); err != nil {
+		t.Fatal(err)
+	}
+	_, before := c.Pings()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		select {
+		case err := <-readErr:
+			t.Fatalf("a link moving %d bytes at 512 KiB/s was ended: %v", size, err)
+		default:
+		}
+		if _, n := c.Pings(); c.Queued() == 0 && n > before {
+			return // through, and a ping answered since
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after 30s, %d bytes still queued and no ping answered", c.Queued())
+		}
+	}
+}
+
+// A write that fails while a keepalive ping waits for its pong, with the
+// reader paused (a callback that sends), returns at once: ending the
+// connection stops keepalive, and the ping in flight must end with it,
+// although its wait is extended for as long as the reader is paused. (The
+// soak found Send stuck there for good: the callback was the reader.)
+func TestKeepAliveStopsWhilePingWaits(t *testing.T) {
+	p, url := proxiedServer(t, "/echo")
+	c := dialTo(t, url, Options{KeepAlive: 50 * time.Millisecond, PongTimeout: 200 * time.Millisecond})
+	// Nobody reads: the reader is paused, and the first ping's pong is
+	// never taken, so that ping waits.
+	time.Sleep(300 * time.Millisecond)
+	p.Reset()
+	inTime(t, "Write on a reset connection", func() {
+		for i := 0; i < 1000; i++ {
+			if err := c.Write(2, make([]byte, 100)); err != nil {
+				return
+			}
+			time.Sleep(time.Millisecond)
+		}
+		t.Error("1000 Writes on a reset connection succeeded")
+	})
+	inTime(t, "Abort", c.Abort)
+}

@@ -84,6 +84,9 @@ func (w *nbWriter) try(p []byte) (int, error) {
 	return n, err
 }
 
+// drainPiece is the most the drainer writes in one call.
+const drainPiece = 64 << 10
+
 // drain writes the spill out, blocking, until it is empty.
 func (w *nbWriter) drain(c *checkedConn, done chan struct{}) {
 	defer close(done)
@@ -100,8 +103,20 @@ func (w *nbWriter) drain(c *checkedConn, done chan struct{}) {
 		buf, w.spill = w.spill, buf[:0]
 		w.flying = len(buf)
 		w.mu.Unlock()
-		n, err := w.conn.Write(buf)
-		c.put.Add(int64(n))
+		// In pieces: a slow link takes a big spill for seconds, and
+		// keepalive must see the bytes move (c.put) meanwhile, or it
+		// takes the link for dead while its ping waits behind them.
+		n := 0
+		var err error
+		for n < len(buf) && err == nil {
+			var m int
+			m, err = w.conn.Write(buf[n:min(len(buf), n+drainPiece)])
+			n += m
+			c.put.Add(int64(m))
+			w.mu.Lock()
+			w.flying = len(buf) - n
+			w.mu.Unlock()
+		}
 		if err != nil {
 			w.mu.Lock()
 			// What the socket did not take, and what queued behind it,
