@@ -329,6 +329,7 @@ SOAK_OUT     ?= $(if $(SOAK_RACE),$(CACHE)/soak-race/SOAK.md,$(CURDIR)/SOAK.md)
 SOAK_PNG     ?= $(if $(SOAK_RACE),$(CACHE)/soak-race/soak.png,$(CURDIR)/docs/soak.png)
 SOAKFLAGS    ?=
 .PHONY: soak
+## soak: SOAK_CONNS connections under faults for SOAK (10m), natively and in a hidden Chromium tab; writes SOAK.md (not part of make test)
 soak: $(BROWSER_BIN)/headless_shell
 	cd soak && $(GO) vet ./... && GOOS=js GOARCH=wasm $(GO) vet ./page ./client && $(GO) test -count=1 ./...
 	cd soak && $(GO) build $(if $(SOAK_RACE),-race) -o $(BROWSER_BIN)/soak . && \
