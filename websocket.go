@@ -111,8 +111,11 @@ type Params struct {
 	// 0 means KeepAlive. A dead server is reported within about
 	// KeepAlive+PongTimeout. Time spent receiving a large message, or
 	// with reading paused (a slow callback, a full Queue), does not
-	// count; but on a slow link PongTimeout must cover the time a ping
-	// waits behind the messages we are sending. Ignored in browsers.
+	// count, nor does time in which a slow link moves the messages the
+	// ping waits behind: on Linux up to the ping itself, elsewhere until
+	// the socket has taken them, so that there PongTimeout must cover
+	// what the socket's buffers hold at the link's speed. Ignored in
+	// browsers.
 	PongTimeout time.Duration
 
 	// Compression, natively, offers the permessage-deflate extension
