@@ -7,6 +7,9 @@ import (
 	"unsafe"
 )
 
+// seesAcks: unacked tells what the peer acknowledged.
+const seesAcks = true
+
 // unacked returns the bytes in the socket's send queue that the peer has
 // not acknowledged yet (SIOCOUTQ), -1 if unknown. As the peer acknowledges
 // them it shrinks: a sign of life that the bytes a socket takes at once
