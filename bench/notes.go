@@ -66,7 +66,7 @@ byte went through its 4 KiB buffers.
   goroutine that waits for the echo; what is left between the two clients
   is how the two processes are scheduled on two loaded cores: single runs
   of either spread 2-3x, and medians of 5 to 21 alternating runs put hybrid
-  at 0.86-0.99x gws (the table above: 0.91x).
+  at 0.86-0.99x gws (the table above has this run's).
 - **rtt, Queue mode.** Each event crosses from the connection's reader
   goroutine to the loop that calls ` + "`Dispatch`" + `, as in ` + "`coder-chan`" + `; the queue
   now takes no connection lock per event (the pending count is an atomic)
