@@ -76,9 +76,10 @@ func (t *upgradeTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 type checkedConn struct {
 	rwc   io.ReadWriteCloser
 	armed atomic.Bool
-	// dropped counts the bytes of a corked burst whose write failed
-	// (cork.go): at most corkMax, once. An Int32 fills the hole after
-	// armed, so that checkedConn keeps its size.
+	// dropped counts the bytes of messages reported written that a
+	// failed write of the cork buffer lost (cork.go, corking.sent): at
+	// most corkMax, once. An Int32 fills the hole after armed, so that
+	// checkedConn keeps its size.
 	dropped atomic.Int32
 	got     atomic.Int64 // bytes read so far, for keepalive
 	put     atomic.Int64 // bytes written so far, for keepalive
