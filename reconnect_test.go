@@ -16,20 +16,22 @@ import (
 
 // The reconnect tests run natively and in Chromium against the Phoenix, a
 // server the tests can kill and bring back on the same address
-// (internal/test/testserver/phoenix.go), controlled through /phoenix.
+// (internal/test/testserver/phoenix.go), controlled through /phoenix. This
+// package's is the one called "root": the shim's tests, run at the same
+// time against the same test server, restart one of their own.
 
 var fast = &websocket.Reconnect{MinDelay: 50 * time.Millisecond, MaxDelay: 200 * time.Millisecond}
 
 // phoenixAddr returns the Phoenix's host:port.
 func phoenixAddr(t testing.TB) string {
 	t.Helper()
-	return control(t, "/phoenix?op=addr")
+	return control(t, "/phoenix?name=root&op=addr")
 }
 
 // restartPhoenix kills the Phoenix and brings it back after down.
 func restartPhoenix(t testing.TB, down time.Duration, reset bool) {
 	t.Helper()
-	q := "/phoenix?op=restart&down=" + strconv.Itoa(int(down/time.Millisecond))
+	q := "/phoenix?name=root&op=restart&down=" + strconv.Itoa(int(down/time.Millisecond))
 	if reset {
 		q += "&reset=1"
 	}

@@ -14,9 +14,10 @@ import (
 )
 
 // Phoenix is a second server with the same endpoints that the tests can
-// kill and bring back on the same address, for the reconnect tests: the
-// native tests and the browser run (through /phoenix) share one per
-// process.
+// kill and bring back on the same address, for the reconnect tests. Each
+// name has its own (see NamedPhoenix): go test runs packages at once
+// against one shared test server, and a package restarting a Phoenix
+// another package's test is connected to would fail that test.
 type Phoenix struct {
 	mu    sync.Mutex
 	addr  string
@@ -25,24 +26,30 @@ type Phoenix struct {
 	conns map[net.Conn]bool
 }
 
-var phoenix struct {
-	once sync.Once
-	p    *Phoenix
+var phoenixes struct {
+	sync.Mutex
+	byName map[string]*Phoenix
 }
 
-// ThePhoenix returns the process's Phoenix, started on first use.
-func ThePhoenix() *Phoenix {
-	phoenix.once.Do(func() {
-		p := &Phoenix{}
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			panic("testserver: phoenix: " + err.Error())
-		}
-		p.addr = ln.Addr().String()
-		p.serve(ln)
-		phoenix.p = p
-	})
-	return phoenix.p
+// NamedPhoenix returns the process's Phoenix called name, started on
+// first use.
+func NamedPhoenix(name string) *Phoenix {
+	phoenixes.Lock()
+	defer phoenixes.Unlock()
+	if p := phoenixes.byName[name]; p != nil {
+		return p
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic("testserver: phoenix: " + err.Error())
+	}
+	p := &Phoenix{addr: ln.Addr().String()}
+	p.serve(ln)
+	if phoenixes.byName == nil {
+		phoenixes.byName = map[string]*Phoenix{}
+	}
+	phoenixes.byName[name] = p
+	return p
 }
 
 // Addr returns the host:port the Phoenix always listens on.
@@ -101,7 +108,8 @@ func (p *Phoenix) Restart(down time.Duration, reset bool) {
 
 // phoenixControl is /phoenix: ?op=addr sends the Phoenix's address as a
 // text message; ?op=restart&down=MS[&reset=1] answers "ok", closes, then
-// restarts the Phoenix (down for MS milliseconds).
+// restarts the Phoenix (down for MS milliseconds). Both act on the Phoenix
+// called by the parameter name ("" if none).
 func phoenixControl(w http.ResponseWriter, r *http.Request) {
 	c, ok := accept(w, r)
 	if !ok {
@@ -109,7 +117,7 @@ func phoenixControl(w http.ResponseWriter, r *http.Request) {
 	}
 	defer c.CloseNow()
 	q := r.URL.Query()
-	p := ThePhoenix()
+	p := NamedPhoenix(q.Get("name"))
 	ctx := c.CloseRead(context.Background())
 	switch q.Get("op") {
 	case "addr":

@@ -21,8 +21,11 @@
 //	                      (&drop=N: drops TCP, without a close frame, once it has N messages: a server that dies mid-stream)
 //	/recorded?id=ID       sends one text message, the Record that /record kept under ID (waiting up to 10 s for it), then closes
 //	/slow?ms=N            waits N ms (at most 10 s) before the upgrade, then echoes like /echo
-//	/phoenix?op=addr      sends the address of the Phoenix, a second server with these endpoints (phoenix.go)
-//	/phoenix?op=restart&down=MS[&reset=1]  kills the Phoenix (TCP reset with reset=1) and brings it back after MS ms
+//	/phoenix?op=addr[&name=N]  sends the address of the Phoenix called N, a second server with these endpoints
+//	                      (phoenix.go); each test package names its own, so that packages tested at once
+//	                      never restart a Phoenix another one is using
+//	/phoenix?op=restart&down=MS[&reset=1][&name=N]  kills the Phoenix called N (TCP reset with reset=1) and brings
+//	                      it back after MS ms
 //	/closeonce?id=ID&code=N  closes the first connection with that id with code N; echoes on the later ones
 //	/deflate              accepts permessage-deflate when offered (compressing with context takeover unless the
 //	                      client asks otherwise); first sends, as text, the Sec-WebSocket-Extensions it answered
