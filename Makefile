@@ -253,7 +253,8 @@ $(TSC):
 # the shim and coder/websocket's wasm build in headless Chromium. They live
 # in their own module, bench/, so the library's users never download the
 # peers, chromedp or the plotting library. Writes BENCHMARKS.md and
-# bench/chart.png in under 10 minutes. BENCHFLAGS=-runs=1 for a quick look;
+# bench/chart.png (drawn by tools/chart, which the soak shares) in under
+# 10 minutes. BENCHFLAGS=-runs=1 for a quick look;
 # `cd bench && go run . run -h` lists the flags.
 # Its size table ("Download size": the js/wasm builds raw, gzip -9 and
 # brotli -q 11) needs Debian's brotli, installed here when missing;
@@ -262,6 +263,7 @@ BENCHFLAGS ?=
 .PHONY: bench-size bench-brotli
 ## bench: the benchmarks: writes BENCHMARKS.md and bench/chart.png (BENCHFLAGS=-runs=1 for a quick look)
 bench: $(BROWSER_BIN)/headless_shell bench-brotli
+	cd tools/chart && $(GO) test -count=1 ./...
 	cd bench && $(GO) run . run -since $$(date +%s) $(BENCHFLAGS)
 
 ## bench-size: measures the js/wasm download sizes again into BENCHMARKS.md
@@ -316,7 +318,8 @@ fuzz-native:
 # with 1012/1013), natively and, at the same time, in a headless Chromium
 # tab hidden for minutes at a time, each client checking every event
 # against the library's promises; then the memory and the counts must not
-# grow. A module of its own, soak/ (chromedp, the plotting library).
+# grow. A module of its own, soak/ (chromedp, the plotting library through
+# tools/chart, which make bench shares).
 # Writes SOAK.md and docs/soak.png; fails on any violation or growth.
 # SOAK_RACE=1: a shorter native run (3m, 100 connections) built with
 # -race, its report in .cache/soak-race/. SOAKFLAGS: more flags
@@ -331,6 +334,7 @@ SOAKFLAGS    ?=
 .PHONY: soak
 ## soak: SOAK_CONNS connections under faults for SOAK (10m), natively and in a hidden Chromium tab; writes SOAK.md (not part of make test)
 soak: $(BROWSER_BIN)/headless_shell
+	cd tools/chart && $(GO) test -count=1 ./...
 	cd soak && $(GO) vet ./... && GOOS=js GOARCH=wasm $(GO) vet ./page ./client && $(GO) test -count=1 ./...
 	cd soak && $(GO) build $(if $(SOAK_RACE),-race) -o $(BROWSER_BIN)/soak . && \
 		CHROMIUM="$$(command -v /usr/bin/chromium || command -v chromium)" $(BROWSER_BIN)/soak run -d $(SOAK) \

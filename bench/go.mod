@@ -27,6 +27,7 @@ require (
 	github.com/gobwas/httphead v0.1.0 // indirect
 	github.com/gobwas/pool v0.2.1 // indirect
 	github.com/golang/freetype v0.0.0-20170609003504-e2365dfdc4a0 // indirect
+	github.com/hybridws/websocket/tools/chart v0.0.0-00010101000000-000000000000
 	github.com/klauspost/compress v1.17.9 // indirect
 	golang.org/x/image v0.30.0 // indirect
 	golang.org/x/sys v0.24.0 // indirect
@@ -34,3 +35,5 @@ require (
 )
 
 replace github.com/hybridws/websocket/tools/wasmrun => ../tools/wasmrun
+
+replace github.com/hybridws/websocket/tools/chart => ../tools/chart

@@ -13,11 +13,10 @@ import (
 	"time"
 
 	"github.com/hybridws/websocket/bench/internal/work"
+	"github.com/hybridws/websocket/tools/chart"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 )
 
 type stat struct {
@@ -152,7 +151,7 @@ func writeReport(o runOpts, sr savedRun) error {
 		sr.Cmd, sr.Start.UTC().Format("2006-01-02 15:04 MST"))
 	fmt.Fprintf(&b, "![chart](%s)\n\n", o.chart)
 	fmt.Fprintf(&b, "## Machine and run\n\n")
-	fmt.Fprintf(&b, "- CPU: %s, %d cores (`GOMAXPROCS` %d); memory %s; %s\n", cpuModel(), runtime.NumCPU(), runtime.GOMAXPROCS(0), memTotal(), kernel())
+	fmt.Fprintf(&b, "- CPU: %s, %d cores (`GOMAXPROCS` %d); memory %s; %s\n", chart.CPUModel(), runtime.NumCPU(), runtime.GOMAXPROCS(0), memTotal(), kernel())
 	fmt.Fprintf(&b, "- Go: %s; Chromium: %s\n", runtime.Version(), chromiumVersion())
 	fmt.Fprintf(&b, "- Runs: %d per client and workload, clients alternating run by run; rtt, pipe and big send for %v per run; idle and many use %d connections, many does %d round trips on each\n",
 		o.runs, o.dur, o.conns, o.trips)
@@ -426,37 +425,7 @@ func drawChart(path string, nst, bst map[[2]string]*stat, o runOpts) error {
 		}
 		plots = append(plots, bp)
 	}
-	const wd, ht = 22 * vg.Centimeter, 11 * vg.Centimeter
-	img := vgimg.New(wd, ht*vg.Length(len(plots)))
-	dc := draw.New(img)
-	tiles := draw.Tiles{Rows: len(plots), Cols: 1, PadTop: vg.Points(6), PadBottom: vg.Points(6), PadLeft: vg.Points(6), PadRight: vg.Points(6), PadY: vg.Points(12)}
-	cols := make([][]*plot.Plot, len(plots))
-	for i, p := range plots {
-		cols[i] = []*plot.Plot{p}
-	}
-	canvases := plot.Align(cols, tiles, dc)
-	for i, p := range plots {
-		p.Draw(canvases[i][0])
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	_, err = vgimg.PngCanvas{Canvas: img}.WriteTo(f)
-	return err
-}
-
-func cpuModel() string {
-	b, _ := os.ReadFile("/proc/cpuinfo")
-	for _, l := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(l, "model name") {
-			if i := strings.Index(l, ":"); i >= 0 {
-				return strings.TrimSpace(l[i+1:])
-			}
-		}
-	}
-	return "unknown CPU"
+	return chart.WritePNG(path, 11*vg.Centimeter, plots)
 }
 
 func memTotal() string {

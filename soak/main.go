@@ -26,6 +26,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/hybridws/websocket/tools/chart"
 )
 
 func main() {
@@ -78,7 +80,7 @@ func runCmd() error {
 		fmt.Fprintf(os.Stderr, "%s "+format+"\n", append([]any{time.Now().Format("15:04:05")}, args...)...)
 	}
 	rep := &report{Started: time.Now(), GoVersion: runtime.Version(), Race: raceEnabled, CPUs: runtime.NumCPU(),
-		CPU: cpuModel(), RestartEvery: *restartEvery}
+		CPU: chart.CPUModel(), RestartEvery: *restartEvery}
 	base := takeSample(rep.Started)
 	rep.Base = checkpoint{Goroutines: base.Goroutines, Timers: base.Timers, Heap: base.Heap}
 

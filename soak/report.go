@@ -13,11 +13,10 @@ import (
 	"time"
 
 	"github.com/hybridws/websocket/soak/trend"
+	"github.com/hybridws/websocket/tools/chart"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 )
 
 // report is what a run found, and writes SOAK.md and the chart.
@@ -414,35 +413,5 @@ func (r *report) chart(path string) error {
 	if len(plots) == 0 {
 		return nil
 	}
-	const wd, ht = 22 * vg.Centimeter, 8 * vg.Centimeter
-	img := vgimg.New(wd, ht*vg.Length(len(plots)))
-	dc := draw.New(img)
-	tiles := draw.Tiles{Rows: len(plots), Cols: 1, PadTop: vg.Points(6), PadBottom: vg.Points(6), PadLeft: vg.Points(6), PadRight: vg.Points(6), PadY: vg.Points(12)}
-	cols := make([][]*plot.Plot, len(plots))
-	for i, p := range plots {
-		cols[i] = []*plot.Plot{p}
-	}
-	canvases := plot.Align(cols, tiles, dc)
-	for i, p := range plots {
-		p.Draw(canvases[i][0])
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	_, err = vgimg.PngCanvas{Canvas: img}.WriteTo(f)
-	return err
-}
-
-func cpuModel() string {
-	b, _ := os.ReadFile("/proc/cpuinfo")
-	for _, l := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(l, "model name"); ok {
-			if i := strings.Index(v, ":"); i >= 0 {
-				return strings.TrimSpace(v[i+1:])
-			}
-		}
-	}
-	return "unknown CPU"
+	return chart.WritePNG(path, 8*vg.Centimeter, plots)
 }
