@@ -114,8 +114,10 @@ type Params struct {
 	// count, nor does time in which a slow link moves the messages the
 	// ping waits behind: on Linux up to the ping itself, elsewhere until
 	// the socket has taken them, so that there PongTimeout must cover
-	// what the socket's buffers hold at the link's speed. Ignored in
-	// browsers.
+	// what the socket's buffers hold at the link's speed. What a proxy on
+	// a fast network in front of a slow one has taken and still holds
+	// ahead of the ping cannot be seen from here on any system:
+	// PongTimeout must cover that too. Ignored in browsers.
 	PongTimeout time.Duration
 
 	// Compression, natively, offers the permessage-deflate extension

@@ -85,9 +85,18 @@ func halfOpenWhileSending(t *testing.T, size int) {
 // the pong comes once the message is through. Where it does not tell (the
 // portable write path), PongTimeout must cover the buffers at the link's
 // speed, as Params.PongTimeout says: there the test gives it that.
+//
+// The link is slow with nothing in between that acknowledges ahead of it:
+// the proxy takes bytes at about the speed it forwards them (SetBuffer).
+// Left to the system, its kernel took the whole message within 200ms and
+// then trickled it out for 4s, ping last, with nothing to see on our side
+// (one run in ten here): that is a proxy on a fast network in front of a
+// slow one, and what such a proxy holds PongTimeout must cover on every
+// system (Params.PongTimeout).
 func TestKeepAliveSlowLinkWhileSending(t *testing.T) {
 	p, url := proxiedServer(t, "/record?id=keepalive-slow")
 	p.SetBandwidth(512 << 10)
+	p.SetBuffer(16 << 10)
 	const ka = 200 * time.Millisecond
 	pt := time.Second
 	if !seesAcks {

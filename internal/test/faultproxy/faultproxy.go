@@ -21,6 +21,7 @@ type Proxy struct {
 	paused    bool
 	latency   time.Duration
 	bandwidth int // bytes per second in each direction of each link; 0: unlimited
+	buffer    int // SetBuffer's bound for links made from now on; 0: none
 	links     map[*link]bool
 	wg        sync.WaitGroup
 	toServer  atomic.Int64 // bytes written to the target so far
@@ -58,6 +59,22 @@ func (p *Proxy) SetLatency(d time.Duration) {
 func (p *Proxy) SetBandwidth(bps int) {
 	p.mu.Lock()
 	p.bandwidth = bps
+	p.mu.Unlock()
+}
+
+// SetBuffer bounds what each connection made from now on takes from its
+// sender ahead of forwarding it, in each direction, to about 2n+2 chunks
+// of n bytes (each socket's receive buffer, and the chunks in hand) instead
+// of the default 16 chunks of 16 KiB and what the system's receive-buffer
+// autotuning allows (megabytes on loopback). Everything the proxy's kernel
+// has taken, the sender's kernel sees acknowledged: without a bound, a
+// throttled link takes a large message at once and then trickles it out,
+// as a proxy on a fast network in front of a slow one does. With one, the
+// sender sees its data acknowledged at about the link's speed, as on a
+// slow link with nothing in between. 0 removes the bound.
+func (p *Proxy) SetBuffer(n int) {
+	p.mu.Lock()
+	p.buffer = n
 	p.mu.Unlock()
 }
 
@@ -122,7 +139,16 @@ func (p *Proxy) serve() {
 			c.Close()
 			continue
 		}
-		l := &link{p: p, client: c, server: s, done: make(chan struct{})}
+		l := &link{p: p, client: c, server: s, done: make(chan struct{}), chunk: 16 << 10, chunks: 16}
+		p.mu.Lock()
+		if n := p.buffer; n > 0 {
+			l.chunk, l.chunks = min(n, l.chunk), 1
+			for _, conn := range []net.Conn{c, s} {
+				// SO_RCVBUF also turns the kernel's autotuning off.
+				conn.(*net.TCPConn).SetReadBuffer(n)
+			}
+		}
+		p.mu.Unlock()
 		l.open.Store(2)
 		p.mu.Lock()
 		p.links[l] = true
@@ -140,6 +166,7 @@ type link struct {
 	once           sync.Once
 	done           chan struct{}
 	open           atomic.Int32 // directions still forwarding
+	chunk, chunks  int          // the size of a read, and how many reads may wait
 }
 
 func (l *link) close(reset bool) {
@@ -170,12 +197,12 @@ type chunk struct {
 // chunk with its arrival time, and a writer that holds it back for the
 // latency, the bandwidth limit and any pause.
 func (l *link) pipe(src, dst net.Conn) {
-	ch := make(chan chunk, 16)
+	ch := make(chan chunk, l.chunks)
 	go func() {
 		defer l.p.wg.Done()
 		defer close(ch)
 		for {
-			b := make([]byte, 16<<10)
+			b := make([]byte, l.chunk)
 			n, err := src.Read(b)
 			if n > 0 {
 				select {
