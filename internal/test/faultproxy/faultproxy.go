@@ -63,10 +63,10 @@ func (p *Proxy) SetBandwidth(bps int) {
 }
 
 // SetBuffer bounds what each connection made from now on takes from its
-// sender ahead of forwarding it, in each direction, to about 2n+2 chunks
-// of n bytes (each socket's receive buffer, and the chunks in hand) instead
-// of the default 16 chunks of 16 KiB and what the system's receive-buffer
-// autotuning allows (megabytes on loopback). Everything the proxy's kernel
+// sender ahead of forwarding it, in each direction, to about 5n bytes: a
+// receive buffer of n (the kernel doubles it) and three reads of at most n
+// in hand, instead of up to 18 reads of 16 KiB and what the system's
+// receive-buffer autotuning allows (megabytes on loopback). Everything the proxy's kernel
 // has taken, the sender's kernel sees acknowledged: without a bound, a
 // throttled link takes a large message at once and then trickles it out,
 // as a proxy on a fast network in front of a slow one does. With one, the
@@ -148,9 +148,7 @@ func (p *Proxy) serve() {
 				conn.(*net.TCPConn).SetReadBuffer(n)
 			}
 		}
-		p.mu.Unlock()
 		l.open.Store(2)
-		p.mu.Lock()
 		p.links[l] = true
 		p.mu.Unlock()
 		p.wg.Add(4)
