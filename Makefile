@@ -548,7 +548,7 @@ bench-game: $(BROWSER_BIN)/headless_shell game-page game-bins
 MUTATE_BUDGET  ?= 45m
 MUTATE_SKIP    ?= ^(TestDisconnectStuckSocket|TestSendQueueFull|TestFaultHalfOpen|TestDefaultTimeout|TestFaultSlowLink|TestKeepAlivePausedReader|Example.*)$$
 MUTATE_FLAGS   ?=
-MUTATE_EXCLUDE := ^(internal|wasm|web|shim|tools|bench|e2e|examples)/|_wasm\.go$$
+MUTATE_EXCLUDE := ^(internal|wasm|web|shim|tools|bench|e2e|examples|soak)/|_wasm\.go$$
 MUTATE_ARGS     = --integration --coverpkg .,./native --exclude-files '$(MUTATE_EXCLUDE)' --timeout-coefficient 3 -S lt
 .PHONY: mutate-diff $(BROWSER_BIN)/gremlins
 
