@@ -64,7 +64,7 @@ func TestArenaInEngines(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			t.Logf("%s: player %d of %d, %s; screenshot %s", engine, s.ID, len(s.Players), s.Status, saveShot(t, "arena-"+engine+".png", png))
+			t.Logf("%s: player id %d, %d players in the room, %s; screenshot %s", engine, s.ID, len(s.Players), s.Status, saveShot(t, "arena-"+engine+".png", png))
 		})
 	}
 }
