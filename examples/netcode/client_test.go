@@ -175,7 +175,7 @@ func TestClientSuspendResume(t *testing.T) {
 			t.Errorf("the server saw close code %d, want %d", code, CloseHidden)
 		}
 	case <-time.After(10 * time.Second):
-		t.Fatalf("the second Suspend did not disconnect: %q, stats %+v, conn2 %p live %p", c.Status(time.Now()), c.Stats(), second, c.live.Load())
+		t.Fatalf("the second Suspend did not disconnect within 10 s: %q, stats %+v; the connection it should end %p, the live one %p", c.Status(time.Now()), c.Stats(), second, c.live.Load())
 	}
 	time.Sleep(100 * time.Millisecond) // the DISCONNECTED waits in the Queue
 	c.Resume()

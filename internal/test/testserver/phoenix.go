@@ -15,7 +15,7 @@ import (
 
 // Phoenix is a second server with the same endpoints that the tests can
 // kill and bring back on the same address, for the reconnect tests. Each
-// name has its own (see NamedPhoenix): go test runs packages at once
+// name has its own (see namedPhoenix): go test runs packages at once
 // against one shared test server, and a package restarting a Phoenix
 // another package's test is connected to would fail that test.
 type Phoenix struct {
@@ -31,9 +31,9 @@ var phoenixes struct {
 	byName map[string]*Phoenix
 }
 
-// NamedPhoenix returns the process's Phoenix called name, started on
+// namedPhoenix returns the process's Phoenix called name, started on
 // first use.
-func NamedPhoenix(name string) *Phoenix {
+func namedPhoenix(name string) *Phoenix {
 	phoenixes.Lock()
 	defer phoenixes.Unlock()
 	if p := phoenixes.byName[name]; p != nil {
@@ -117,7 +117,7 @@ func phoenixControl(w http.ResponseWriter, r *http.Request) {
 	}
 	defer c.CloseNow()
 	q := r.URL.Query()
-	p := NamedPhoenix(q.Get("name"))
+	p := namedPhoenix(q.Get("name"))
 	ctx := c.CloseRead(context.Background())
 	switch q.Get("op") {
 	case "addr":
